@@ -1,0 +1,41 @@
+{
+    "name": "Chile - AI assistant for electronic invoicing (DTE)",
+    "summary": "Claude inside Odoo: pre-send SII checks on DTEs, a Discuss bot with a knowledge base "
+    "of SII rules, token budgets, rate limits and Prometheus metrics.",
+    "version": "19.0.1.0.0",
+    "category": "Accounting/Localizations",
+    "license": "LGPL-3",
+    "author": "l10n_cl_ai developers",
+    "website": "https://github.com/l10n-cl-ai/l10n_cl_ai",
+    "depends": ["account", "account_debit_note", "l10n_cl", "mail"],
+    "external_dependencies": {
+        "python": [
+            "anthropic",
+            "tenacity",
+            "redis",
+            "faiss-cpu",
+            "onnxruntime",
+            "tokenizers",
+            "bm25s",
+            "prometheus-client",
+            "jsonschema",
+            "numpy",
+        ],
+    },
+    "data": [
+        "security/security.xml",
+        "security/ir.model.access.csv",
+        "data/model_price_data.xml",
+        "views/res_config_settings_views.xml",
+        "views/usage_views.xml",
+        "views/model_price_views.xml",
+        "views/menus.xml",
+    ],
+    "demo": [
+        "demo/demo_company.xml",
+        "demo/demo_partners.xml",
+        "demo/demo_invoices.xml",
+    ],
+    "installable": True,
+    "application": False,
+}

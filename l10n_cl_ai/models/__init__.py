@@ -1,0 +1,5 @@
+from . import engine
+from . import model_price
+from . import res_config_settings
+from . import usage
+from . import demo_data

@@ -1,0 +1,83 @@
+"""``l10n_cl_ai.model.price``: what a Claude model costs, per million tokens, editable by managers."""
+
+from odoo import api, fields, models
+
+from ..services import model_catalog, pricing
+
+DEFAULT_PRICES_SOURCE = "Anthropic published pricing, read 2026-11-25 (see services/pricing.py)"
+
+
+class L10nClAiModelPrice(models.Model):
+    _name = "l10n_cl_ai.model.price"
+    _description = "Claude model price"
+    _order = "model, valid_from desc"
+
+    model = fields.Char(string="Model id", required=True, index=True)
+    valid_from = fields.Date(required=True, default=fields.Date.context_today)
+    input_per_mtok = fields.Float(string="Input (USD/MTok)", digits=(12, 4), required=True)
+    output_per_mtok = fields.Float(string="Output (USD/MTok)", digits=(12, 4), required=True)
+    cache_write_5m_per_mtok = fields.Float(string="Cache write 5 min (USD/MTok)", digits=(12, 4))
+    cache_write_1h_per_mtok = fields.Float(string="Cache write 1 h (USD/MTok)", digits=(12, 4))
+    cache_read_per_mtok = fields.Float(string="Cache hit (USD/MTok)", digits=(12, 4))
+    long_prompt_threshold = fields.Integer(
+        help="Prompt size (input tokens, cached or not) above which every token of the request is billed "
+        "with the multipliers below. 0: no long-prompt tier."
+    )
+    long_input_multiplier = fields.Float(default=1.0, digits=(6, 3))
+    long_output_multiplier = fields.Float(default=1.0, digits=(6, 3))
+    min_cacheable_tokens = fields.Integer(
+        string="Minimum cacheable prompt (tokens)",
+        help="Prompt prefixes shorter than this are not cached by the API.",
+    )
+    source = fields.Char(help="Where the figures come from, with the date they were read.")
+    active = fields.Boolean(default=True)
+
+    _model_valid_from_unique = models.Constraint(
+        "UNIQUE(model, valid_from)", "A model has one price per start date."
+    )
+
+    @api.model
+    def _price_row(self, model_id, on_date=None):
+        """The :class:`PriceRow` of ``model_id`` valid on ``on_date`` (today by default), or ``None``."""
+        on_date = on_date or fields.Date.context_today(self)
+        price = self.sudo().search(
+            [("model", "=", model_id), ("valid_from", "<=", on_date)], order="valid_from desc", limit=1
+        )
+        if not price:
+            return None
+        return pricing.PriceRow(
+            model=price.model,
+            input=price.input_per_mtok,
+            output=price.output_per_mtok,
+            cache_write_5m=price.cache_write_5m_per_mtok,
+            cache_write_1h=price.cache_write_1h_per_mtok,
+            cache_read=price.cache_read_per_mtok,
+            long_prompt_threshold=price.long_prompt_threshold or None,
+            long_input_multiplier=price.long_input_multiplier or 1.0,
+            long_output_multiplier=price.long_output_multiplier or 1.0,
+        )
+
+    @api.model
+    def _load_default_prices(self):
+        """Create the shipped default prices that are missing (run at install; never overwrites edits)."""
+        existing = {(price.model, price.valid_from) for price in self.with_context(active_test=False).search([])}
+        values = []
+        for row in pricing.DEFAULT_PRICES:
+            valid_from = fields.Date.to_date(getattr(row, "valid_from", None) or "2026-01-01")
+            if (row.model, valid_from) in existing:
+                continue
+            values.append({
+                "model": row.model,
+                "valid_from": valid_from,
+                "input_per_mtok": row.input,
+                "output_per_mtok": row.output,
+                "cache_write_5m_per_mtok": row.cache_write_5m,
+                "cache_write_1h_per_mtok": row.cache_write_1h,
+                "cache_read_per_mtok": row.cache_read,
+                "long_prompt_threshold": row.long_prompt_threshold or 0,
+                "long_input_multiplier": row.long_input_multiplier,
+                "long_output_multiplier": row.long_output_multiplier,
+                "min_cacheable_tokens": model_catalog.min_cacheable_tokens(row.model),
+                "source": DEFAULT_PRICES_SOURCE,
+            })
+        return self.create(values)

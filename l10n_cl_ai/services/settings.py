@@ -1,0 +1,148 @@
+"""Engine settings: names, defaults, parsing and validation of the values stored in ir.config_parameter.
+
+The Odoo layer (``l10n_cl_ai.engine``) reads the raw strings and calls :func:`from_params`; the settings
+form calls :func:`validate` before saving. Plain Python: no odoo import.
+"""
+
+import dataclasses
+import re
+
+PARAM_PREFIX = "l10n_cl_ai."
+
+DEFAULT_MODEL = "claude-sonnet-5-5"
+CHEAP_MODEL = "claude-haiku-5-5"
+FAIL_MODES = ("open", "closed")
+
+_NUMBER_FIELDS = {
+    "timeout_s": float,
+    "max_cost_per_request_usd": float,
+    "daily_budget_usd": float,
+    "monthly_budget_usd": float,
+    "validate_rate_per_minute": int,
+    "chat_rate_per_minute": int,
+    "notify_channel_id": int,
+    "partner_history_size": int,
+}
+_BOOL_FIELDS = (
+    "budget_hard_stop",
+    "dte_ai_review",
+    "dte_ai_review_on_errors",
+    "dte_block_post_on_error",
+    "minimize_personal_data",
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class EngineSettings:
+    """Every engine setting, already parsed. Secrets are excluded from ``repr``."""
+
+    api_key: str = dataclasses.field(default="", repr=False)
+    model: str = DEFAULT_MODEL
+    base_url: str = ""
+    timeout_s: float = 60.0
+    max_cost_per_request_usd: float = 0.50
+    daily_budget_usd: float = 0.0
+    monthly_budget_usd: float = 0.0
+    budget_hard_stop: bool = False
+    validate_rate_per_minute: int = 20
+    chat_rate_per_minute: int = 10
+    limiter_fail_mode: str = "open"
+    redis_url: str = ""
+    redis_sentinels: str = ""
+    redis_sentinel_master: str = ""
+    embedding_model: str = "sentence-transformers/all-MiniLM-L6-v2"
+    metrics_token: str = dataclasses.field(default="", repr=False)
+    sii_urls: str = ""
+    notify_channel_id: int = 0
+    dte_ai_review: bool = True
+    dte_ai_review_on_errors: bool = False
+    dte_block_post_on_error: bool = False
+    minimize_personal_data: bool = True
+    partner_history_size: int = 10
+
+    def fingerprint(self):
+        """A stable value that changes whenever any setting changes (the service cache key)."""
+        return hash(dataclasses.astuple(self))
+
+
+FIELD_NAMES = tuple(field.name for field in dataclasses.fields(EngineSettings))
+DEFAULTS = EngineSettings()
+
+
+def param_key(name):
+    return PARAM_PREFIX + name
+
+
+def from_params(raw):
+    """Build :class:`EngineSettings` from ``{name: raw string or False}``; empty values take defaults.
+
+    Unparsable numbers fall back to the default: the settings form refuses them on save, so this only
+    happens when someone wrote the parameter by hand.
+    """
+    values = {}
+    for name in FIELD_NAMES:
+        value = raw.get(name)
+        if value in (None, False, ""):
+            continue
+        if name in _BOOL_FIELDS:
+            values[name] = str(value).strip().lower() in ("1", "true", "yes", "on")
+        elif name in _NUMBER_FIELDS:
+            try:
+                values[name] = _NUMBER_FIELDS[name](str(value).strip())
+            except ValueError:
+                continue
+        else:
+            values[name] = str(value).strip()
+    return EngineSettings(**values)
+
+
+_REDIS_URL = re.compile(r"^(redis|rediss|unix)://[^\s]+$")
+_HOST_PORT = re.compile(r"^\[?[A-Za-z0-9_.:-]+\]?:\d{1,5}$")
+
+
+def parse_sentinels(text):
+    """``"host:port, host:port"`` → ``[(host, port), ...]``; ValueError on a malformed entry."""
+    sentinels = []
+    for entry in re.split(r"[,\s]+", (text or "").strip()):
+        if not entry:
+            continue
+        if not _HOST_PORT.match(entry):
+            raise ValueError(f"malformed sentinel address {entry!r}: expected host:port")
+        host, _, port = entry.rpartition(":")
+        port = int(port)
+        if not 0 < port < 65536:
+            raise ValueError(f"sentinel port out of range in {entry!r}")
+        sentinels.append((host.strip("[]"), port))
+    return sentinels
+
+
+def validate(settings):
+    """Problems of a settings object as ``[(field name, problem kind, details)]``; empty when valid.
+
+    Problem kinds are stable keys the Odoo layer turns into translated messages.
+    """
+    problems = []
+    for name in ("timeout_s", "max_cost_per_request_usd", "daily_budget_usd", "monthly_budget_usd"):
+        if getattr(settings, name) < 0:
+            problems.append((name, "negative", {}))
+    if settings.timeout_s == 0:
+        problems.append(("timeout_s", "not_positive", {}))
+    for name in ("validate_rate_per_minute", "chat_rate_per_minute", "partner_history_size"):
+        if getattr(settings, name) < 0:
+            problems.append((name, "negative", {}))
+    if settings.limiter_fail_mode not in FAIL_MODES:
+        problems.append(("limiter_fail_mode", "fail_mode", {"value": settings.limiter_fail_mode}))
+    if settings.redis_url and not _REDIS_URL.match(settings.redis_url):
+        problems.append(("redis_url", "redis_url", {"value": settings.redis_url}))
+    if settings.redis_sentinels:
+        try:
+            parse_sentinels(settings.redis_sentinels)
+        except ValueError as error:
+            problems.append(("redis_sentinels", "sentinels", {"value": str(error)}))
+        if not settings.redis_sentinel_master:
+            problems.append(("redis_sentinel_master", "sentinel_master", {}))
+    if settings.base_url and not re.match(r"^https?://[^\s]+$", settings.base_url):
+        problems.append(("base_url", "base_url", {"value": settings.base_url}))
+    if not settings.model.strip():
+        problems.append(("model", "model", {}))
+    return problems
