@@ -151,7 +151,7 @@ class ResConfigSettings(models.TransientModel):
             else:
                 config.l10n_cl_ai_model_warning = False
 
-    def _l10n_cl_ai_settings_from_form(self):
+    def _l10n_cl_ai_settings_from_form(self, overrides=None):
         raw = {}
         for name in engine_settings.FIELD_NAMES:
             field_name = f"l10n_cl_ai_{name}"
@@ -161,10 +161,12 @@ class ResConfigSettings(models.TransientModel):
             if isinstance(value, models.BaseModel):
                 value = value.id
             raw[name] = str(value) if value not in (False, None) else False
+        raw.update(overrides or {})
         return engine_settings.from_params(raw)
 
-    def _l10n_cl_ai_check_settings(self):
-        problems = engine_settings.validate(self._l10n_cl_ai_settings_from_form())
+    def _l10n_cl_ai_check_settings(self, overrides=None):
+        """Raise a translated ValidationError listing every invalid value (``overrides``: raw strings)."""
+        problems = engine_settings.validate(self._l10n_cl_ai_settings_from_form(overrides))
         if problems:
             messages = []
             for name, kind, details in problems:

@@ -1,0 +1,21 @@
+# Developer commands. ODOO_PATH (default /opt/odoo19) points at Odoo 19.0; ODOO_ARCHIVE at a tarball of it.
+DB ?= l10n_cl_ai_demo
+export ODOO_PATH ?= /opt/odoo19
+
+.PHONY: run setup test lint
+
+## set up everything (idempotent) and serve Odoo on http://127.0.0.1:8069 (admin/admin)
+run: setup
+	.venv/bin/python $(ODOO_PATH)/odoo-bin -c .run/odoo.conf -d $(DB) --db-filter='^$(DB)$$'
+
+## everything `run` does, without serving: database $(DB) with l10n_cl_ai and its demo data
+setup:
+	DB=$(DB) scripts/setup.sh
+
+## the whole suite on a fresh test database, with the coverage total
+test:
+	scripts/test.sh
+
+## ruff and pylint-odoo
+lint:
+	scripts/lint.sh

@@ -1,0 +1,64 @@
+from odoo.exceptions import AccessError
+from odoo.tests import new_test_user, tagged
+
+from .common import L10nClAiCase
+
+
+@tagged("post_install", "-at_install")
+class TestSecurity(L10nClAiCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_a = cls.env.company
+        cls.company_b = cls.env["res.company"].create({"name": "Otra Empresa SpA"})
+        cls.accountant = new_test_user(
+            cls.env, login="ai_accountant", groups="account.group_account_invoice",
+            company_id=cls.company_a.id, company_ids=[(6, 0, (cls.company_a | cls.company_b).ids)],
+        )
+        cls.colleague = new_test_user(cls.env, login="ai_colleague", groups="account.group_account_invoice")
+        cls.employee = new_test_user(cls.env, login="ai_employee", groups="base.group_user")
+        cls.admin = cls.env.ref("base.user_admin")
+
+    def test_groups_are_implied(self):
+        self.assertTrue(self.accountant.has_group("l10n_cl_ai.group_user"))
+        self.assertFalse(self.accountant.has_group("l10n_cl_ai.group_manager"))
+        self.assertFalse(self.employee.has_group("l10n_cl_ai.group_user"))
+        self.assertTrue(self.admin.has_group("l10n_cl_ai.group_manager"))
+
+    def _usage(self, user, company):
+        return self.env["l10n_cl_ai.usage"].sudo().create({
+            "feature": "chat", "model": "claude-sonnet-5-5", "user_id": user.id, "company_id": company.id,
+            "cost_usd": 0.01,
+        })
+
+    def test_users_see_their_own_usage_and_managers_everybody_in_their_companies(self):
+        mine = self._usage(self.accountant, self.company_a)
+        theirs = self._usage(self.colleague, self.company_a)
+        other_company = self._usage(self.accountant, self.company_b)
+        Usage = self.env["l10n_cl_ai.usage"]
+        visible = Usage.with_user(self.accountant).with_company(self.company_a).search([])
+        self.assertIn(mine, visible)
+        self.assertNotIn(theirs, visible)
+        self.assertNotIn(other_company, visible, "only the active companies' rows are listed")
+        manager_view = Usage.with_user(self.admin).with_context(allowed_company_ids=self.company_a.ids).search([])
+        self.assertIn(theirs, manager_view)
+        self.assertNotIn(other_company, manager_view)
+
+    def test_users_cannot_forge_or_edit_usage(self):
+        row = self._usage(self.accountant, self.company_a)
+        with self.assertRaises(AccessError):
+            self.env["l10n_cl_ai.usage"].with_user(self.accountant).create({"feature": "chat", "cost_usd": 0})
+        with self.assertRaises(AccessError):
+            row.with_user(self.accountant).write({"cost_usd": 0})
+
+    def test_employees_without_accounting_rights_see_nothing(self):
+        self._usage(self.accountant, self.company_a)
+        with self.assertRaises(AccessError):
+            self.env["l10n_cl_ai.usage"].with_user(self.employee).search([])
+
+    def test_prices_are_edited_by_managers_only(self):
+        price = self.env["l10n_cl_ai.model.price"].search([("model", "=", "claude-sonnet-5-5")], limit=1)
+        self.assertTrue(price, "default prices are shipped")
+        with self.assertRaises(AccessError):
+            price.with_user(self.accountant).write({"input_per_mtok": 0})
+        price.with_user(self.admin).write({"input_per_mtok": price.input_per_mtok})
