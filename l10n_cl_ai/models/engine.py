@@ -11,10 +11,18 @@ import threading
 
 from odoo import api, models
 
+from ..services import errors
 from ..services import settings as engine_settings
 from ..services.service_bundle import ServiceBundle
+from .engine_messages import engine_error_message
+from .usage import OUTCOMES
+
+OUTCOME_KEYS = {key for key, _label in OUTCOMES}
 
 _logger = logging.getLogger(__name__)
+
+# the company-wide limit of a feature, as a multiple of the per-user limit
+COMPANY_RATE_FACTOR = 10
 
 _BUNDLES = {}
 _BUNDLES_LOCK = threading.Lock()
@@ -63,3 +71,119 @@ class L10nClAiEngine(models.AbstractModel):
         version = int(params.get_param("l10n_cl_ai.knowledge_version") or 0) + 1
         params.set_param("l10n_cl_ai.knowledge_version", str(version))
         return version
+
+    # -- Claude calls --------------------------------------------------------------------------------
+    @api.model
+    def _namespace(self):
+        """Prefix of every Redis key of this database (several databases may share one Redis)."""
+        return f"l10n_cl_ai:{self.env.cr.dbname}"
+
+    @api.model
+    def _check_rate(self, feature):
+        """Count one ``feature`` request of the current user and company; raise ``RateLimited`` if refused."""
+        from ..services import limiter as limiter_module, metrics
+
+        settings = self._read_settings()
+        per_user = {
+            "dte_validation": settings.validate_rate_per_minute,
+            "chat": settings.chat_rate_per_minute,
+        }.get(feature, settings.chat_rate_per_minute)
+        rules = limiter_module.feature_rules(
+            feature, user_id=self.env.uid, company_id=self.env.company.id, per_user=per_user,
+            per_company=per_user * COMPANY_RATE_FACTOR, window_s=60, namespace=self._namespace(),
+        )
+        if not rules:
+            return None
+        result = self._services().limiter(self._namespace()).check_many(rules)
+        if not result.allowed:
+            metrics.RATE_LIMITED.labels(feature=feature).inc()
+            result.raise_if_refused()
+        return result
+
+    @api.model
+    def _check_budget(self):
+        """Raise ``BudgetExceeded`` when a budget of the company is spent and the hard stop is on."""
+        settings = self._read_settings()
+        if not settings.budget_hard_stop or not (settings.daily_budget_usd or settings.monthly_budget_usd):
+            return
+        spent_today, spent_month = self.env["l10n_cl_ai.usage"]._spent_today_and_month(self.env.company)
+        for period, spent, budget in (
+            ("daily", spent_today, settings.daily_budget_usd),
+            ("monthly", spent_month, settings.monthly_budget_usd),
+        ):
+            if budget and spent >= budget:
+                label = self.env._("today") if period == "daily" else self.env._("this month")
+                raise errors.BudgetExceeded(
+                    f"{period} budget spent", period=period, period_label=label, spent=spent, budget=budget
+                )
+
+    @api.model
+    def _call_claude(self, feature, prompt, *, record=None, plugin=None, check_rate=True, **options):
+        """Send ``prompt`` (a ``services.claude.Prompt``) to Claude for ``feature`` and record the usage.
+
+        Checks, in order and without any network call to Claude when one refuses: the rate limit, the
+        company's budget, the model's price, then the client's own cost ceiling and circuit breaker.
+        Every outcome writes one ``l10n_cl_ai.usage`` row. Returns ``(result, usage)``; raises
+        ``UserFacingEngineError`` (with the translated message and the usage row) on refusal or failure.
+        """
+        from ..services import metrics
+
+        settings = self._read_settings()
+        model = options.pop("model", None) or settings.model
+        usage_values = {"feature": feature, "plugin": plugin, "model": model}
+        if record is not None:
+            usage_values.update(res_model=record._name, res_id=record.id)
+        try:
+            if check_rate:
+                self._check_rate(feature)
+            self._check_budget()
+            price = self.env["l10n_cl_ai.model.price"]._price_row(model)
+            if price is None:
+                raise errors.PriceMissing(f"no price for {model}", model=model)
+            client = self._services().claude(self._namespace())
+            result = client.create(prompt, model=model, prices={price.model: price}, **options)
+        except errors.EngineError as error:
+            usage = self._record_usage(usage_values, error=error)
+            raise UserFacingEngineError(engine_error_message(self.env, error), error, usage) from error
+        metrics.CLAUDE_LATENCY.labels(feature=feature, model=model).observe(result.latency_ms / 1000)
+        return result, self._record_usage(usage_values, result=result)
+
+    @api.model
+    def _record_usage(self, values, result=None, error=None):
+        """Write the usage row of one call outcome (as superuser: users cannot write usage themselves)."""
+        values = dict(values, user_id=self.env.uid, company_id=self.env.company.id)
+        source = result if result is not None else None
+        details = getattr(error, "details", {}) or {}
+        usage = source.usage if source is not None else details.get("usage")
+        if usage is not None:
+            values.update(
+                input_tokens=usage.input_tokens,
+                output_tokens=usage.output_tokens,
+                cache_read_tokens=usage.cache_read_tokens,
+                cache_write_tokens=usage.cache_write_tokens,
+            )
+        if source is not None:
+            values.update(
+                cost_usd=source.cost_usd, latency_ms=source.latency_ms, attempts=source.attempts,
+                outcome="ok", model=source.model,
+            )
+        else:
+            values.update(
+                cost_usd=details.get("cost_usd", 0.0),
+                latency_ms=details.get("latency_ms", 0),
+                attempts=details.get("attempts", 0),
+                outcome=error.kind if error.kind in OUTCOME_KEYS else "error",
+                error=f"{type(error).__name__}: {error}",
+            )
+        return self.env["l10n_cl_ai.usage"].sudo().create(values)
+
+
+class UserFacingEngineError(Exception):
+    """An engine refusal or failure, with the translated message for users and the usage row written."""
+
+    def __init__(self, message, error, usage):
+        super().__init__(message)
+        self.message = message
+        self.error = error
+        self.usage = usage
+        self.kind = error.kind

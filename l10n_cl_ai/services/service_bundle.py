@@ -3,7 +3,10 @@
 A worker that never validates or searches never imports anthropic, numpy, faiss or onnxruntime.
 """
 
+import logging
 import threading
+
+_logger = logging.getLogger(__name__)
 
 
 class ServiceBundle:
@@ -42,12 +45,68 @@ class ServiceBundle:
 
         return self._get("redis", build) or None
 
+    def limiter(self, namespace):
+        """The rate limiter (Redis sliding window; per-process window or refusal when Redis is down)."""
+
+        def build():
+            from .limiter import RateLimiter
+
+            return RateLimiter(self.redis, fail_mode=self.settings.limiter_fail_mode, on_outage=self.on_redis_outage)
+
+        return self._get(f"limiter:{namespace}", build)
+
+    def breaker(self, namespace):
+        """The Claude circuit breaker, shared by every worker through Redis (per process without Redis)."""
+
+        def build():
+            from .breaker import CircuitBreaker
+
+            return CircuitBreaker(
+                redis_client=self.redis,
+                key_prefix=f"{namespace}:breaker:",
+                failure_threshold=self.settings.breaker_failure_threshold,
+                cooldown_s=self.settings.breaker_cooldown_s,
+            )
+
+        return self._get(f"breaker:{namespace}", build)
+
+    def claude(self, namespace):
+        """The Claude client for every feature (prices are passed per call: they are editable records)."""
+
+        def build():
+            from .claude import ClaudeClient, ClaudeSettings
+
+            settings = self.settings
+            return ClaudeClient(
+                ClaudeSettings(
+                    api_key=settings.api_key,
+                    model=settings.model,
+                    base_url=settings.base_url or None,
+                    timeout_s=settings.timeout_s,
+                    max_cost_per_request_usd=settings.max_cost_per_request_usd or None,
+                    max_attempts=settings.retry_max_attempts,
+                    backoff_base_s=settings.retry_backoff_s,
+                ),
+                prices={},
+                breaker=self.breaker(namespace),
+            )
+
+        return self._get(f"claude:{namespace}", build)
+
+    @staticmethod
+    def on_redis_outage(error):
+        from . import metrics
+
+        metrics.LIMITER_REDIS_OUTAGES.inc()
+
     def close(self):
         """Release network resources (called when the settings changed and a new bundle replaces this one)."""
-        client = self._built.get("redis")
-        if client:
+        for service in list(self._built.values()):
+            closer = getattr(service, "close", None)
+            if closer is None:
+                continue
             try:
-                client.close()
+                closer()
             except Exception:  # noqa: BLE001 - closing a dead connection must not break a rebuild
-                pass
+                _logger.debug("closing %r failed", service, exc_info=True)
         self._built.clear()

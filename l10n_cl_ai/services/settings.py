@@ -22,6 +22,10 @@ _NUMBER_FIELDS = {
     "chat_rate_per_minute": int,
     "notify_channel_id": int,
     "partner_history_size": int,
+    "retry_max_attempts": int,
+    "retry_backoff_s": float,
+    "breaker_failure_threshold": int,
+    "breaker_cooldown_s": float,
 }
 _BOOL_FIELDS = (
     "budget_hard_stop",
@@ -59,6 +63,11 @@ class EngineSettings:
     dte_block_post_on_error: bool = False
     minimize_personal_data: bool = True
     partner_history_size: int = 10
+    # advanced, set as system parameters only (no field in the form)
+    retry_max_attempts: int = 4
+    retry_backoff_s: float = 1.0
+    breaker_failure_threshold: int = 5
+    breaker_cooldown_s: float = 30.0
 
     def fingerprint(self):
         """A stable value that changes whenever any setting changes (the service cache key)."""
