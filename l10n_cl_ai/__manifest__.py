@@ -25,10 +25,13 @@
     "data": [
         "security/security.xml",
         "security/ir.model.access.csv",
+        "data/ir_cron_data.xml",
         "data/model_price_data.xml",
+        "data/knowledge_documents.xml",
         "views/res_config_settings_views.xml",
         "views/usage_views.xml",
         "views/model_price_views.xml",
+        "views/knowledge_views.xml",
         "views/menus.xml",
     ],
     "demo": [

@@ -3,3 +3,4 @@ from . import model_price
 from . import res_config_settings
 from . import usage
 from . import demo_data
+from . import knowledge_document

@@ -6,10 +6,14 @@ through its registry cache signalling when any worker calls ``set_param``: the n
 worker reads the new values, gets a new fingerprint and rebuilds its services. No restart needed.
 """
 
+import hashlib
+import json
 import logging
+import os
 import threading
 
 from odoo import api, models
+from odoo.tools import config
 
 from ..services import errors
 from ..services import settings as engine_settings
@@ -26,6 +30,8 @@ COMPANY_RATE_FACTOR = 10
 
 _BUNDLES = {}
 _BUNDLES_LOCK = threading.Lock()
+_INDEXES = {}
+_INDEXES_LOCK = threading.Lock()
 
 
 class L10nClAiEngine(models.AbstractModel):
@@ -63,6 +69,44 @@ class L10nClAiEngine(models.AbstractModel):
                     _BUNDLES[key] = bundle
                     _logger.info("l10n_cl_ai: engine services built for database %s", key[0])
         return bundle
+
+    @api.model
+    def _knowledge_root(self):
+        return os.path.join(config["data_dir"], "l10n_cl_ai", self.env.cr.dbname, "knowledge")
+
+    @api.model
+    def _knowledge_index(self):
+        """This worker's knowledge index for the current knowledge version, loaded or built once.
+
+        Indexes are saved under ``<data_dir>/l10n_cl_ai/<db>/knowledge/<source hash>/``: a worker whose
+        version is stale finds the index another worker saved (memory-mapped, no embedding) and only the
+        first worker after a change embeds, through the shared embedding cache.
+        """
+        from ..services.knowledge.search import KnowledgeIndex
+
+        bundle = self._services()
+        key = (self.env.cr.dbname, self._knowledge_version(), bundle.settings.embedding_model)
+        index = _INDEXES.get(key)
+        if index is not None:
+            return index
+        with _INDEXES_LOCK:
+            index = _INDEXES.get(key)
+            if index is not None:
+                return index
+            chunks = self.env["l10n_cl_ai.knowledge.document"]._index_chunks()
+            source_hash = _source_hash(chunks, bundle.embedder.model_id)
+            root = os.path.join(self._knowledge_root(), source_hash)
+            saved = KnowledgeIndex.saved_hashes(root)
+            if saved:
+                index = KnowledgeIndex.load(KnowledgeIndex.path_for(root, saved[0]), bundle.embedder)
+            else:
+                index = KnowledgeIndex.build(chunks, bundle.embedder)
+                index.save(root)
+                _logger.info("l10n_cl_ai: knowledge index built (%s chunks, %s)", index.size, index.kind)
+            for old_key in [k for k in _INDEXES if k[0] == key[0]]:
+                del _INDEXES[old_key]
+            _INDEXES[key] = index
+            return index
 
     @api.model
     def _bump_knowledge_version(self):
@@ -176,6 +220,13 @@ class L10nClAiEngine(models.AbstractModel):
                 error=f"{type(error).__name__}: {error}",
             )
         return self.env["l10n_cl_ai.usage"].sudo().create(values)
+
+
+def _source_hash(chunks, model_id):
+    """Identifies what an index is built from: the chunks (ids, scopes, texts) and the embedding model."""
+    digest = hashlib.sha256(model_id.encode())
+    digest.update(json.dumps(chunks, sort_keys=True, ensure_ascii=False).encode())
+    return digest.hexdigest()[:32]
 
 
 class UserFacingEngineError(Exception):

@@ -123,7 +123,8 @@ def _deprecated_models():
 
 
 def is_deprecated(model_id):
-    """``(True, end_of_life_date_or_None)`` when the SDK lists the model as deprecated, else ``(False, None)``.
+    """``(True, end_of_life_date_or_None)`` when the SDK lists the model as deprecated, else
+    ``(False, None)``.
 
     Reads the SDK's private ``anthropic._data.DEPRECATED_MODELS`` defensively: a missing module or an
     unparseable date never raises.

@@ -144,8 +144,15 @@ def price_for(model_id, rows):
 DEFAULT_PRICES = (
     PriceRow("claude-sonnet-5-5", 2.0, 10.0, 2.5, 4.0, 0.10, valid_from="2026-10-07"),
     PriceRow(
-        "claude-haiku-5-5", 0.10, 0.50, 0.125, 0.20, 0.01,
-        long_prompt_threshold=100_000, long_input_multiplier=5.0, long_output_multiplier=5.0,
+        "claude-haiku-5-5",
+        0.10,
+        0.50,
+        0.125,
+        0.20,
+        0.01,
+        long_prompt_threshold=100_000,
+        long_input_multiplier=5.0,
+        long_output_multiplier=5.0,
         valid_from="2026-10-07",
     ),
     PriceRow("claude-opus-5-5", 4.0, 20.0, 5.0, 8.0, 0.20),

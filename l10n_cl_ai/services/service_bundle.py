@@ -93,6 +93,18 @@ class ServiceBundle:
 
         return self._get(f"claude:{namespace}", build)
 
+    @property
+    def embedder(self):
+        """The torch-free query embedder (ONNX, one thread) behind the shared Redis embedding cache."""
+
+        def build():
+            from .knowledge.embedder import OnnxEmbedder
+            from .knowledge.embedding_cache import CachedEmbedder
+
+            return CachedEmbedder(OnnxEmbedder(model_name=self.settings.embedding_model), self.redis)
+
+        return self._get("embedder", build)
+
     @staticmethod
     def on_redis_outage(error):
         from . import metrics

@@ -3,3 +3,4 @@ from . import test_engine_facade
 from . import test_security
 from . import test_demo_data
 from . import test_engine_calls
+from . import test_knowledge

@@ -1,0 +1,154 @@
+"""The knowledge base: documents editable by managers, split into chunks, searched by every worker."""
+
+import logging
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..services.knowledge.chunking import split_markdown
+
+_logger = logging.getLogger(__name__)
+
+PLUGINS = [
+    ("dte", "Electronic documents (DTE)"),
+    ("account", "Accounting and taxes"),
+    ("payroll", "Payroll"),
+    ("stock", "Inventory and dispatch"),
+    ("general", "General"),
+]
+
+
+class L10nClAiKnowledgeDocument(models.Model):
+    _name = "l10n_cl_ai.knowledge.document"
+    _description = "AI knowledge document"
+    _order = "plugin, title"
+    _check_company_auto = True
+
+    slug = fields.Char(required=True, index=True, help="Stable identifier, unique per company scope.")
+    title = fields.Char(required=True, translate=False)
+    plugin = fields.Selection(PLUGINS, required=True, default="general", index=True)
+    tags = fields.Char(help="Comma-separated keywords.")
+    body = fields.Text(required=True, help="Markdown. Headings (##) split the document into chunks.")
+    source = fields.Char(string="Source", help="The law, resolution or SII page the content comes from.")
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", index=True, help="Empty: shared by every company. Otherwise visible to that company only."
+    )
+    chunk_ids = fields.One2many("l10n_cl_ai.knowledge.chunk", "document_id", string="Chunks")
+    chunk_count = fields.Integer(compute="_compute_chunk_count")
+
+    @api.depends("chunk_ids")
+    def _compute_chunk_count(self):
+        for document in self:
+            document.chunk_count = len(document.chunk_ids)
+
+    @api.constrains("slug", "company_id")
+    def _check_slug_unique(self):
+        for document in self:
+            clash = self.with_context(active_test=False).sudo().search_count([
+                ("id", "!=", document.id),
+                ("slug", "=", document.slug),
+                ("company_id", "=", document.company_id.id),
+            ])
+            if clash:
+                raise ValidationError(self.env._(
+                    "Another knowledge document already uses the identifier %(slug)s.", slug=document.slug
+                ))
+
+    # -- keeping chunks and the index in step ----------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        documents = super().create(vals_list)
+        documents._rebuild_chunks()
+        return documents
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"body", "title", "slug", "plugin", "company_id", "active"} & set(vals):
+            self._rebuild_chunks()
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self.env["l10n_cl_ai.engine"]._bump_knowledge_version()
+        return result
+
+    def _rebuild_chunks(self):
+        chunks = self.env["l10n_cl_ai.knowledge.chunk"].sudo()
+        chunks.search([("document_id", "in", self.ids)]).unlink()
+        values = []
+        for document in self:
+            for sequence, text in enumerate(split_markdown(document.body, title=document.title)):
+                values.append({"document_id": document.id, "sequence": sequence, "text": text})
+        chunks.create(values)
+        self.env["l10n_cl_ai.engine"]._bump_knowledge_version()
+        # build the new index in the background, so that no user waits for the embeddings
+        cron = self.env.ref("l10n_cl_ai.cron_build_knowledge_index", raise_if_not_found=False)
+        if cron:
+            cron.sudo()._trigger()
+
+    @api.model
+    def _cron_build_index(self):
+        """Build (or load) the index of the current knowledge version and save it for every worker."""
+        index = self.env["l10n_cl_ai.engine"]._knowledge_index()
+        _logger.info("l10n_cl_ai: knowledge index ready: %s chunks (%s)", index.size, index.kind)
+
+    # -- search -----------------------------------------------------------------------------------------
+    @api.model
+    def search_knowledge(self, query, top_k=3, plugin=None):
+        """The ``top_k`` documents best matching ``query`` that the current user may read, best first:
+        ``[{slug, title, score, excerpt, document_id}]``. ``plugin``: a code or a list of codes."""
+        visible = self.search([])  # access rights and company rules decide what may be returned
+        if not visible or not (query or "").strip():
+            return []
+        index = self.env["l10n_cl_ai.engine"]._knowledge_index()
+        hits = index.search(
+            query, top_k=top_k, plugin=plugin or None, allowed_document_ids=set(visible.ids)
+        )
+        return [
+            {key: hit[key] for key in ("slug", "title", "score", "excerpt", "document_id")} for hit in hits
+        ]
+
+    @api.model
+    def _index_chunks(self):
+        """Every active chunk as the plain dicts the index is built from (stable order)."""
+        chunks = self.env["l10n_cl_ai.knowledge.chunk"].sudo().search(
+            [("document_id.active", "=", True)], order="document_id, sequence, id"
+        )
+        return [
+            {
+                "chunk_id": chunk.id,
+                "document_id": chunk.document_id.id,
+                "slug": chunk.document_id.slug,
+                "title": chunk.document_id.title,
+                "plugin": chunk.document_id.plugin,
+                "company_id": chunk.document_id.company_id.id or None,
+                "text": chunk.text,
+            }
+            for chunk in chunks
+        ]
+
+    def action_rebuild_index(self):
+        """Rebuild chunks of every document and make every worker load a fresh index."""
+        self.sudo().with_context(active_test=False).search([])._rebuild_chunks()
+        self.env["l10n_cl_ai.engine"]._knowledge_index()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._("The knowledge index was rebuilt."),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+
+class L10nClAiKnowledgeChunk(models.Model):
+    _name = "l10n_cl_ai.knowledge.chunk"
+    _description = "AI knowledge chunk"
+    _order = "document_id, sequence, id"
+
+    document_id = fields.Many2one("l10n_cl_ai.knowledge.document", required=True, ondelete="cascade", index=True)
+    sequence = fields.Integer()
+    text = fields.Text(required=True)
+    company_id = fields.Many2one(related="document_id.company_id", store=True, index=True)

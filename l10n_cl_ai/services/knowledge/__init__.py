@@ -1,0 +1,12 @@
+"""The knowledge base engine: embeddings without torch, a FAISS index, BM25, hybrid search.
+
+Modules (import them where used; this package imports nothing heavy):
+
+- ``export_onnx``: one-off export of the sentence-transformers model to ONNX (its own process).
+- ``embedder``: ``OnnxEmbedder``, onnxruntime + tokenizers, one thread, lazy.
+- ``embedding_cache``: ``CachedEmbedder``, embeddings shared through Redis under sha256(model + text).
+- ``chunking``: markdown bodies split into bounded chunks that keep their heading path.
+- ``bm25``: Spanish-aware keyword tokenizer and ``KeywordIndex`` (bm25s).
+- ``index``: ``DenseIndex``, exact or approximate FAISS index, persisted with a content hash.
+- ``search``: ``KnowledgeIndex``, the hybrid search the Odoo layer calls.
+"""

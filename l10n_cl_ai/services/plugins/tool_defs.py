@@ -1,0 +1,155 @@
+"""Read-only tools the plugins may offer Claude in the chat bot, described abstractly.
+
+Each tool reads one Odoo model as the asking user (record rules and access rights apply); the Odoo
+layer implements it under the same name and returns plain JSON. Names and descriptions are Spanish
+because Claude answers Spanish-speaking users with them; arguments are all optional filters.
+"""
+
+from .base import ToolSpec
+
+_LIMIT = {"type": "integer", "description": "Máximo de resultados (1 a 50; por defecto 10)."}
+_DATE_FROM = {"type": "string", "format": "date", "description": "Fecha inicial, AAAA-MM-DD."}
+_DATE_TO = {"type": "string", "format": "date", "description": "Fecha final, AAAA-MM-DD."}
+_PARTNER = {
+    "type": "string",
+    "description": "Nombre o RUT (o parte de ellos) del cliente o proveedor.",
+}
+
+
+def _schema(**properties):
+    return {"type": "object", "properties": properties, "additionalProperties": False}
+
+
+BUSCAR_FACTURAS = ToolSpec(
+    name="buscar_facturas",
+    description=(
+        "Busca documentos contables (facturas, boletas, notas de crédito y débito, de venta o compra) "
+        "y devuelve por cada uno: id, tipo de documento SII, folio, fecha, contacto, neto, IVA, total, "
+        "estado y estado de validación IA. Úsala para encontrar documentos antes de opinar sobre ellos."
+    ),
+    input_schema=_schema(
+        contacto=_PARTNER,
+        tipo_documento={
+            "type": "string",
+            "description": "Código SII del tipo de documento, p. ej. '33' o '61'.",
+        },
+        folio={"type": "string", "description": "Folio (número) del documento."},
+        movimiento={
+            "type": "string",
+            "enum": ["venta", "compra"],
+            "description": "Documentos de venta (emitidos) o de compra (recibidos).",
+        },
+        estado={"type": "string", "enum": ["borrador", "publicado", "anulado"]},
+        fecha_desde=_DATE_FROM,
+        fecha_hasta=_DATE_TO,
+        limite=_LIMIT,
+    ),
+    model="account.move",
+)
+
+OBTENER_FACTURA = ToolSpec(
+    name="obtener_factura",
+    description=(
+        "Devuelve el detalle de un documento contable por su id: encabezado, líneas (producto, cantidad, "
+        "precio, impuestos), totales, documento de origen o referencias, y los hallazgos de su última "
+        "validación. Úsala cuando el usuario pregunte por un documento concreto."
+    ),
+    input_schema={
+        **_schema(id={"type": "integer", "description": "Id del documento (account.move)."}),
+        "required": ["id"],
+    },
+    model="account.move",
+)
+
+HISTORIAL_CONTACTO = ToolSpec(
+    name="historial_contacto",
+    description=(
+        "Resume los últimos documentos de un cliente o proveedor: tipos, fechas, totales y notas de "
+        "crédito asociadas. Sirve para detectar montos o tipos de documento inusuales."
+    ),
+    input_schema=_schema(contacto=_PARTNER, limite=_LIMIT),
+    model="account.move",
+)
+
+BUSCAR_APUNTES = ToolSpec(
+    name="buscar_apuntes",
+    description=(
+        "Busca apuntes contables (líneas de asiento publicadas): fecha, diario, cuenta, contacto, glosa, "
+        "debe y haber. Filtra por prefijo de código de cuenta, diario, contacto y fechas."
+    ),
+    input_schema=_schema(
+        cuenta={"type": "string", "description": "Código de cuenta o su prefijo, p. ej. '1105'."},
+        diario={"type": "string", "description": "Nombre o código corto del diario."},
+        contacto=_PARTNER,
+        fecha_desde=_DATE_FROM,
+        fecha_hasta=_DATE_TO,
+        limite=_LIMIT,
+    ),
+    model="account.move.line",
+)
+
+SALDOS_CUENTAS = ToolSpec(
+    name="saldos_cuentas",
+    description=(
+        "Devuelve el saldo (debe, haber y saldo) de las cuentas cuyos códigos empiezan por los prefijos "
+        "indicados, a una fecha, considerando solo asientos publicados."
+    ),
+    input_schema=_schema(
+        cuentas={
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "Prefijos de código de cuenta.",
+        },
+        fecha_hasta=_DATE_TO,
+    ),
+    model="account.move.line",
+)
+
+BUSCAR_STOCK = ToolSpec(
+    name="buscar_stock",
+    description=(
+        "Consulta las existencias por producto y ubicación (cantidad disponible, reservada y valor si "
+        "existe). Permite pedir solo las cantidades negativas para diagnosticar descuadres."
+    ),
+    input_schema=_schema(
+        producto={"type": "string", "description": "Nombre o referencia interna del producto."},
+        ubicacion={"type": "string", "description": "Nombre de la bodega o ubicación."},
+        solo_negativos={"type": "boolean", "description": "Solo cantidades negativas."},
+        limite=_LIMIT,
+    ),
+    model="stock.quant",
+)
+
+BUSCAR_MOVIMIENTOS_STOCK = ToolSpec(
+    name="buscar_movimientos_stock",
+    description=(
+        "Busca movimientos de inventario: fecha, producto, cantidad, ubicación de origen y destino, "
+        "referencia y estado. Sirve para reconstruir por qué una existencia quedó como está."
+    ),
+    input_schema=_schema(
+        producto={"type": "string", "description": "Nombre o referencia interna del producto."},
+        ubicacion={"type": "string", "description": "Ubicación de origen o destino."},
+        estado={"type": "string", "enum": ["borrador", "en_espera", "reservado", "hecho", "cancelado"]},
+        fecha_desde=_DATE_FROM,
+        fecha_hasta=_DATE_TO,
+        limite=_LIMIT,
+    ),
+    model="stock.move",
+)
+
+BUSCAR_TRANSFERENCIAS = ToolSpec(
+    name="buscar_transferencias",
+    description=(
+        "Busca transferencias de inventario (recepciones, despachos y traslados internos): referencia, "
+        "tipo, contacto, fecha prevista y efectiva, estado y documento de origen."
+    ),
+    input_schema=_schema(
+        tipo={"type": "string", "enum": ["recepcion", "despacho", "interna"]},
+        contacto=_PARTNER,
+        estado={"type": "string", "enum": ["borrador", "en_espera", "preparado", "hecho", "cancelado"]},
+        fecha_desde=_DATE_FROM,
+        fecha_hasta=_DATE_TO,
+        limite=_LIMIT,
+    ),
+    model="stock.picking",
+)

@@ -1,0 +1,137 @@
+import json
+import subprocess
+import sys
+import textwrap
+
+import odoo
+from odoo.tests import new_test_user, tagged
+from odoo.tools import config
+
+from ..models import engine as engine_module
+from .common import L10nClAiCase
+
+WORKER_SCRIPT = textwrap.dedent("""
+    import json, sys
+    import odoo
+    from odoo.tools import config
+    config.parse_config(json.loads(sys.argv[1]))
+    from odoo.modules.registry import Registry
+    registry = Registry(config["db_name"][0] if isinstance(config["db_name"], list) else config["db_name"])
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        hits = env["l10n_cl_ai.knowledge.document"].search_knowledge(sys.argv[2])
+    print(json.dumps({
+        "slugs": [hit["slug"] for hit in hits],
+        "torch": "torch" in sys.modules,
+        "sentence_transformers": "sentence_transformers" in sys.modules,
+    }))
+""")
+
+
+@tagged("post_install", "-at_install")
+class TestKnowledge(L10nClAiCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Document = cls.env["l10n_cl_ai.knowledge.document"]
+        cls.company_a = cls.env.company
+        cls.company_b = cls.env["res.company"].create({"name": "Constructora Sur SpA"})
+        cls.user_a = new_test_user(cls.env, login="kb_user_a", groups="account.group_account_invoice",
+                                   company_id=cls.company_a.id, company_ids=[(6, 0, cls.company_a.ids)])
+        cls.user_b = new_test_user(cls.env, login="kb_user_b", groups="account.group_account_invoice",
+                                   company_id=cls.company_b.id, company_ids=[(6, 0, cls.company_b.ids)])
+
+    def _slugs(self, question, user=None, **options):
+        documents = self.Document.with_user(user) if user else self.Document
+        return [hit["slug"] for hit in documents.search_knowledge(question, **options)]
+
+    def test_shipped_corpus_answers_a_question_by_meaning(self):
+        hits = self.Document.search_knowledge("¿Cuántos días tiene el comprador para reclamar una factura?")
+        self.assertEqual(hits[0]["slug"], "rcv-acuse-recibo")
+        self.assertEqual(set(hits[0]), {"slug", "title", "score", "excerpt", "document_id"})
+        self.assertGreater(hits[0]["score"], hits[-1]["score"] - 1e-9)
+
+    def test_a_company_private_document_never_reaches_another_company(self):
+        self.Document.create({
+            "slug": "politica-interna-viaticos", "title": "Política interna de viáticos", "plugin": "account",
+            "company_id": self.company_a.id,
+            "body": "## Viáticos\nLos viáticos de la constructora se rinden con boleta de honorarios "
+                    "dentro de 5 días hábiles. Código interno VTX-42.",
+        })
+        self.assertIn("politica-interna-viaticos", self._slugs("rendición de viáticos VTX-42", self.user_a))
+        hits_b = self._slugs("rendición de viáticos VTX-42", self.user_b)
+        self.assertNotIn("politica-interna-viaticos", hits_b)
+        self.assertEqual(len(hits_b), 3, "filtering never returns fewer than top_k while enough are visible")
+
+    def test_editing_a_document_changes_results_in_another_worker(self):
+        question = "procedimiento para el cierre de caja chica de la sucursal Puerto Montt"
+        stale_index = self.env["l10n_cl_ai.engine"]._knowledge_index()
+        self.assertNotIn("caja-chica", self._slugs(question))
+        document = self.Document.create({
+            "slug": "caja-chica", "title": "Caja chica", "plugin": "account",
+            "body": "## Cierre\nLa caja chica se cuadra cada viernes.",
+        })
+        document.body = ("## Cierre de caja chica en Puerto Montt\nEn la sucursal Puerto Montt el cierre "
+                         "de caja chica se hace el último día hábil con arqueo firmado.")
+        # another worker: its own process cache is empty, it only sees the database and the saved index
+        engine_module._INDEXES.clear()
+        fresh_index = self.env["l10n_cl_ai.engine"]._knowledge_index()
+        self.assertIsNot(fresh_index, stale_index)
+        self.assertEqual(self._slugs(question)[0], "caja-chica")
+        document.active = False
+        self.assertNotIn("caja-chica", self._slugs(question))
+
+    def test_a_saved_index_is_loaded_without_embedding(self):
+        engine = self.env["l10n_cl_ai.engine"]
+        engine._knowledge_index()
+        embedder = engine._services().embedder.embedder
+        calls = embedder.calls
+        engine_module._INDEXES.clear()
+        index = engine._knowledge_index()
+        self.assertEqual(embedder.calls, calls, "loading the persisted index embeds nothing")
+        self.assertGreater(index.size, 16)
+
+    def test_search_works_with_redis_down(self):
+        self.redis_server.stop()
+        try:
+            engine_module._INDEXES.clear()
+            self.assertEqual(self._slugs("dígito verificador módulo 11")[0], "rut")
+        finally:
+            self.redis_server.start()
+
+    def test_plugin_filter(self):
+        for slug in self._slugs("plazo para declarar y pagar el formulario 29", plugin="payroll"):
+            document = self.Document.search([("slug", "=", slug)])
+            self.assertEqual(document.plugin, "payroll")
+
+    def test_slug_is_unique_per_company_scope(self):
+        from odoo.exceptions import ValidationError
+
+        with self.assertRaises(ValidationError):
+            self.Document.create({"slug": "rut", "title": "Otro RUT", "body": "x"})
+        self.Document.create({"slug": "rut", "title": "RUT interno", "body": "x", "company_id": self.company_b.id})
+
+    def test_try_a_question_wizard_shows_hits_with_scores(self):
+        wizard = self.env["l10n_cl_ai.knowledge.try"].create({"question": "tasa del impuesto al valor agregado"})
+        wizard.action_search()
+        self.assertIn("iva", wizard.result_html)
+        self.assertRegex(str(wizard.result_html), r"<td>0\.\d{3}</td>")
+
+    def test_an_odoo_worker_searching_never_imports_torch(self):
+        """A separate process loads the registry like a worker and searches the committed corpus."""
+        options = [
+            f"--database={self.env.cr.dbname}",
+            f"--db_host={config['db_host'] or ''}", f"--db_port={config['db_port'] or 5432}",
+            f"--db_user={config['db_user'] or ''}", f"--db_password={config['db_password'] or ''}",
+            f"--addons-path={','.join(odoo.addons.__path__)}", f"--data-dir={config['data_dir']}",
+            "--log-level=warn",
+        ]
+        completed = subprocess.run(  # noqa: S603 - our own interpreter and script
+            [sys.executable, "-c", WORKER_SCRIPT, json.dumps(options), "¿Qué pasa si el SII rechaza el envío?"],
+            capture_output=True, text=True, timeout=240, check=False,
+        )
+        self.assertEqual(completed.returncode, 0, completed.stderr[-3000:])
+        report = json.loads(completed.stdout.strip().splitlines()[-1])
+        self.assertFalse(report["torch"], "torch was imported in a worker")
+        self.assertFalse(report["sentence_transformers"])
+        self.assertEqual(len(report["slugs"]), 3)
