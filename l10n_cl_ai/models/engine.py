@@ -173,7 +173,7 @@ class L10nClAiEngine(models.AbstractModel):
         from ..services import metrics
 
         settings = self._read_settings()
-        model = options.pop("model", None) or settings.model
+        model = options.pop("model", None) or self._model_for(feature, settings)
         usage_values = {"feature": feature, "plugin": plugin, "model": model}
         if record is not None:
             usage_values.update(res_model=record._name, res_id=record.id)
@@ -191,6 +191,13 @@ class L10nClAiEngine(models.AbstractModel):
             raise UserFacingEngineError(engine_error_message(self.env, error), error, usage) from error
         metrics.CLAUDE_LATENCY.labels(feature=feature, model=model).observe(result.latency_ms / 1000)
         return result, self._record_usage(usage_values, result=result)
+
+    @api.model
+    def _model_for(self, feature, settings):
+        """The Claude model of a feature: DTE reviews have their own (cheaper) setting."""
+        if feature == "dte_validation" and settings.dte_model:
+            return settings.dte_model
+        return settings.model
 
     @api.model
     def _record_usage(self, values, result=None, error=None):

@@ -42,6 +42,11 @@ class ResConfigSettings(models.TransientModel):
         help="Model id used for every AI feature. Pick a preset or type any model id.",
     )
     l10n_cl_ai_model_warning = fields.Char(compute="_compute_l10n_cl_ai_model_warning")
+    l10n_cl_ai_dte_model = fields.Char(
+        string="Model for DTE reviews", config_parameter=P("dte_model"), default=engine_settings.CHEAP_MODEL,
+        help="DTE reviews are short structured checks: a cheaper model keeps their cost low. "
+        "Empty: the main model.",
+    )
     l10n_cl_ai_base_url = fields.Char(
         string="API base URL", config_parameter=P("base_url"),
         help="Leave empty to use Anthropic's API. Set it for a proxy or a gateway.",
@@ -139,17 +144,19 @@ class ResConfigSettings(models.TransientModel):
     def _onchange_l10n_cl_ai_model_preset(self):
         self._inverse_l10n_cl_ai_model_preset()
 
-    @api.depends("l10n_cl_ai_model")
+    @api.depends("l10n_cl_ai_model", "l10n_cl_ai_dte_model")
     def _compute_l10n_cl_ai_model_warning(self):
         for config in self:
-            deprecated, end_of_life = model_catalog.is_deprecated(config.l10n_cl_ai_model or "")
-            if deprecated:
-                config.l10n_cl_ai_model_warning = self.env._(
-                    "Model %(model)s is deprecated by Anthropic (end of life: %(date)s). Choose a current model.",
-                    model=config.l10n_cl_ai_model, date=end_of_life or self.env._("unknown"),
-                )
-            else:
-                config.l10n_cl_ai_model_warning = False
+            warnings = []
+            for model in dict.fromkeys((config.l10n_cl_ai_model, config.l10n_cl_ai_dte_model)):
+                deprecated, end_of_life = model_catalog.is_deprecated(model or "")
+                if deprecated:
+                    warnings.append(self.env._(
+                        "Model %(model)s is deprecated by Anthropic (end of life: %(date)s). "
+                        "Choose a current model.",
+                        model=model, date=end_of_life or self.env._("unknown"),
+                    ))
+            config.l10n_cl_ai_model_warning = " ".join(warnings) or False
 
     def _l10n_cl_ai_settings_from_form(self, overrides=None):
         raw = {}

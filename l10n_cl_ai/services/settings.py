@@ -42,6 +42,7 @@ class EngineSettings:
 
     api_key: str = dataclasses.field(default="", repr=False)
     model: str = DEFAULT_MODEL
+    dte_model: str = CHEAP_MODEL  # DTE reviews are short structured checks: the cheap model by default
     base_url: str = ""
     timeout_s: float = 60.0
     max_cost_per_request_usd: float = 0.50

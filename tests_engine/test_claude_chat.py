@@ -1,0 +1,152 @@
+"""Chat features: streaming text deltas with the final usage, and the bounded tool-use loop."""
+
+import pytest
+
+from fakes.fake_anthropic import FakeAnthropic
+from services.claude import ClaudeClient, ClaudeSettings, Prompt
+from services.errors import ClaudeUnavailable, InvalidReply
+from services.pricing import DEFAULT_PRICES
+
+TOOLS = [
+    {
+        "name": "partner_balance",
+        "description": "Saldo pendiente de un cliente por RUT. " * 40,
+        "input_schema": {"type": "object", "properties": {"rut": {"type": "string"}}, "required": ["rut"]},
+    }
+]
+SYSTEM = ["Eres el asistente contable de la empresa. Responde en español de Chile. " * 40]
+QUESTION = [{"role": "user", "content": "¿Cuánto nos debe 76.086.428-5?"}]
+
+
+@pytest.fixture
+def fake():
+    with FakeAnthropic() as server:
+        yield server
+
+
+def make_client(fake, **options):
+    settings = {"api_key": fake.api_key, "base_url": fake.base_url, "timeout_s": 5, "backoff_base_s": 0.01}
+    settings.update(options)
+    return ClaudeClient(ClaudeSettings(**settings), DEFAULT_PRICES, sleep=lambda _s: None)
+
+
+def test_streaming_calls_back_with_each_delta_and_reports_the_final_usage(fake):
+    answer = "El cliente 76.086.428-5 tiene un saldo pendiente de $1.190.000 en dos facturas vencidas."
+    fake.reply_text(answer)
+    deltas = []
+    result = make_client(fake).create(Prompt(system=SYSTEM, messages=QUESTION), on_text=deltas.append)
+    assert len(deltas) > 3 and "".join(deltas) == answer == result.content
+    assert fake.messages_requests[0].body["stream"] is True
+    served = fake.messages_requests[0].response["usage"]
+    assert result.usage.output_tokens == served["output_tokens"] > 1
+    assert result.usage.cache_write_tokens == served["cache_creation_input_tokens"] > 0
+    assert result.cost_usd > 0
+
+
+def test_streaming_is_retried_when_it_fails_before_any_text(fake):
+    fake.overloaded()
+    fake.reply_text("Hola de nuevo")
+    deltas = []
+    result = make_client(fake).create(Prompt(messages=QUESTION), on_text=deltas.append)
+    assert "".join(deltas) == "Hola de nuevo" and result.attempts == 2
+
+
+def test_streaming_failure_after_retries_raises(fake):
+    for _ in range(4):
+        fake.overloaded()
+    with pytest.raises(ClaudeUnavailable):
+        make_client(fake).create(Prompt(messages=QUESTION), on_text=lambda _t: None)
+
+
+def test_tool_loop_runs_the_executor_and_sends_the_results_back(fake):
+    fake.reply_tool_use(
+        "partner_balance", {"rut": "76.086.428-5"}, tool_id="toolu_01", text="Consulto el saldo."
+    )
+    fake.reply_text("Le debe $1.190.000.")
+    executed = []
+
+    def executor(name, tool_input):
+        executed.append((name, tool_input))
+        return "saldo: 1190000 CLP"
+
+    result = make_client(fake).create(
+        Prompt(system=SYSTEM, tools=TOOLS, messages=QUESTION), tool_executor=executor
+    )
+    assert executed == [("partner_balance", {"rut": "76.086.428-5"})]
+    assert result.content == "Le debe $1.190.000." and result.requests == 2
+    assert [(c.id, c.name, c.result) for c in result.tool_calls] == [
+        ("toolu_01", "partner_balance", "saldo: 1190000 CLP")
+    ]
+    second = fake.messages_requests[1].body["messages"]
+    assert second[1]["role"] == "assistant"
+    assert [b["type"] for b in second[1]["content"]] == ["text", "tool_use"]
+    assert second[2]["role"] == "user"
+    assert second[2]["content"][0]["type"] == "tool_result"
+    assert second[2]["content"][0]["tool_use_id"] == "toolu_01"
+    assert second[2]["content"][0]["content"] == "saldo: 1190000 CLP"
+    assert all("tool_choice" not in r.body for r in fake.messages_requests)
+
+
+def test_tool_loop_second_round_reads_the_prefix_the_first_round_wrote(fake):
+    fake.reply_tool_use("partner_balance", {"rut": "76.086.428-5"})
+    fake.reply_text("Listo.")
+    result = make_client(fake).create(
+        Prompt(system=SYSTEM, tools=TOOLS, messages=QUESTION), tool_executor=lambda _n, _i: "saldo: 0"
+    )
+    first, second = (r.response["usage"] for r in fake.messages_requests)
+    assert first["cache_creation_input_tokens"] > 0 and first["cache_read_input_tokens"] == 0
+    assert second["cache_read_input_tokens"] >= first["cache_creation_input_tokens"]
+    assert result.usage.cache_read_tokens == second["cache_read_input_tokens"]
+
+
+def test_tool_errors_are_reported_to_claude_as_errors(fake):
+    fake.reply_tool_use("partner_balance", {"rut": "1-9"}, tool_id="toolu_02")
+    fake.reply_text("Ese RUT no existe.")
+    result = make_client(fake).create(
+        Prompt(tools=TOOLS, messages=QUESTION), tool_executor=lambda _n, _i: ("RUT no encontrado", True)
+    )
+    tool_result = fake.messages_requests[1].body["messages"][2]["content"][0]
+    assert tool_result["is_error"] is True and result.tool_calls[0].is_error
+
+
+def test_tool_rounds_are_bounded_then_claude_must_answer_in_text(fake):
+    for _ in range(2):
+        fake.reply_tool_use("partner_balance", {"rut": "76.086.428-5"})
+    fake.reply_text("Con lo que tengo: $1.190.000.")
+    calls = []
+    result = make_client(fake).create(
+        Prompt(tools=TOOLS, messages=QUESTION),
+        max_tool_rounds=2,
+        tool_executor=lambda n, i: calls.append(n) or "saldo: 1190000",
+    )
+    assert len(calls) == 2 and result.content == "Con lo que tengo: $1.190.000."
+    assert [r.body.get("tool_choice") for r in fake.messages_requests] == [None, None, {"type": "none"}]
+
+
+def test_tool_use_after_the_last_round_is_an_invalid_reply(fake):
+    fake.default_reply = fake.reply_tool_use("partner_balance", {"rut": "76.086.428-5"})
+    with pytest.raises(InvalidReply) as failure:
+        make_client(fake).create(
+            Prompt(tools=TOOLS, messages=QUESTION), max_tool_rounds=1, tool_executor=lambda _n, _i: "saldo: 0"
+        )
+    assert failure.value.details["requests"] == 2
+
+
+def test_tool_calls_without_an_executor_are_returned_to_the_caller(fake):
+    fake.reply_tool_use("partner_balance", {"rut": "76.086.428-5"}, tool_id="toolu_09")
+    result = make_client(fake).create(Prompt(tools=TOOLS, messages=QUESTION))
+    assert result.stop_reason == "tool_use" and result.requests == 1
+    assert [(c.id, c.name, c.input, c.result) for c in result.tool_calls] == [
+        ("toolu_09", "partner_balance", {"rut": "76.086.428-5"}, None)
+    ]
+
+
+def test_structured_tool_results_are_sent_as_json(fake):
+    fake.reply_tool_use("partner_balance", {"rut": "76.086.428-5"})
+    fake.reply_text("Listo.")
+    make_client(fake).create(
+        Prompt(tools=TOOLS, messages=QUESTION),
+        tool_executor=lambda _n, _i: {"saldo": 1190000, "moneda": "CLP"},
+    )
+    sent = fake.messages_requests[1].body["messages"][2]["content"][0]["content"]
+    assert sent == '{"saldo": 1190000, "moneda": "CLP"}'
