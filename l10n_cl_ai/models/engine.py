@@ -116,6 +116,24 @@ class L10nClAiEngine(models.AbstractModel):
         params.set_param("l10n_cl_ai.knowledge_version", str(version))
         return version
 
+    # -- plugins -------------------------------------------------------------------------------------
+    @api.model
+    def _select_plugin(self, question, explicit=None):
+        """The domain expert for ``question``: an explicit code wins, else keywords combined with the
+        embedding similarity between the question and each plugin's description, else the fallback.
+        Returns ``(plugin, selection)``; ``selection.reason`` says why (explicit, keywords, similarity,
+        fallback). The choice is counted on the usage row of the call that follows (``plugin``)."""
+        from ..services.plugins import registry
+
+        embedder = self._services().embedder
+
+        def similarity(text, descriptions):
+            vectors = embedder.embed([text, *descriptions])
+            return [float(vectors[0] @ vector) for vector in vectors[1:]]
+
+        selection = registry.select_detailed(question, explicit=explicit, similarity=similarity)
+        return selection.plugin, selection
+
     # -- Claude calls --------------------------------------------------------------------------------
     @api.model
     def _namespace(self):

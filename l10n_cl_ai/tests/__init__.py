@@ -4,3 +4,4 @@ from . import test_security
 from . import test_demo_data
 from . import test_engine_calls
 from . import test_knowledge
+from . import test_plugin_selection
