@@ -4,3 +4,4 @@ from . import res_config_settings
 from . import usage
 from . import demo_data
 from . import knowledge_document
+from . import operations

@@ -159,7 +159,11 @@ class L10nClAiEngine(models.AbstractModel):
         result = self._services().limiter(self._namespace()).check_many(rules)
         if not result.allowed:
             metrics.RATE_LIMITED.labels(feature=feature).inc()
-            result.raise_if_refused()
+            try:
+                result.raise_if_refused()
+            except errors.RateLimited as error:
+                error.details["headers"] = result.headers()
+                raise
         return result
 
     @api.model
@@ -263,3 +267,4 @@ class UserFacingEngineError(Exception):
         self.error = error
         self.usage = usage
         self.kind = error.kind
+        self.headers = dict((getattr(error, "details", None) or {}).get("headers") or {})

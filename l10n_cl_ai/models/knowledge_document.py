@@ -110,6 +110,28 @@ class L10nClAiKnowledgeDocument(models.Model):
         ]
 
     @api.model
+    def _search_http(self, query, plugin=None, top_k="3"):
+        """``/l10n_cl_ai/knowledge/search``: rate-limited per user like chat questions.
+
+        Returns ``(hits, rate-limit headers)``; raises ``UserFacingEngineError`` (with ``headers``) when
+        the limiter refuses."""
+        from ..services.errors import RateLimited
+        from .engine import UserFacingEngineError
+        from .engine_messages import engine_error_message
+
+        engine = self.env["l10n_cl_ai.engine"]
+        try:
+            top_k = min(max(int(top_k), 1), 20)
+        except ValueError:
+            top_k = 3
+        try:
+            result = engine._check_rate("knowledge_search")
+        except RateLimited as error:
+            raise UserFacingEngineError(engine_error_message(self.env, error), error, None) from error
+        headers = result.headers() if result is not None else {}
+        return self.search_knowledge(query, top_k=top_k, plugin=plugin or None), headers
+
+    @api.model
     def _index_chunks(self):
         """Every active chunk as the plain dicts the index is built from (stable order)."""
         chunks = self.env["l10n_cl_ai.knowledge.chunk"].sudo().search(

@@ -1,0 +1,41 @@
+import json
+
+from odoo import http
+from odoo.http import request
+
+from ..models.engine import UserFacingEngineError
+
+
+def _json(payload, status=200, headers=None):
+    return request.make_response(
+        json.dumps(payload, ensure_ascii=False),
+        headers=[("Content-Type", "application/json; charset=utf-8"), *(headers or {}).items()],
+        status=status,
+    )
+
+
+class L10nClAiController(http.Controller):
+    @http.route("/health", type="http", auth="none", methods=["GET"], save_session=False)
+    def health(self):
+        status, report = request.env["l10n_cl_ai.operations"].sudo()._health()
+        return _json(report, status=status)
+
+    @http.route("/metrics", type="http", auth="none", methods=["GET"], save_session=False)
+    def metrics(self):
+        operations = request.env["l10n_cl_ai.operations"].sudo()
+        authorized = operations._metrics_authorized(request.httprequest.headers.get("Authorization"))
+        if authorized is None:
+            return request.not_found()
+        if not authorized:
+            return request.make_response("unauthorized\n", status=401, headers=[("WWW-Authenticate", "Bearer")])
+        return request.make_response(
+            operations._metrics_text(), headers=[("Content-Type", "text/plain; version=0.0.4; charset=utf-8")]
+        )
+
+    @http.route("/l10n_cl_ai/knowledge/search", type="http", auth="user", methods=["GET"])
+    def knowledge_search(self, q="", plugin=None, top_k="3"):
+        try:
+            hits, headers = request.env["l10n_cl_ai.knowledge.document"]._search_http(q, plugin, top_k)
+        except UserFacingEngineError as error:
+            return _json({"error": error.kind, "message": error.message}, status=429, headers=error.headers)
+        return _json({"results": hits}, headers=headers)
