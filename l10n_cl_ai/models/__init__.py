@@ -5,3 +5,4 @@ from . import usage
 from . import demo_data
 from . import knowledge_document
 from . import operations
+from . import budget_alert

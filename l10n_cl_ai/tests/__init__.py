@@ -6,3 +6,4 @@ from . import test_engine_calls
 from . import test_knowledge
 from . import test_plugin_selection
 from . import test_http_routes
+from . import test_budget_alerts

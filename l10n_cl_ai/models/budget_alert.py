@@ -1,0 +1,64 @@
+"""Budget alerts: a scheduled action tells administrators when a company reaches 80 % or 100 % of a budget."""
+
+from odoo import api, fields, models
+
+THRESHOLDS = (1.0, 0.8)  # checked from the highest: one alert per threshold, period and company
+
+
+class L10nClAiUsage(models.Model):
+    _inherit = "l10n_cl_ai.usage"
+
+    @api.model
+    def _cron_check_budgets(self):
+        """Post one alert per company, period and threshold reached (the alert channel, else the chatter
+        of the company partner, where administrators follow it)."""
+        settings = self.env["l10n_cl_ai.engine"]._read_settings()
+        budgets = {"daily": settings.daily_budget_usd, "monthly": settings.monthly_budget_usd}
+        if not any(budgets.values()):
+            return 0
+        today = fields.Date.context_today(self)
+        period_keys = {"daily": today.isoformat(), "monthly": today.strftime("%Y-%m")}
+        params = self.env["ir.config_parameter"].sudo()
+        sent = 0
+        for company in self.env["res.company"].sudo().search([]):
+            spent = dict(zip(("daily", "monthly"), self._spent_today_and_month(company), strict=True))
+            for period, budget in budgets.items():
+                if not budget:
+                    continue
+                ratio = spent[period] / budget
+                threshold = next((level for level in THRESHOLDS if ratio >= level), None)
+                if threshold is None:
+                    continue
+                marker_key = f"l10n_cl_ai.budget_alert.{company.id}.{period}"
+                marker = f"{period_keys[period]}:{threshold}"
+                previous = params.get_param(marker_key) or ""
+                if previous.startswith(period_keys[period]) and float(previous.split(":")[1]) >= threshold:
+                    continue  # already alerted for this level in this period
+                self._post_budget_alert(company, period, spent[period], budget, settings)
+                params.set_param(marker_key, marker)
+                sent += 1
+        return sent
+
+    @api.model
+    def _post_budget_alert(self, company, period, spent, budget, settings):
+        """The one place alerts are posted; override to route them elsewhere."""
+        period_label = self.env._("today") if period == "daily" else self.env._("this month")
+        body = self.env._(
+            "AI budget alert for %(company)s: %(spent)s USD spent %(period)s, %(ratio)s%% of the budget of "
+            "%(budget)s USD.%(stop)s",
+            company=company.name, spent=f"{spent:.2f}", period=period_label,
+            ratio=round(100 * spent / budget), budget=f"{budget:.2f}",
+            stop=(" " + self.env._("AI calls are now refused (hard stop).")) if settings.budget_hard_stop
+            and spent >= budget else "",
+        )
+        channel = self.env["discuss.channel"].sudo().browse(settings.notify_channel_id).exists()
+        author = self.env.ref("base.partner_root")
+        if channel:
+            channel.message_post(body=body, author_id=author.id, message_type="comment",
+                                 subtype_xmlid="mail.mt_comment")
+        else:
+            admins = self.env.ref("l10n_cl_ai.group_manager").sudo().all_user_ids.partner_id
+            company.partner_id.sudo().message_post(
+                body=body, author_id=author.id, partner_ids=admins.ids, message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
