@@ -39,6 +39,7 @@
         "demo/demo_partners.xml",
         "demo/demo_invoices.xml",
     ],
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
     "application": False,
 }

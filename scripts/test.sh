@@ -8,6 +8,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TEST_DB="${TEST_DB:-l10n_cl_ai_test}"
 COVERAGE_FLOOR="${COVERAGE_FLOOR:-85}"
 PY="$ROOT/.venv/bin/python"
+ODOO_PATH="${ODOO_PATH:-/opt/odoo19}"
 cd "$ROOT"
 
 scripts/setup.sh --no-db
@@ -28,6 +29,21 @@ echo "[test] Odoo tests"
 "$PY" -m coverage run -p -m pytest -p no:cacheprovider --odoo-config=.run/odoo.conf \
     --odoo-database="$TEST_DB" --odoo-http --odoo-log-level=warn -q -rfEs l10n_cl_ai/tests 2>&1 \
     | tee .run/odoo-tests.log || status=1
+
+echo "[test] upgrade and uninstall on a copy of $TEST_DB"
+UNINSTALL_DB="${TEST_DB}_uninstall"
+PGPASSWORD=odoo dropdb -h 127.0.0.1 -U odoo --if-exists "$UNINSTALL_DB"
+PGPASSWORD=odoo createdb -h 127.0.0.1 -U odoo -T "$TEST_DB" "$UNINSTALL_DB"
+if ! "$PY" "$ODOO_PATH/odoo-bin" -c .run/odoo.conf -d "$UNINSTALL_DB" -u l10n_cl_ai --stop-after-init \
+        --log-level=warn > .run/upgrade.log 2>&1 || grep -qE " (ERROR|CRITICAL) " .run/upgrade.log; then
+    echo "[test] FAILED: upgrade (see .run/upgrade.log)"; status=1
+fi
+if ! "$PY" "$ODOO_PATH/odoo-bin" shell -c .run/odoo.conf -d "$UNINSTALL_DB" --log-level=warn \
+        < scripts/check_uninstall.py > .run/uninstall.log 2>&1 || grep -qE " (ERROR|CRITICAL) " .run/uninstall.log; then
+    echo "[test] FAILED: uninstall (see .run/uninstall.log)"; status=1
+fi
+grep "^uninstall:" .run/uninstall.log || true
+PGPASSWORD=odoo dropdb -h 127.0.0.1 -U odoo --if-exists "$UNINSTALL_DB"
 
 for log in .run/engine-tests.log .run/odoo-tests.log; do
     summary="$(grep -E '^[0-9]+ (passed|failed)|^=+ .*(passed|failed|error)' "$log" | tail -1)"
