@@ -96,10 +96,15 @@ class L10nClAiEngine(models.AbstractModel):
             chunks = self.env["l10n_cl_ai.knowledge.document"]._index_chunks()
             source_hash = _source_hash(chunks, bundle.embedder.model_id)
             root = os.path.join(self._knowledge_root(), source_hash)
-            saved = KnowledgeIndex.saved_hashes(root)
-            if saved:
-                index = KnowledgeIndex.load(KnowledgeIndex.path_for(root, saved[0]), bundle.embedder)
-            else:
+            index = None
+            for content_hash in KnowledgeIndex.saved_hashes(root):
+                try:
+                    index = KnowledgeIndex.load(KnowledgeIndex.path_for(root, content_hash), bundle.embedder)
+                    break
+                except (OSError, ValueError) as error:  # an older format or a damaged copy: rebuild it
+                    _logger.warning("l10n_cl_ai: ignoring saved knowledge index %s: %s", content_hash, error)
+                    KnowledgeIndex.prune(root, keep=())
+            if index is None:
                 index = KnowledgeIndex.build(chunks, bundle.embedder)
                 index.save(root)
                 _logger.info("l10n_cl_ai: knowledge index built (%s chunks, %s)", index.size, index.kind)

@@ -7,6 +7,8 @@ form calls :func:`validate` before saving. Plain Python: no odoo import.
 import dataclasses
 import re
 
+from . import redis_conn
+
 PARAM_PREFIX = "l10n_cl_ai."
 
 DEFAULT_MODEL = "claude-sonnet-5-5"
@@ -106,26 +108,6 @@ def from_params(raw):
     return EngineSettings(**values)
 
 
-_REDIS_URL = re.compile(r"^(redis|rediss|unix)://[^\s]+$")
-_HOST_PORT = re.compile(r"^\[?[A-Za-z0-9_.:-]+\]?:\d{1,5}$")
-
-
-def parse_sentinels(text):
-    """``"host:port, host:port"`` → ``[(host, port), ...]``; ValueError on a malformed entry."""
-    sentinels = []
-    for entry in re.split(r"[,\s]+", (text or "").strip()):
-        if not entry:
-            continue
-        if not _HOST_PORT.match(entry):
-            raise ValueError(f"malformed sentinel address {entry!r}: expected host:port")
-        host, _, port = entry.rpartition(":")
-        port = int(port)
-        if not 0 < port < 65536:
-            raise ValueError(f"sentinel port out of range in {entry!r}")
-        sentinels.append((host.strip("[]"), port))
-    return sentinels
-
-
 def validate(settings):
     """Problems of a settings object as ``[(field name, problem kind, details)]``; empty when valid.
 
@@ -142,15 +124,23 @@ def validate(settings):
             problems.append((name, "negative", {}))
     if settings.limiter_fail_mode not in FAIL_MODES:
         problems.append(("limiter_fail_mode", "fail_mode", {"value": settings.limiter_fail_mode}))
-    if settings.redis_url and not _REDIS_URL.match(settings.redis_url):
-        problems.append(("redis_url", "redis_url", {"value": settings.redis_url}))
+    if settings.redis_url:
+        try:
+            redis_conn.validate_redis_url(settings.redis_url)
+        except ValueError:
+            problems.append(("redis_url", "redis_url", {"value": settings.redis_url}))
     if settings.redis_sentinels:
         try:
-            parse_sentinels(settings.redis_sentinels)
+            redis_conn.parse_sentinels(settings.redis_sentinels)
         except ValueError as error:
             problems.append(("redis_sentinels", "sentinels", {"value": str(error)}))
         if not settings.redis_sentinel_master:
             problems.append(("redis_sentinel_master", "sentinel_master", {}))
+        else:
+            try:
+                redis_conn.validate_sentinel_master(settings.redis_sentinel_master)
+            except ValueError as error:
+                problems.append(("redis_sentinel_master", "sentinels", {"value": str(error)}))
     if settings.base_url and not re.match(r"^https?://[^\s]+$", settings.base_url):
         problems.append(("base_url", "base_url", {"value": settings.base_url}))
     if not settings.model.strip():

@@ -115,7 +115,7 @@ class TestKnowledge(L10nClAiCase):
         wizard = self.env["l10n_cl_ai.knowledge.try"].create({"question": "tasa del impuesto al valor agregado"})
         wizard.action_search()
         self.assertIn("iva", wizard.result_html)
-        self.assertRegex(str(wizard.result_html), r"<td>0\.\d{3}</td>")
+        self.assertRegex(str(wizard.result_html), r"<td>\d+\.\d{3}</td>")
 
     def test_an_odoo_worker_searching_never_imports_torch(self):
         """A separate process loads the registry like a worker and searches the committed corpus."""
