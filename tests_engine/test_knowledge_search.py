@@ -11,6 +11,7 @@ import time
 
 import numpy as np
 import pytest
+
 from fakes.redis_server import RedisServer
 from services.knowledge.chunking import split_markdown
 from services.knowledge.embedder import OnnxEmbedder
@@ -76,7 +77,7 @@ def _slugs(hits):
 
 
 def test_hits_have_the_documented_shape_and_are_sorted(knowledge):
-    hits = knowledge.search("¿Qué porcentaje de impuesto pago sobre una venta afecta?", top_k=3)
+    hits = knowledge.search("¿Qué tasa de impuesto se aplica sobre el monto neto de una venta?", top_k=3)
     assert hits[0]["slug"] == "iva-tasa"
     assert set(hits[0]) >= {"slug", "title", "score", "excerpt", "document_id"}
     assert hits[0]["title"] == "Impuesto al valor agregado" and hits[0]["document_id"] == 1
@@ -170,7 +171,8 @@ def test_an_edit_reaches_another_instance_through_a_new_saved_version(model, red
 
     edited = [*DOCUMENTS[:4],
               (5, "bodega-interna", "Traslados entre bodegas", "stock", None,
-               "Para firmar documentos electrónicos se necesita un certificado digital vigente del representante."),
+               "Para firmar documentos electrónicos se necesita un certificado digital vigente del "
+               "representante."),
               *DOCUMENTS[5:]]
     misses_before = worker_a.misses
     second = KnowledgeIndex.build(_chunks(edited), worker_a)
@@ -200,7 +202,7 @@ def test_redis_outage_costs_only_recomputation_and_is_logged_once(model, caplog)
         client = build_redis(server.url, socket_timeout=0.5, connect_timeout=0.5)
         embedder = CachedEmbedder(model, client, local_size=0, retry_after_s=0.3)
         knowledge = KnowledgeIndex.build(_chunks(DOCUMENTS), embedder)
-        question = "¿Qué porcentaje de impuesto pago sobre una venta afecta?"
+        question = "¿Qué tasa de impuesto se aplica sobre el monto neto de una venta?"
         expected = knowledge.search(question, top_k=3)
         assert embedder.hits == 0
         assert knowledge.search(question, top_k=3) == expected and embedder.hits == 1  # served by Redis
@@ -217,7 +219,7 @@ def test_redis_outage_costs_only_recomputation_and_is_logged_once(model, caplog)
         server.start()
         time.sleep(0.35)  # past retry_after_s: Redis is tried again
         hits = embedder.hits
-        assert knowledge.search("¿Qué porcentaje de impuesto pago sobre una venta afecta?", top_k=3) == expected
+        assert knowledge.search(question, top_k=3) == expected
         knowledge.search(question, top_k=3)
         assert embedder.hits >= hits + 1  # stored again after the restart, then served by Redis
         client.close()
@@ -227,7 +229,7 @@ def test_a_search_process_loads_the_saved_index_uses_the_shared_cache_and_never_
         knowledge, redis_server, tmp_path):
     client = build_redis(redis_server.url, socket_timeout=2.0)
     client.flushall()
-    cached_question = "¿Qué porcentaje de impuesto pago sobre una venta afecta?"
+    cached_question = "¿Qué tasa de impuesto se aplica sobre el monto neto de una venta?"
     CachedEmbedder(OnnxEmbedder(), client).embed([cached_question])  # another process put it in Redis
     path = knowledge.save(str(tmp_path))
     script = textwrap.dedent(f"""
@@ -263,3 +265,9 @@ def test_cache_keys_depend_on_model_and_text_only():
     assert key != embedding_key("model-b", "¿Qué es el IVA?")
     assert key != embedding_key("model-a", "¿Qué es el IVA? ")
     assert key.startswith("l10n_cl_ai:emb:") and len(key) == len("l10n_cl_ai:emb:") + 64
+
+
+def test_an_empty_knowledge_base_saves_loads_and_answers_nothing(model, tmp_path):
+    empty = KnowledgeIndex.build([], model)
+    loaded = KnowledgeIndex.load(empty.save(str(tmp_path)), model, expected_hash=empty.content_hash)
+    assert loaded.size == 0 and loaded.search("¿Qué es el IVA?") == []

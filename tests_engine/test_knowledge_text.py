@@ -1,11 +1,15 @@
 """Keyword tokenizer, BM25 scoring and markdown chunking of the knowledge base (no embedding model)."""
 
+import bm25s
+import numpy as np
+
 from services.knowledge.bm25 import KeywordIndex, tokenize
 from services.knowledge.chunking import split_markdown
 
 
 def test_tokenizer_keeps_codes_ruts_and_acronyms_and_folds_accents_and_plurals():
-    tokens = tokenize("El RUT 66.666.666-6, el 76.123.456-K, código 61, RCT y F29: retenciones al 19 % de las facturas")
+    tokens = tokenize("El RUT 66.666.666-6, el 76.123.456-K, código 61, RCT y F29: retenciones al 19 % "
+                      "de las facturas")
     assert "66.666.666-6" in tokens and "66666666-6" in tokens  # both spellings of a RUT match
     assert "76.123.456-k" in tokens
     assert {"61", "19", "rct", "f29", "rut"} <= set(tokens)
@@ -35,12 +39,19 @@ def test_bm25_ranks_the_chunk_holding_an_exact_code_first():
     assert index.scores("palabras ausentes del corpus").max() == 0
 
 
-def test_bm25_round_trips_through_a_directory(tmp_path):
-    index = KeywordIndex.build(["código 33 factura afecta", "código 34 factura exenta"])
+def test_bm25_scores_equal_bm25s_and_round_trip_through_a_directory(tmp_path):
+    texts = ["código 33 factura afecta", "código 34 factura exenta", "boleta exenta código 41 exenta", ""]
+    index = KeywordIndex.build(texts)
+    reference = bm25s.BM25(method="lucene", k1=1.2, b=0.75)
+    reference.index([tokenize(text) or [""] for text in texts], show_progress=False)
+    for query in ("exenta", "código 34 exenta", "factura factura", "nada"):
+        ids = reference.get_tokens_ids(tokenize(query))
+        expected = reference.get_scores(ids) if ids else np.zeros(len(texts))
+        assert np.allclose(index.scores(query), expected)
     index.save(str(tmp_path))
     loaded = KeywordIndex.load(str(tmp_path))
-    assert loaded.size == 2
-    assert list(loaded.scores("exenta")) == list(index.scores("exenta"))
+    assert loaded.size == 4
+    assert list(loaded.scores("código 34 exenta")) == list(index.scores("código 34 exenta"))
 
 
 BODY = """# Boletas electrónicas
@@ -49,7 +60,8 @@ Introducción corta.
 
 ## Boleta afecta
 
-La boleta electrónica afecta (código 39) se emite al consumidor final. """ + "Texto de relleno sobre boletas. " * 60 + """
+La boleta electrónica afecta (código 39) se emite al consumidor final. """ + (
+    "Texto de relleno sobre boletas. " * 60) + """
 
 ## Boleta exenta
 

@@ -145,6 +145,7 @@ class L10nClAiKnowledgeDocument(models.Model):
                 "title": chunk.document_id.title,
                 "plugin": chunk.document_id.plugin,
                 "company_id": chunk.document_id.company_id.id or None,
+                "keywords": chunk.document_id.tags or "",
                 "text": chunk.text,
             }
             for chunk in chunks

@@ -73,43 +73,65 @@ def tokenize(text):
 
 
 class KeywordIndex:
-    """BM25 scores of every chunk for a query; built from texts, saved to / loaded from a directory.
+    """BM25 scores of every chunk for a query; built with ``bm25s``, saved to / loaded from a directory.
 
-    Loading memory-maps the score matrix, so the workers of one server share its pages.
+    ``bm25s`` computes the BM25 weight of every (token, chunk) pair once, as a sparse matrix by token
+    (``data``/``indices``/``indptr``); scoring a query sums the rows of its tokens. The matrix is
+    saved as plain ``.npy`` files and memory-mapped on load, so the workers of one server share its
+    pages, and a worker that only searches never imports ``bm25s`` (nor scipy).
     """
 
-    def __init__(self, retriever, size):
-        self._retriever = retriever
+    def __init__(self, data, indices, indptr, vocabulary, size):
+        self._data = data
+        self._indices = indices
+        self._indptr = indptr
+        self._vocabulary = vocabulary
         self.size = size
 
     @classmethod
     def build(cls, texts):
-        import bm25s  # noqa: PLC0415 - heavy, only where keyword search runs
+        import bm25s  # noqa: PLC0415 - heavy (scipy), only where the index is built
+        import numpy as np  # noqa: PLC0415
 
         corpus = [tokenize(text) or [""] for text in texts]
         retriever = bm25s.BM25(method="lucene", k1=1.2, b=0.75)
         retriever.index(corpus, show_progress=False)
-        return cls(retriever, len(corpus))
+        matrix = retriever.scores
+        return cls(np.asarray(matrix["data"], dtype=np.float32),
+                   np.asarray(matrix["indices"], dtype=np.int32),
+                   np.asarray(matrix["indptr"], dtype=np.int64), dict(retriever.vocab_dict), len(corpus))
 
     def scores(self, query):
         """float32 array (size,): the BM25 score of each chunk (0 where no query token occurs)."""
         import numpy as np  # noqa: PLC0415
 
-        token_ids = self._retriever.get_tokens_ids(tokenize(query))
-        if not token_ids or not self.size:
-            return np.zeros(self.size, dtype=np.float32)
-        return np.asarray(self._retriever.get_scores_from_ids(token_ids), dtype=np.float32)
+        scores = np.zeros(self.size, dtype=np.float32)
+        for token in tokenize(query):
+            column = self._vocabulary.get(token)
+            if column is None:
+                continue
+            start, end = int(self._indptr[column]), int(self._indptr[column + 1])
+            scores[self._indices[start:end]] += self._data[start:end]  # a chunk appears once per token
+        return scores
 
     def save(self, directory):
-        self._retriever.save(directory, show_progress=False)
-        with open(os.path.join(directory, "size.json"), "w", encoding="utf-8") as handle:
-            json.dump({"size": self.size}, handle)
+        import numpy as np  # noqa: PLC0415
+
+        os.makedirs(directory, exist_ok=True)
+        np.save(os.path.join(directory, "data.npy"), self._data)
+        np.save(os.path.join(directory, "indices.npy"), self._indices)
+        np.save(os.path.join(directory, "indptr.npy"), self._indptr)
+        with open(os.path.join(directory, "vocabulary.json"), "w", encoding="utf-8") as handle:
+            json.dump({"size": self.size, "vocabulary": self._vocabulary}, handle, ensure_ascii=False)
 
     @classmethod
     def load(cls, directory, mmap=True):
-        import bm25s  # noqa: PLC0415
+        import numpy as np  # noqa: PLC0415
 
-        with open(os.path.join(directory, "size.json"), encoding="utf-8") as handle:
-            size = json.load(handle)["size"]
-        retriever = bm25s.BM25.load(directory, mmap=mmap, load_corpus=False, show_progress=False)
-        return cls(retriever, size)
+        mode = "r" if mmap else None
+        with open(os.path.join(directory, "vocabulary.json"), encoding="utf-8") as handle:
+            saved = json.load(handle)
+        return cls(np.load(os.path.join(directory, "data.npy"), mmap_mode=mode),
+                   np.load(os.path.join(directory, "indices.npy"), mmap_mode=mode),
+                   np.load(os.path.join(directory, "indptr.npy"), mmap_mode=mode),
+                   saved["vocabulary"], saved["size"])

@@ -82,7 +82,8 @@ class OnnxEmbedder:
             raise ConfigurationError(f"The embedding model is not exported in {self.model_dir}; run "
                                      f"export_onnx.py --if-missing --out {self.model_dir}.")
         script = os.path.abspath(export_onnx.__file__)
-        command = [sys.executable, script, "--if-missing", "--model", self.model_name, "--out", self.model_dir]
+        command = [sys.executable, script, "--if-missing", "--model", self.model_name,
+                   "--out", self.model_dir]
         env = dict(os.environ, HF_HUB_OFFLINE="1", TOKENIZERS_PARALLELISM="false")
         _logger.warning("embedding model missing in %s: exporting it in a separate process", self.model_dir)
         try:
@@ -92,7 +93,8 @@ class OnnxEmbedder:
             raise ConfigurationError(f"Exporting the embedding model failed: {error}") from error
         if result.returncode != 0:
             tail = (result.stderr or result.stdout or "").strip()[-2000:]
-            raise ConfigurationError(f"Exporting the embedding model failed (exit {result.returncode}): {tail}")
+            raise ConfigurationError(
+                f"Exporting the embedding model failed (exit {result.returncode}): {tail}")
 
     def load(self):
         """Create the onnxruntime session and the tokenizer now (otherwise done by the first ``embed``)."""
@@ -128,12 +130,12 @@ class OnnxEmbedder:
         import numpy as np  # noqa: PLC0415
 
         texts = list(texts)
-        self.load()
-        self.calls += 1
-        self.texts_embedded += len(texts)
         result = np.zeros((len(texts), self.dimensions), dtype=np.float32)
         if not texts:
             return result
+        self.load()
+        self.calls += 1
+        self.texts_embedded += len(texts)
         # encode one by one: encode_batch would start the rayon thread pool in every worker
         encodings = [self._tokenizer.encode(text or "") for text in texts]
         order = sorted(range(len(texts)), key=lambda index: len(encodings[index].ids))  # less padding

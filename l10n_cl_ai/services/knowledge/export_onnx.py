@@ -2,7 +2,8 @@
 
 Run by ``scripts/setup.sh`` (and by ``OnnxEmbedder`` in a subprocess when the export is missing)::
 
-    HF_HUB_OFFLINE=1 python l10n_cl_ai/services/knowledge/export_onnx.py --if-missing [--model NAME] [--out DIR]
+    HF_HUB_OFFLINE=1 python l10n_cl_ai/services/knowledge/export_onnx.py --if-missing \
+        [--model NAME] [--out DIR]
 
 This is the only module of the knowledge base that imports torch and sentence-transformers, and it
 does so only inside ``export()``: an Odoo worker never runs it in-process (torch alone would push the
@@ -74,7 +75,7 @@ def default_model_dir(model_name=DEFAULT_MODEL):
 
 
 def model_slug(model_name):
-    """A file-name-safe name for a model id: ``sentence-transformers/all-MiniLM-L6-v2`` -> ``all-MiniLM-L6-v2``."""
+    """A file-name-safe name: ``sentence-transformers/all-MiniLM-L6-v2`` -> ``all-MiniLM-L6-v2``."""
     name = str(model_name).rstrip("/").rsplit("/", 1)[-1]
     return re.sub(r"[^A-Za-z0-9._-]+", "_", name) or "model"
 
@@ -314,7 +315,8 @@ def _write_json(path, data):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--model", default=DEFAULT_MODEL, help="model name or directory (default: %(default)s)")
+    parser.add_argument("--model", default=DEFAULT_MODEL,
+                        help="model name or directory (default: %(default)s)")
     parser.add_argument("--out", default=None, help="output directory (default: per-user cache, or "
                                                     f"${MODEL_DIR_ENV}/<model>)")
     parser.add_argument("--if-missing", action="store_true", help="do nothing when a verified export exists")
@@ -328,8 +330,8 @@ def main(argv=None):
     else:
         with _export_lock(out_dir):
             manifest = export(args.model, out_dir)
-    print(f"{manifest['model_id']}: {out_dir} ({manifest['dimensions']} dimensions, "
-          f"cosine vs sentence-transformers {manifest['verified_cosine_min']:.7f})")
+    sys.stdout.write(f"{manifest['model_id']}: {out_dir} ({manifest['dimensions']} dimensions, "
+                     f"cosine vs sentence-transformers {manifest['verified_cosine_min']:.7f})\n")
     return 0
 
 

@@ -42,7 +42,7 @@ def vectors_hash(vectors, model_id):
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
     digest = hashlib.sha256()
     digest.update(f"{model_id}\n{vectors.shape[0]}x{vectors.shape[1] if vectors.ndim == 2 else 0}\n".encode())
-    digest.update(memoryview(vectors).cast("B"))
+    digest.update(vectors.tobytes() if vectors.size == 0 else memoryview(vectors).cast("B"))
     return digest.hexdigest()
 
 
@@ -66,7 +66,7 @@ class DenseIndex:
 
     @classmethod
     def build(cls, vectors, model_id, exact_max=EXACT_MAX_VECTORS, kind=None):
-        """Index ``vectors`` (float32 (n, d), L2-normalised); ``kind`` None = by size (see ``choose_kind``)."""
+        """Index ``vectors`` (float32 (n, d), L2-normalised); ``kind`` None: by size (``choose_kind``)."""
         single_thread()
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         if vectors.ndim != 2:
@@ -160,7 +160,8 @@ class DenseIndex:
         single_thread()
         manifest = cls.read_manifest(path)
         if expected_hash and manifest["content_hash"] != expected_hash:
-            raise ValueError(f"index {path} holds {manifest['content_hash'][:12]}, expected {expected_hash[:12]}")
+            raise ValueError(f"index {path} holds {manifest['content_hash'][:12]}, "
+                             f"expected {expected_hash[:12]}")
         flags = faiss.IO_FLAG_MMAP_IFC if mmap else 0
         index = faiss.read_index(path, flags)
         if index.ntotal != manifest["size"]:
