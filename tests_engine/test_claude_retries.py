@@ -80,7 +80,7 @@ def test_529_then_success_backs_off_with_jitter(fake):
     fake.overloaded()
     fake.reply_text("Listo")
     result = make_client(fake, sleep, backoff_base_s=1.0).create(PROMPT)
-    assert result.content == "Listo" and result.attempts == 2 and result.outcome == "success"
+    assert result.content == "Listo" and result.attempts == 2 and result.outcome == "ok"
     assert len(sleep.waits) == 1 and 0.5 <= sleep.waits[0] <= 1.0
 
 

@@ -7,6 +7,7 @@ import threading
 import time
 
 import pytest
+
 from fakes.redis_server import RedisServer, free_port
 from services.limiter import RateLimiter
 from services.redis_conn import build_redis
@@ -21,8 +22,9 @@ def redis_server():
 
 
 def _warnings(caplog):
-    return [record for record in caplog.records
-            if record.name == LOGGER and record.levelno == logging.WARNING]
+    return [
+        record for record in caplog.records if record.name == LOGGER and record.levelno == logging.WARNING
+    ]
 
 
 def _wait_for_redis(limiter, key="probe", timeout=5.0):
@@ -38,8 +40,13 @@ def _wait_for_redis(limiter, key="probe", timeout=5.0):
 def test_fail_open_uses_a_local_window_then_goes_back_to_redis(redis_server, caplog):
     caplog.set_level(logging.INFO, logger=LOGGER)
     outages = []
-    limiter = RateLimiter(build_redis(redis_server.url), fail_mode="open", logger=logging.getLogger(LOGGER),
-                          backoff_s=0.2, on_outage=outages.append)
+    limiter = RateLimiter(
+        build_redis(redis_server.url),
+        fail_mode="open",
+        logger=logging.getLogger(LOGGER),
+        backoff_s=0.2,
+        on_outage=outages.append,
+    )
     assert limiter.check("k", 3, 60).backend == "redis"
 
     redis_server.stop()
@@ -66,8 +73,9 @@ def test_fail_open_uses_a_local_window_then_goes_back_to_redis(redis_server, cap
 
 def test_fail_closed_refuses_with_a_wait_then_goes_back_to_redis(redis_server, caplog):
     caplog.set_level(logging.INFO, logger=LOGGER)
-    limiter = RateLimiter(build_redis(redis_server.url), fail_mode="closed", logger=logging.getLogger(LOGGER),
-                          backoff_s=0.2)
+    limiter = RateLimiter(
+        build_redis(redis_server.url), fail_mode="closed", logger=logging.getLogger(LOGGER), backoff_s=0.2
+    )
     assert limiter.check("k", 3, 60).allowed
 
     redis_server.stop()

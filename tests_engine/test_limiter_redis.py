@@ -5,6 +5,7 @@ import threading
 import time
 
 import pytest
+
 from fakes.redis_server import RedisServer
 from services.errors import RateLimited
 from services.limiter import LimitRule, RateLimiter, feature_rules
@@ -59,8 +60,9 @@ def test_company_limit_is_exact_when_many_users_share_it_concurrently(client):
 
     def check(index):
         user = index % 4
-        return user, limiter.check_many(feature_rules("dte", user_id=user, company_id=1, per_user=10,
-                                                      per_company=25, window_s=60))
+        return user, limiter.check_many(
+            feature_rules("dte", user_id=user, company_id=1, per_user=10, per_company=25, window_s=60)
+        )
 
     results = _hammer(32, 4, check)
     admitted = [user for user, result in results if result.allowed]

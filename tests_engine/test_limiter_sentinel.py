@@ -6,8 +6,9 @@ import time
 
 import pytest
 import redis
-from fakes.redis_server import RedisServer
 from redis.sentinel import Sentinel
+
+from fakes.redis_server import RedisServer
 from services.limiter import RateLimiter
 from services.redis_conn import build_redis
 
@@ -35,8 +36,11 @@ def sentinel_setup():
     sentinel = None
     try:
         replica_client = redis.Redis(port=replica.port)
-        _wait_until(lambda: replica_client.info("replication")["master_link_status"] == "up", 10,
-                    "the replica to sync")
+        _wait_until(
+            lambda: replica_client.info("replication")["master_link_status"] == "up",
+            10,
+            "the replica to sync",
+        )
         sentinel = RedisServer(sentinel=True, monitor=(MASTER_NAME, "127.0.0.1", master.port)).start()
         watcher = Sentinel([("127.0.0.1", sentinel.port)], socket_timeout=0.5)
         _wait_until(lambda: watcher.discover_slaves(MASTER_NAME), 15, "the sentinel to see the replica")
@@ -50,8 +54,13 @@ def sentinel_setup():
 def test_limiter_continues_on_the_promoted_replica(sentinel_setup, caplog):
     master, replica, sentinel, watcher = sentinel_setup
     client = build_redis(sentinels=f"127.0.0.1:{sentinel.port}", sentinel_master=MASTER_NAME)
-    limiter = RateLimiter(client, fail_mode="open", logger=logging.getLogger("l10n_cl_ai.test.sentinel"),
-                          backoff_s=0.2, max_backoff_s=0.5)
+    limiter = RateLimiter(
+        client,
+        fail_mode="open",
+        logger=logging.getLogger("l10n_cl_ai.test.sentinel"),
+        backoff_s=0.2,
+        max_backoff_s=0.5,
+    )
     assert client.connection_pool.get_master_address() == ("127.0.0.1", master.port)
     for expected_remaining in (4, 3, 2):
         result = limiter.check("k:ha", 5, 60)
@@ -60,8 +69,11 @@ def test_limiter_continues_on_the_promoted_replica(sentinel_setup, caplog):
 
     master.stop()
     assert limiter.check("k:ha", 5, 60).backend == "local"  # during the failover: this worker's window
-    _wait_until(lambda: watcher.discover_master(MASTER_NAME) == ("127.0.0.1", replica.port), 30,
-                "the sentinel to promote the replica")
+    _wait_until(
+        lambda: watcher.discover_master(MASTER_NAME) == ("127.0.0.1", replica.port),
+        30,
+        "the sentinel to promote the replica",
+    )
 
     deadline = time.monotonic() + 10
     while limiter.check("k:probe", 10_000, 60).backend != "redis":

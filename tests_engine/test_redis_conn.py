@@ -1,6 +1,7 @@
 """services.redis_conn: settings validators, and the client built from a URL against a real redis-server."""
 
 import pytest
+
 from fakes.redis_server import RedisServer
 from services.errors import ConfigurationError
 from services.redis_conn import build_redis, parse_sentinels, validate_redis_url, validate_sentinel_master
@@ -12,32 +13,38 @@ def redis_server():
         yield server
 
 
-@pytest.mark.parametrize("url", [
-    "redis://127.0.0.1:6379/0",
-    "redis://localhost",
-    "rediss://user:secret@redis.example.cl:6380/2",
-    "redis://:p%40ss@10.0.0.5:6379/15?socket_keepalive=true",
-    "unix:///var/run/redis/redis.sock?db=1",
-    "  redis://127.0.0.1:6379/0  ",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "redis://127.0.0.1:6379/0",
+        "redis://localhost",
+        "rediss://user:secret@redis.example.cl:6380/2",
+        "redis://:p%40ss@10.0.0.5:6379/15?socket_keepalive=true",
+        "unix:///var/run/redis/redis.sock?db=1",
+        "  redis://127.0.0.1:6379/0  ",
+    ],
+)
 def test_valid_urls_are_accepted_and_stripped(url):
     assert validate_redis_url(url) == url.strip()
 
 
-@pytest.mark.parametrize("url, message", [
-    ("", "empty"),
-    ("   ", "empty"),
-    ("http://127.0.0.1:6379", "must start with"),
-    ("127.0.0.1:6379", "must start with"),
-    ("redis://", "no host"),
-    ("redis://:6379/0", "no host"),
-    ("redis://127.0.0.1:port/0", "invalid port"),
-    ("redis://127.0.0.1:70000/0", "invalid port"),
-    ("redis://127.0.0.1:6379/zero", "invalid database"),
-    ("redis://127.0.0.1 :6379/0", "spaces"),
-    ("redis://127.0.0.1:6379/0?socket_timeout=soon", "invalid"),
-    ("unix://", "no socket path"),
-])
+@pytest.mark.parametrize(
+    "url, message",
+    [
+        ("", "empty"),
+        ("   ", "empty"),
+        ("http://127.0.0.1:6379", "must start with"),
+        ("127.0.0.1:6379", "must start with"),
+        ("redis://", "no host"),
+        ("redis://:6379/0", "no host"),
+        ("redis://127.0.0.1:port/0", "invalid port"),
+        ("redis://127.0.0.1:70000/0", "invalid port"),
+        ("redis://127.0.0.1:6379/zero", "invalid database"),
+        ("redis://127.0.0.1 :6379/0", "spaces"),
+        ("redis://127.0.0.1:6379/0?socket_timeout=soon", "invalid"),
+        ("unix://", "no socket path"),
+    ],
+)
 def test_malformed_urls_are_rejected_with_a_clear_message(url, message):
     with pytest.raises(ValueError, match=message):
         validate_redis_url(url)
@@ -45,32 +52,38 @@ def test_malformed_urls_are_rejected_with_a_clear_message(url, message):
 
 def test_sentinel_lists_accept_commas_spaces_ipv6_default_port_and_pairs():
     assert parse_sentinels("10.0.0.1:26379, 10.0.0.2:26380\nsentinel-3") == [
-        ("10.0.0.1", 26379), ("10.0.0.2", 26380), ("sentinel-3", 26379),
+        ("10.0.0.1", 26379),
+        ("10.0.0.2", 26380),
+        ("sentinel-3", 26379),
     ]
     assert parse_sentinels("[::1]:26379,[fe80::1]") == [("::1", 26379), ("fe80::1", 26379)]
     assert parse_sentinels([("127.0.0.1", "26379"), "127.0.0.1:26379", "h:1"]) == [
-        ("127.0.0.1", 26379), ("h", 1),
+        ("127.0.0.1", 26379),
+        ("h", 1),
     ]
 
 
-@pytest.mark.parametrize("value, message", [
-    ("", "empty"),
-    (" , ,", "empty"),
-    ([], "empty"),
-    ("host:", "port is missing"),
-    (":26379", "host is missing"),
-    ("host:abc", "port must be"),
-    ("host:0", "port must be"),
-    ("host:65536", "port must be"),
-    ("a:1;b:2", "separate addresses with commas"),
-    ("a;b:2", "invalid characters"),
-    ("::1:26379", "IPv6"),
-    ("[::1:26379", "brackets"),
-    ("[::1]26379", r"\[host\]:port"),
-    ([("", 26379)], "host is missing"),
-    ([("h", "x")], "port must be"),
-    ([("h",)], "expected"),
-])
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("", "empty"),
+        (" , ,", "empty"),
+        ([], "empty"),
+        ("host:", "port is missing"),
+        (":26379", "host is missing"),
+        ("host:abc", "port must be"),
+        ("host:0", "port must be"),
+        ("host:65536", "port must be"),
+        ("a:1;b:2", "separate addresses with commas"),
+        ("a;b:2", "invalid characters"),
+        ("::1:26379", "IPv6"),
+        ("[::1:26379", "brackets"),
+        ("[::1]26379", r"\[host\]:port"),
+        ([("", 26379)], "host is missing"),
+        ([("h", "x")], "port must be"),
+        ([("h",)], "expected"),
+    ],
+)
 def test_malformed_sentinel_lists_are_rejected(value, message):
     with pytest.raises(ValueError, match=message):
         parse_sentinels(value)

@@ -27,7 +27,9 @@ class L10nClAiController(http.Controller):
         if authorized is None:
             return request.not_found()
         if not authorized:
-            return request.make_response("unauthorized\n", status=401, headers=[("WWW-Authenticate", "Bearer")])
+            return request.make_response(
+                "unauthorized\n", status=401, headers=[("WWW-Authenticate", "Bearer")]
+            )
         return request.make_response(
             operations._metrics_text(), headers=[("Content-Type", "text/plain; version=0.0.4; charset=utf-8")]
         )

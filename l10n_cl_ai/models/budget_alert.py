@@ -46,19 +46,27 @@ class L10nClAiUsage(models.Model):
         body = self.env._(
             "AI budget alert for %(company)s: %(spent)s USD spent %(period)s, %(ratio)s%% of the budget of "
             "%(budget)s USD.%(stop)s",
-            company=company.name, spent=f"{spent:.2f}", period=period_label,
-            ratio=round(100 * spent / budget), budget=f"{budget:.2f}",
-            stop=(" " + self.env._("AI calls are now refused (hard stop).")) if settings.budget_hard_stop
-            and spent >= budget else "",
+            company=company.name,
+            spent=f"{spent:.2f}",
+            period=period_label,
+            ratio=round(100 * spent / budget),
+            budget=f"{budget:.2f}",
+            stop=(" " + self.env._("AI calls are now refused (hard stop)."))
+            if settings.budget_hard_stop and spent >= budget
+            else "",
         )
         channel = self.env["discuss.channel"].sudo().browse(settings.notify_channel_id).exists()
         author = self.env.ref("base.partner_root")
         if channel:
-            channel.message_post(body=body, author_id=author.id, message_type="comment",
-                                 subtype_xmlid="mail.mt_comment")
+            channel.message_post(
+                body=body, author_id=author.id, message_type="comment", subtype_xmlid="mail.mt_comment"
+            )
         else:
             admins = self.env.ref("l10n_cl_ai.group_manager").sudo().all_user_ids.partner_id
             company.partner_id.sudo().message_post(
-                body=body, author_id=author.id, partner_ids=admins.ids, message_type="comment",
+                body=body,
+                author_id=author.id,
+                partner_ids=admins.ids,
+                message_type="comment",
                 subtype_xmlid="mail.mt_comment",
             )

@@ -43,8 +43,7 @@ class L10nClAiEngine(models.AbstractModel):
         """Engine settings from ``ir.config_parameter`` (the only reader of those parameters)."""
         params = self.env["ir.config_parameter"].sudo()
         raw = {
-            name: params.get_param(engine_settings.param_key(name))
-            for name in engine_settings.FIELD_NAMES
+            name: params.get_param(engine_settings.param_key(name)) for name in engine_settings.FIELD_NAMES
         }
         return engine_settings.from_params(raw)
 
@@ -148,7 +147,8 @@ class L10nClAiEngine(models.AbstractModel):
     @api.model
     def _check_rate(self, feature):
         """Count one ``feature`` request of the current user and company; raise ``RateLimited`` if refused."""
-        from ..services import limiter as limiter_module, metrics
+        from ..services import limiter as limiter_module
+        from ..services import metrics
 
         settings = self._read_settings()
         per_user = {
@@ -156,8 +156,13 @@ class L10nClAiEngine(models.AbstractModel):
             "chat": settings.chat_rate_per_minute,
         }.get(feature, settings.chat_rate_per_minute)
         rules = limiter_module.feature_rules(
-            feature, user_id=self.env.uid, company_id=self.env.company.id, per_user=per_user,
-            per_company=per_user * COMPANY_RATE_FACTOR, window_s=60, namespace=self._namespace(),
+            feature,
+            user_id=self.env.uid,
+            company_id=self.env.company.id,
+            per_user=per_user,
+            per_company=per_user * COMPANY_RATE_FACTOR,
+            window_s=60,
+            namespace=self._namespace(),
         )
         if not rules:
             return None
@@ -242,8 +247,11 @@ class L10nClAiEngine(models.AbstractModel):
             )
         if source is not None:
             values.update(
-                cost_usd=source.cost_usd, latency_ms=source.latency_ms, attempts=source.attempts,
-                outcome="ok", model=source.model,
+                cost_usd=source.cost_usd,
+                latency_ms=source.latency_ms,
+                attempts=source.attempts,
+                outcome="ok",
+                model=source.model,
             )
         else:
             values.update(

@@ -29,10 +29,12 @@ class L10nClAiKnowledgeDocument(models.Model):
     plugin = fields.Selection(PLUGINS, required=True, default="general", index=True)
     tags = fields.Char(help="Comma-separated keywords.")
     body = fields.Text(required=True, help="Markdown. Headings (##) split the document into chunks.")
-    source = fields.Char(string="Source", help="The law, resolution or SII page the content comes from.")
+    source = fields.Char(help="The law, resolution or SII page the content comes from.")
     active = fields.Boolean(default=True)
     company_id = fields.Many2one(
-        "res.company", index=True, help="Empty: shared by every company. Otherwise visible to that company only."
+        "res.company",
+        index=True,
+        help="Empty: shared by every company. Otherwise visible to that company only.",
     )
     chunk_ids = fields.One2many("l10n_cl_ai.knowledge.chunk", "document_id", string="Chunks")
     chunk_count = fields.Integer(compute="_compute_chunk_count")
@@ -45,15 +47,23 @@ class L10nClAiKnowledgeDocument(models.Model):
     @api.constrains("slug", "company_id")
     def _check_slug_unique(self):
         for document in self:
-            clash = self.with_context(active_test=False).sudo().search_count([
-                ("id", "!=", document.id),
-                ("slug", "=", document.slug),
-                ("company_id", "=", document.company_id.id),
-            ])
+            clash = (
+                self.with_context(active_test=False)
+                .sudo()
+                .search_count(
+                    [
+                        ("id", "!=", document.id),
+                        ("slug", "=", document.slug),
+                        ("company_id", "=", document.company_id.id),
+                    ]
+                )
+            )
             if clash:
-                raise ValidationError(self.env._(
-                    "Another knowledge document already uses the identifier %(slug)s.", slug=document.slug
-                ))
+                raise ValidationError(
+                    self.env._(
+                        "Another knowledge document already uses the identifier %(slug)s.", slug=document.slug
+                    )
+                )
 
     # -- keeping chunks and the index in step ----------------------------------------------------------
     @api.model_create_multi
@@ -102,9 +112,7 @@ class L10nClAiKnowledgeDocument(models.Model):
         if not visible or not (query or "").strip():
             return []
         index = self.env["l10n_cl_ai.engine"]._knowledge_index()
-        hits = index.search(
-            query, top_k=top_k, plugin=plugin or None, allowed_document_ids=set(visible.ids)
-        )
+        hits = index.search(query, top_k=top_k, plugin=plugin or None, allowed_document_ids=set(visible.ids))
         return [
             {key: hit[key] for key in ("slug", "title", "score", "excerpt", "document_id")} for hit in hits
         ]
@@ -134,8 +142,10 @@ class L10nClAiKnowledgeDocument(models.Model):
     @api.model
     def _index_chunks(self):
         """Every active chunk as the plain dicts the index is built from (stable order)."""
-        chunks = self.env["l10n_cl_ai.knowledge.chunk"].sudo().search(
-            [("document_id.active", "=", True)], order="document_id, sequence, id"
+        chunks = (
+            self.env["l10n_cl_ai.knowledge.chunk"]
+            .sudo()
+            .search([("document_id.active", "=", True)], order="document_id, sequence, id")
         )
         return [
             {
@@ -171,7 +181,9 @@ class L10nClAiKnowledgeChunk(models.Model):
     _description = "AI knowledge chunk"
     _order = "document_id, sequence, id"
 
-    document_id = fields.Many2one("l10n_cl_ai.knowledge.document", required=True, ondelete="cascade", index=True)
+    document_id = fields.Many2one(
+        "l10n_cl_ai.knowledge.document", required=True, ondelete="cascade", index=True
+    )
     sequence = fields.Integer()
     text = fields.Text(required=True)
     company_id = fields.Many2one(related="document_id.company_id", store=True, index=True)

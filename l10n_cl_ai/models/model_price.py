@@ -60,24 +60,28 @@ class L10nClAiModelPrice(models.Model):
     @api.model
     def _load_default_prices(self):
         """Create the shipped default prices that are missing (run at install; never overwrites edits)."""
-        existing = {(price.model, price.valid_from) for price in self.with_context(active_test=False).search([])}
+        existing = {
+            (price.model, price.valid_from) for price in self.with_context(active_test=False).search([])
+        }
         values = []
         for row in pricing.DEFAULT_PRICES:
             valid_from = fields.Date.to_date(getattr(row, "valid_from", None) or "2026-01-01")
             if (row.model, valid_from) in existing:
                 continue
-            values.append({
-                "model": row.model,
-                "valid_from": valid_from,
-                "input_per_mtok": row.input,
-                "output_per_mtok": row.output,
-                "cache_write_5m_per_mtok": row.cache_write_5m,
-                "cache_write_1h_per_mtok": row.cache_write_1h,
-                "cache_read_per_mtok": row.cache_read,
-                "long_prompt_threshold": row.long_prompt_threshold or 0,
-                "long_input_multiplier": row.long_input_multiplier,
-                "long_output_multiplier": row.long_output_multiplier,
-                "min_cacheable_tokens": model_catalog.min_cacheable_tokens(row.model),
-                "source": DEFAULT_PRICES_SOURCE,
-            })
+            values.append(
+                {
+                    "model": row.model,
+                    "valid_from": valid_from,
+                    "input_per_mtok": row.input,
+                    "output_per_mtok": row.output,
+                    "cache_write_5m_per_mtok": row.cache_write_5m,
+                    "cache_write_1h_per_mtok": row.cache_write_1h,
+                    "cache_read_per_mtok": row.cache_read,
+                    "long_prompt_threshold": row.long_prompt_threshold or 0,
+                    "long_input_multiplier": row.long_input_multiplier,
+                    "long_output_multiplier": row.long_output_multiplier,
+                    "min_cacheable_tokens": model_catalog.min_cacheable_tokens(row.model),
+                    "source": DEFAULT_PRICES_SOURCE,
+                }
+            )
         return self.create(values)

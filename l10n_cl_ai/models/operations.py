@@ -63,18 +63,37 @@ class L10nClAiOperations(models.AbstractModel):
 
         Usage = self.env["l10n_cl_ai.usage"].sudo()
         groups = Usage._read_group(
-            [], ["feature", "model", "outcome"],
-            ["__count", "cost_usd:sum", "input_tokens:sum", "output_tokens:sum",
-             "cache_read_tokens:sum", "cache_write_tokens:sum"],
+            [],
+            ["feature", "model", "outcome"],
+            [
+                "__count",
+                "cost_usd:sum",
+                "input_tokens:sum",
+                "output_tokens:sum",
+                "cache_read_tokens:sum",
+                "cache_write_tokens:sum",
+            ],
         )
-        metric("l10n_cl_ai_claude_requests_total", "counter", "Claude calls by outcome (usage ledger).",
-               [({"feature": f, "model": m or "", "outcome": o}, count) for f, m, o, count, *_ in groups])
-        metric("l10n_cl_ai_claude_cost_usd_total", "counter", "Cost of Claude calls in USD (usage ledger).",
-               [({"feature": f, "model": m or ""}, cost) for f, m, _o, _c, cost, *_ in groups])
+        metric(
+            "l10n_cl_ai_claude_requests_total",
+            "counter",
+            "Claude calls by outcome (usage ledger).",
+            [({"feature": f, "model": m or "", "outcome": o}, count) for f, m, o, count, *_ in groups],
+        )
+        metric(
+            "l10n_cl_ai_claude_cost_usd_total",
+            "counter",
+            "Cost of Claude calls in USD (usage ledger).",
+            [({"feature": f, "model": m or ""}, cost) for f, m, _o, _c, cost, *_ in groups],
+        )
         token_samples = []
         for _f, model, _o, _c, _cost, tokens_in, tokens_out, cache_read, cache_write in groups:
-            for kind, value in (("input", tokens_in), ("output", tokens_out), ("cache_read", cache_read),
-                                ("cache_write", cache_write)):
+            for kind, value in (
+                ("input", tokens_in),
+                ("output", tokens_out),
+                ("cache_read", cache_read),
+                ("cache_write", cache_write),
+            ):
                 token_samples.append(({"kind": kind, "model": model or ""}, value))
         metric("l10n_cl_ai_claude_tokens_total", "counter", "Tokens by kind (usage ledger).", token_samples)
         engine = self.env["l10n_cl_ai.engine"]
@@ -82,8 +101,10 @@ class L10nClAiOperations(models.AbstractModel):
         budget_samples = []
         for company in self.env["res.company"].sudo().search([]):
             today, month = Usage._spent_today_and_month(company)
-            for period, spent, budget in (("daily", today, settings.daily_budget_usd),
-                                          ("monthly", month, settings.monthly_budget_usd)):
+            for period, spent, budget in (
+                ("daily", today, settings.daily_budget_usd),
+                ("monthly", month, settings.monthly_budget_usd),
+            ):
                 if budget:
                     budget_samples.append(({"company": company.name, "period": period}, spent / budget))
         metric("l10n_cl_ai_budget_used_ratio", "gauge", "Share of the budget spent.", budget_samples)

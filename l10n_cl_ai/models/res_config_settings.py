@@ -1,4 +1,7 @@
-"""The "Chilean AI" block of Settings. Every value lives in ``ir.config_parameter`` (``l10n_cl_ai.<name>``)."""
+"""The "Chilean AI" block of Settings.
+
+Every value lives in ``ir.config_parameter`` (``l10n_cl_ai.<name>``).
+"""
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
@@ -29,102 +32,142 @@ class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
     l10n_cl_ai_api_key = fields.Char(
-        string="Anthropic API key", config_parameter=P("api_key"), groups="base.group_system",
+        string="Anthropic API key",
+        config_parameter=P("api_key"),
+        groups="base.group_system",
         help="Secret key of your Anthropic organisation. Only system administrators can read or change it.",
     )
     l10n_cl_ai_model_preset = fields.Selection(
-        selection=[(model_id, label) for model_id, label in model_catalog.KNOWN_MODELS] + [("other", "Other")],
-        string="Claude model preset", compute="_compute_l10n_cl_ai_model_preset",
+        selection=[(model_id, label) for model_id, label in model_catalog.KNOWN_MODELS]
+        + [("other", "Other")],
+        string="Claude model preset",
+        compute="_compute_l10n_cl_ai_model_preset",
         inverse="_inverse_l10n_cl_ai_model_preset",
     )
     l10n_cl_ai_model = fields.Char(
-        string="Claude model", config_parameter=P("model"), default=engine_settings.DEFAULT_MODEL,
+        string="Claude model",
+        config_parameter=P("model"),
+        default=engine_settings.DEFAULT_MODEL,
         help="Model id used for every AI feature. Pick a preset or type any model id.",
     )
     l10n_cl_ai_model_warning = fields.Char(compute="_compute_l10n_cl_ai_model_warning")
     l10n_cl_ai_dte_model = fields.Char(
-        string="Model for DTE reviews", config_parameter=P("dte_model"), default=engine_settings.CHEAP_MODEL,
+        string="Model for DTE reviews",
+        config_parameter=P("dte_model"),
+        default=engine_settings.CHEAP_MODEL,
         help="DTE reviews are short structured checks: a cheaper model keeps their cost low. "
         "Empty: the main model.",
     )
     l10n_cl_ai_base_url = fields.Char(
-        string="API base URL", config_parameter=P("base_url"),
+        string="API base URL",
+        config_parameter=P("base_url"),
         help="Leave empty to use Anthropic's API. Set it for a proxy or a gateway.",
     )
     l10n_cl_ai_timeout_s = fields.Float(
-        string="Request timeout (s)", config_parameter=P("timeout_s"), default=60.0,
+        string="Request timeout (s)",
+        config_parameter=P("timeout_s"),
+        default=60.0,
         help="Seconds to wait for one Claude reply before the attempt counts as failed.",
     )
     l10n_cl_ai_max_cost_per_request_usd = fields.Float(
-        string="Maximum cost per request (USD)", config_parameter=P("max_cost_per_request_usd"), default=0.5,
+        string="Maximum cost per request (USD)",
+        config_parameter=P("max_cost_per_request_usd"),
+        default=0.5,
         digits=(12, 4),
-        help="A request whose worst-case cost is above this is refused before anything is sent. 0: no ceiling.",
+        help="A request whose worst-case cost is above this is refused before anything is sent. "
+        "0: no ceiling.",
     )
     l10n_cl_ai_daily_budget_usd = fields.Float(
-        string="Daily budget (USD)", config_parameter=P("daily_budget_usd"), digits=(12, 2),
+        string="Daily budget (USD)",
+        config_parameter=P("daily_budget_usd"),
+        digits=(12, 2),
         help="Spend of the company per day. 0: no daily budget.",
     )
     l10n_cl_ai_monthly_budget_usd = fields.Float(
-        string="Monthly budget (USD)", config_parameter=P("monthly_budget_usd"), digits=(12, 2),
+        string="Monthly budget (USD)",
+        config_parameter=P("monthly_budget_usd"),
+        digits=(12, 2),
         help="Spend of the company per calendar month. 0: no monthly budget.",
     )
     l10n_cl_ai_budget_hard_stop = fields.Boolean(
-        string="Stop at budget", config_parameter=P("budget_hard_stop"),
+        string="Stop at budget",
+        config_parameter=P("budget_hard_stop"),
         help="Refuse AI calls once a budget is spent. Otherwise administrators are only alerted.",
     )
     l10n_cl_ai_validate_rate_per_minute = fields.Integer(
-        string="Validations per minute and user", config_parameter=P("validate_rate_per_minute"), default=20,
+        string="Validations per minute and user",
+        config_parameter=P("validate_rate_per_minute"),
+        default=20,
     )
     l10n_cl_ai_chat_rate_per_minute = fields.Integer(
-        string="Chat questions per minute and user", config_parameter=P("chat_rate_per_minute"), default=10,
+        string="Chat questions per minute and user",
+        config_parameter=P("chat_rate_per_minute"),
+        default=10,
     )
     l10n_cl_ai_limiter_fail_mode = fields.Selection(
         [("open", "Open: limit per worker"), ("closed", "Closed: refuse")],
-        string="When Redis is down", config_parameter=P("limiter_fail_mode"), default="open",
+        string="When Redis is down",
+        config_parameter=P("limiter_fail_mode"),
+        default="open",
         help="Open: each worker keeps counting on its own until Redis returns. Closed: AI calls are refused.",
     )
     l10n_cl_ai_redis_url = fields.Char(
-        string="Redis URL", config_parameter=P("redis_url"),
+        string="Redis URL",
+        config_parameter=P("redis_url"),
         help="For example redis://127.0.0.1:6379/0. Leave empty when using Sentinel.",
     )
     l10n_cl_ai_redis_sentinels = fields.Char(
-        string="Redis Sentinels", config_parameter=P("redis_sentinels"),
+        string="Redis Sentinels",
+        config_parameter=P("redis_sentinels"),
         help="host:port of each sentinel, separated by commas. Takes precedence over the Redis URL.",
     )
     l10n_cl_ai_redis_sentinel_master = fields.Char(
-        string="Sentinel master name", config_parameter=P("redis_sentinel_master"),
+        string="Sentinel master name",
+        config_parameter=P("redis_sentinel_master"),
     )
     l10n_cl_ai_embedding_model = fields.Char(
-        string="Embedding model", config_parameter=P("embedding_model"),
+        string="Embedding model",
+        config_parameter=P("embedding_model"),
         default="sentence-transformers/all-MiniLM-L6-v2",
         help="Sentence-transformers model used to search the knowledge base (loaded offline).",
     )
     l10n_cl_ai_metrics_token = fields.Char(
-        string="Metrics token", config_parameter=P("metrics_token"), groups="base.group_system",
+        string="Metrics token",
+        config_parameter=P("metrics_token"),
+        groups="base.group_system",
         help="Bearer token Prometheus must send to /metrics. Empty: /metrics is disabled.",
     )
     l10n_cl_ai_sii_urls = fields.Char(
-        string="SII pages to follow", config_parameter=P("sii_urls"),
+        string="SII pages to follow",
+        config_parameter=P("sii_urls"),
         help="Addresses of SII publication pages, separated by commas or spaces.",
     )
     l10n_cl_ai_notify_channel_id = fields.Many2one(
-        "discuss.channel", string="Alert channel", config_parameter=P("notify_channel_id"),
+        "discuss.channel",
+        string="Alert channel",
+        config_parameter=P("notify_channel_id"),
         help="Discuss channel where budget alerts and new SII publications are posted.",
     )
     l10n_cl_ai_dte_ai_review = fields.Boolean(
-        string="Claude reviews DTEs", config_parameter=P("dte_ai_review"), default=True,
+        string="Claude reviews DTEs",
+        config_parameter=P("dte_ai_review"),
+        default=True,
         help="After the deterministic SII checks, ask Claude to review the document.",
     )
     l10n_cl_ai_dte_ai_review_on_errors = fields.Boolean(
-        string="Review even with blocking errors", config_parameter=P("dte_ai_review_on_errors"),
+        string="Review even with blocking errors",
+        config_parameter=P("dte_ai_review_on_errors"),
         help="Also ask Claude when the deterministic checks already found blocking errors.",
     )
     l10n_cl_ai_dte_block_post_on_error = fields.Boolean(
-        string="Block posting on errors", config_parameter=P("dte_block_post_on_error"),
+        string="Block posting on errors",
+        config_parameter=P("dte_block_post_on_error"),
         help="Refuse to post a document whose last validation found blocking errors.",
     )
     l10n_cl_ai_minimize_personal_data = fields.Boolean(
-        string="Minimise personal data", config_parameter=P("minimize_personal_data"), default=True,
+        string="Minimise personal data",
+        config_parameter=P("minimize_personal_data"),
+        default=True,
         help="Replace names, RUTs, addresses and e-mails of natural persons by placeholders before "
         "sending anything to Claude (Ley 21.719).",
     )
@@ -133,7 +176,9 @@ class ResConfigSettings(models.TransientModel):
     def _compute_l10n_cl_ai_model_preset(self):
         known = {model_id for model_id, _label in model_catalog.KNOWN_MODELS}
         for config in self:
-            config.l10n_cl_ai_model_preset = config.l10n_cl_ai_model if config.l10n_cl_ai_model in known else "other"
+            config.l10n_cl_ai_model_preset = (
+                config.l10n_cl_ai_model if config.l10n_cl_ai_model in known else "other"
+            )
 
     def _inverse_l10n_cl_ai_model_preset(self):
         for config in self:
@@ -151,11 +196,14 @@ class ResConfigSettings(models.TransientModel):
             for model in dict.fromkeys((config.l10n_cl_ai_model, config.l10n_cl_ai_dte_model)):
                 deprecated, end_of_life = model_catalog.is_deprecated(model or "")
                 if deprecated:
-                    warnings.append(self.env._(
-                        "Model %(model)s is deprecated by Anthropic (end of life: %(date)s). "
-                        "Choose a current model.",
-                        model=model, date=end_of_life or self.env._("unknown"),
-                    ))
+                    warnings.append(
+                        self.env._(
+                            "Model %(model)s is deprecated by Anthropic (end of life: %(date)s). "
+                            "Choose a current model.",
+                            model=model,
+                            date=end_of_life or self.env._("unknown"),
+                        )
+                    )
             config.l10n_cl_ai_model_warning = " ".join(warnings) or False
 
     def _l10n_cl_ai_settings_from_form(self, overrides=None):
@@ -179,7 +227,9 @@ class ResConfigSettings(models.TransientModel):
             for name, kind, details in problems:
                 field = self._fields[f"l10n_cl_ai_{name}"]
                 label = field._description_string(self.env)
-                messages.append(SETTING_PROBLEMS[kind]._translate(self.env.lang) % {"field": label, **details})
+                messages.append(
+                    SETTING_PROBLEMS[kind]._translate(self.env.lang) % {"field": label, **details}
+                )
             raise ValidationError("\n".join(messages))
 
     def set_values(self):

@@ -50,7 +50,9 @@ class L10nClAiUsage(models.Model):
     attempts = fields.Integer(default=1)
     outcome = fields.Selection(OUTCOMES, required=True, default="ok", index=True)
     error = fields.Text(string="Error details")
-    user_id = fields.Many2one("res.users", default=lambda self: self.env.user, index=True, ondelete="set null")
+    user_id = fields.Many2one(
+        "res.users", default=lambda self: self.env.user, index=True, ondelete="set null"
+    )
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True, ondelete="cascade"
     )

@@ -51,7 +51,9 @@ class ServiceBundle:
         def build():
             from .limiter import RateLimiter
 
-            return RateLimiter(self.redis, fail_mode=self.settings.limiter_fail_mode, on_outage=self.on_redis_outage)
+            return RateLimiter(
+                self.redis, fail_mode=self.settings.limiter_fail_mode, on_outage=self.on_redis_outage
+            )
 
         return self._get(f"limiter:{namespace}", build)
 

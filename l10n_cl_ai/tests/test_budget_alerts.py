@@ -9,11 +9,14 @@ class TestBudgetAlerts(L10nClAiCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.channel = cls.env["discuss.channel"].create({"name": "Alertas IA", "channel_type": "channel"})
-        cls.set_engine_params(daily_budget_usd="10", monthly_budget_usd="0",
-                              notify_channel_id=str(cls.channel.id))
+        cls.set_engine_params(
+            daily_budget_usd="10", monthly_budget_usd="0", notify_channel_id=str(cls.channel.id)
+        )
 
     def _spend(self, amount):
-        self.env["l10n_cl_ai.usage"].create({"feature": "chat", "cost_usd": amount, "company_id": self.env.company.id})
+        self.env["l10n_cl_ai.usage"].create(
+            {"feature": "chat", "cost_usd": amount, "company_id": self.env.company.id}
+        )
 
     def _alerts(self):
         return self.channel.message_ids.filtered(lambda message: "AI budget alert" in (message.body or ""))

@@ -1,5 +1,6 @@
-from odoo.tests import TransactionCase, tagged
 from stdnum.cl import rut
+
+from odoo.tests import TransactionCase, tagged
 
 
 @tagged("post_install", "-at_install")

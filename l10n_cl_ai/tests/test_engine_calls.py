@@ -6,7 +6,9 @@ from .common import L10nClAiCase
 
 
 def _prompt(text="¿Cuál es la tasa del IVA?"):
-    return Prompt(messages=[{"role": "user", "content": text}], system=["Eres un asistente contable chileno."])
+    return Prompt(
+        messages=[{"role": "user", "content": text}], system=["Eres un asistente contable chileno."]
+    )
 
 
 @tagged("post_install", "-at_install")

@@ -30,7 +30,8 @@ class TestEngineFacade(L10nClAiCase):
         )
         if not self.env.cr.rowcount:
             self.env.cr.execute(
-                "INSERT INTO ir_config_parameter (key, value) VALUES ('l10n_cl_ai.validate_rate_per_minute', '7')"
+                "INSERT INTO ir_config_parameter (key, value) "
+                "VALUES ('l10n_cl_ai.validate_rate_per_minute', '7')"
             )
         self.assertIs(engine._services(), stale, "without a signal the worker keeps its cached settings")
         # what check_signaling() does when it sees the other worker's 'stable' cache sequence bump

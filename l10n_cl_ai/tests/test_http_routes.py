@@ -11,8 +11,9 @@ class TestHttpRoutes(EngineHarnessMixin, HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls._start_engine_fakes()
-        cls.user = new_test_user(cls.env, login="ai_http_user", password="ai_http_user_pw",
-                                 groups="account.group_account_invoice")
+        cls.user = new_test_user(
+            cls.env, login="ai_http_user", password="ai_http_user_pw", groups="account.group_account_invoice"
+        )
 
     def test_health_reports_components_without_secrets(self):
         response = self.url_open("/health")
@@ -39,13 +40,21 @@ class TestHttpRoutes(EngineHarnessMixin, HttpCase):
         self.assertEqual(self.url_open("/metrics").status_code, 401)
         wrong = self.url_open("/metrics", headers={"Authorization": "Bearer nope"})
         self.assertEqual(wrong.status_code, 401)
-        self.env["l10n_cl_ai.usage"].create({"feature": "chat", "model": "claude-sonnet-5-5", "cost_usd": 0.25,
-                                             "input_tokens": 1000, "outcome": "ok"})
+        self.env["l10n_cl_ai.usage"].create(
+            {
+                "feature": "chat",
+                "model": "claude-sonnet-5-5",
+                "cost_usd": 0.25,
+                "input_tokens": 1000,
+                "outcome": "ok",
+            }
+        )
         response = self.url_open("/metrics", headers={"Authorization": "Bearer s3cret-scrape-token"})
         self.assertEqual(response.status_code, 200)
         self.assertRegex(
             response.text,
-            r'l10n_cl_ai_claude_requests_total\{feature="chat",model="claude-sonnet-5-5",outcome="ok"\} [1-9]',
+            r'l10n_cl_ai_claude_requests_total\{feature="chat",model="claude-sonnet-5-5",'
+            r'outcome="ok"\} [1-9]',
         )
         self.assertIn("l10n_cl_ai_breaker_state", response.text)
         self.assertNotIn("s3cret-scrape-token", response.text)

@@ -36,10 +36,20 @@ class TestKnowledge(L10nClAiCase):
         cls.Document = cls.env["l10n_cl_ai.knowledge.document"]
         cls.company_a = cls.env.company
         cls.company_b = cls.env["res.company"].create({"name": "Constructora Sur SpA"})
-        cls.user_a = new_test_user(cls.env, login="kb_user_a", groups="account.group_account_invoice",
-                                   company_id=cls.company_a.id, company_ids=[(6, 0, cls.company_a.ids)])
-        cls.user_b = new_test_user(cls.env, login="kb_user_b", groups="account.group_account_invoice",
-                                   company_id=cls.company_b.id, company_ids=[(6, 0, cls.company_b.ids)])
+        cls.user_a = new_test_user(
+            cls.env,
+            login="kb_user_a",
+            groups="account.group_account_invoice",
+            company_id=cls.company_a.id,
+            company_ids=[(6, 0, cls.company_a.ids)],
+        )
+        cls.user_b = new_test_user(
+            cls.env,
+            login="kb_user_b",
+            groups="account.group_account_invoice",
+            company_id=cls.company_b.id,
+            company_ids=[(6, 0, cls.company_b.ids)],
+        )
 
     def _slugs(self, question, user=None, **options):
         documents = self.Document.with_user(user) if user else self.Document
@@ -52,12 +62,16 @@ class TestKnowledge(L10nClAiCase):
         self.assertGreater(hits[0]["score"], hits[-1]["score"] - 1e-9)
 
     def test_a_company_private_document_never_reaches_another_company(self):
-        self.Document.create({
-            "slug": "politica-interna-viaticos", "title": "Política interna de viáticos", "plugin": "account",
-            "company_id": self.company_a.id,
-            "body": "## Viáticos\nLos viáticos de la constructora se rinden con boleta de honorarios "
-                    "dentro de 5 días hábiles. Código interno VTX-42.",
-        })
+        self.Document.create(
+            {
+                "slug": "politica-interna-viaticos",
+                "title": "Política interna de viáticos",
+                "plugin": "account",
+                "company_id": self.company_a.id,
+                "body": "## Viáticos\nLos viáticos de la constructora se rinden con boleta de honorarios "
+                "dentro de 5 días hábiles. Código interno VTX-42.",
+            }
+        )
         self.assertIn("politica-interna-viaticos", self._slugs("rendición de viáticos VTX-42", self.user_a))
         hits_b = self._slugs("rendición de viáticos VTX-42", self.user_b)
         self.assertNotIn("politica-interna-viaticos", hits_b)
@@ -67,12 +81,18 @@ class TestKnowledge(L10nClAiCase):
         question = "procedimiento para el cierre de caja chica de la sucursal Puerto Montt"
         stale_index = self.env["l10n_cl_ai.engine"]._knowledge_index()
         self.assertNotIn("caja-chica", self._slugs(question))
-        document = self.Document.create({
-            "slug": "caja-chica", "title": "Caja chica", "plugin": "account",
-            "body": "## Cierre\nLa caja chica se cuadra cada viernes.",
-        })
-        document.body = ("## Cierre de caja chica en Puerto Montt\nEn la sucursal Puerto Montt el cierre "
-                         "de caja chica se hace el último día hábil con arqueo firmado.")
+        document = self.Document.create(
+            {
+                "slug": "caja-chica",
+                "title": "Caja chica",
+                "plugin": "account",
+                "body": "## Cierre\nLa caja chica se cuadra cada viernes.",
+            }
+        )
+        document.body = (
+            "## Cierre de caja chica en Puerto Montt\nEn la sucursal Puerto Montt el cierre "
+            "de caja chica se hace el último día hábil con arqueo firmado."
+        )
         # another worker: its own process cache is empty, it only sees the database and the saved index
         engine_module._INDEXES.clear()
         fresh_index = self.env["l10n_cl_ai.engine"]._knowledge_index()
@@ -109,10 +129,14 @@ class TestKnowledge(L10nClAiCase):
 
         with self.assertRaises(ValidationError):
             self.Document.create({"slug": "rut", "title": "Otro RUT", "body": "x"})
-        self.Document.create({"slug": "rut", "title": "RUT interno", "body": "x", "company_id": self.company_b.id})
+        self.Document.create(
+            {"slug": "rut", "title": "RUT interno", "body": "x", "company_id": self.company_b.id}
+        )
 
     def test_try_a_question_wizard_shows_hits_with_scores(self):
-        wizard = self.env["l10n_cl_ai.knowledge.try"].create({"question": "tasa del impuesto al valor agregado"})
+        wizard = self.env["l10n_cl_ai.knowledge.try"].create(
+            {"question": "tasa del impuesto al valor agregado"}
+        )
         wizard.action_search()
         self.assertIn("iva", wizard.result_html)
         self.assertRegex(str(wizard.result_html), r"<td>\d+\.\d{3}</td>")
@@ -121,14 +145,26 @@ class TestKnowledge(L10nClAiCase):
         """A separate process loads the registry like a worker and searches the committed corpus."""
         options = [
             f"--database={self.env.cr.dbname}",
-            f"--db_host={config['db_host'] or ''}", f"--db_port={config['db_port'] or 5432}",
-            f"--db_user={config['db_user'] or ''}", f"--db_password={config['db_password'] or ''}",
-            f"--addons-path={','.join(odoo.addons.__path__)}", f"--data-dir={config['data_dir']}",
+            f"--db_host={config['db_host'] or ''}",
+            f"--db_port={config['db_port'] or 5432}",
+            f"--db_user={config['db_user'] or ''}",
+            f"--db_password={config['db_password'] or ''}",
+            f"--addons-path={','.join(odoo.addons.__path__)}",
+            f"--data-dir={config['data_dir']}",
             "--log-level=warn",
         ]
         completed = subprocess.run(  # noqa: S603 - our own interpreter and script
-            [sys.executable, "-c", WORKER_SCRIPT, json.dumps(options), "¿Qué pasa si el SII rechaza el envío?"],
-            capture_output=True, text=True, timeout=240, check=False,
+            [
+                sys.executable,
+                "-c",
+                WORKER_SCRIPT,
+                json.dumps(options),
+                "¿Qué pasa si el SII rechaza el envío?",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=240,
+            check=False,
         )
         self.assertEqual(completed.returncode, 0, completed.stderr[-3000:])
         report = json.loads(completed.stdout.strip().splitlines()[-1])

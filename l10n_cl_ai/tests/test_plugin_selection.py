@@ -10,7 +10,9 @@ class TestPluginSelection(L10nClAiCase):
         return plugin.code, selection.reason
 
     def test_explicit_plugin_wins(self):
-        self.assertEqual(self._select("¿cuál es el tope imponible de la AFP?", explicit="stock"), ("stock", "explicit"))
+        self.assertEqual(
+            self._select("¿cuál es el tope imponible de la AFP?", explicit="stock"), ("stock", "explicit")
+        )
 
     def test_keywords_route_each_domain(self):
         cases = {
@@ -24,7 +26,9 @@ class TestPluginSelection(L10nClAiCase):
                 self.assertEqual(self._select(question)[0], expected)
 
     def test_similarity_routes_a_question_without_keywords(self):
-        code, reason = self._select("Mis trabajadores quieren saber cuánto se les descuenta para la jubilación")
+        code, reason = self._select(
+            "Mis trabajadores quieren saber cuánto se les descuenta para la jubilación"
+        )
         self.assertEqual(code, "payroll")
         self.assertIn(reason, ("similarity", "keywords"))
 

@@ -12,8 +12,11 @@ class TestSecurity(L10nClAiCase):
         cls.company_a = cls.env.company
         cls.company_b = cls.env["res.company"].create({"name": "Otra Empresa SpA"})
         cls.accountant = new_test_user(
-            cls.env, login="ai_accountant", groups="account.group_account_invoice",
-            company_id=cls.company_a.id, company_ids=[(6, 0, (cls.company_a | cls.company_b).ids)],
+            cls.env,
+            login="ai_accountant",
+            groups="account.group_account_invoice",
+            company_id=cls.company_a.id,
+            company_ids=[(6, 0, (cls.company_a | cls.company_b).ids)],
         )
         cls.colleague = new_test_user(cls.env, login="ai_colleague", groups="account.group_account_invoice")
         cls.employee = new_test_user(cls.env, login="ai_employee", groups="base.group_user")
@@ -26,10 +29,19 @@ class TestSecurity(L10nClAiCase):
         self.assertTrue(self.admin.has_group("l10n_cl_ai.group_manager"))
 
     def _usage(self, user, company):
-        return self.env["l10n_cl_ai.usage"].sudo().create({
-            "feature": "chat", "model": "claude-sonnet-5-5", "user_id": user.id, "company_id": company.id,
-            "cost_usd": 0.01,
-        })
+        return (
+            self.env["l10n_cl_ai.usage"]
+            .sudo()
+            .create(
+                {
+                    "feature": "chat",
+                    "model": "claude-sonnet-5-5",
+                    "user_id": user.id,
+                    "company_id": company.id,
+                    "cost_usd": 0.01,
+                }
+            )
+        )
 
     def test_users_see_their_own_usage_and_managers_everybody_in_their_companies(self):
         mine = self._usage(self.accountant, self.company_a)
@@ -40,7 +52,9 @@ class TestSecurity(L10nClAiCase):
         self.assertIn(mine, visible)
         self.assertNotIn(theirs, visible)
         self.assertNotIn(other_company, visible, "only the active companies' rows are listed")
-        manager_view = Usage.with_user(self.admin).with_context(allowed_company_ids=self.company_a.ids).search([])
+        manager_view = (
+            Usage.with_user(self.admin).with_context(allowed_company_ids=self.company_a.ids).search([])
+        )
         self.assertIn(theirs, manager_view)
         self.assertNotIn(other_company, manager_view)
 

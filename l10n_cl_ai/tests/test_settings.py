@@ -81,10 +81,13 @@ class TestSettings(L10nClAiCase):
         self.assertEqual(self._param("model"), "claude-future-9")
 
     def test_secrets_are_for_system_administrators_only(self):
-        accountant = self.env["res.users"].create({
-            "name": "Contadora", "login": "contadora_settings",
-            "group_ids": [(6, 0, [self.env.ref("account.group_account_manager").id])],
-        })
+        accountant = self.env["res.users"].create(
+            {
+                "name": "Contadora",
+                "login": "contadora_settings",
+                "group_ids": [(6, 0, [self.env.ref("account.group_account_manager").id])],
+            }
+        )
         settings = self._settings().with_user(accountant)
         for secret in ("l10n_cl_ai_api_key", "l10n_cl_ai_metrics_token"):
             with self.subTest(field=secret), self.assertRaises(AccessError):

@@ -28,7 +28,9 @@ class L10nClAiKnowledgeTry(models.TransientModel):
             for rank, hit in enumerate(hits, start=1)
         )
         header = Markup("<tr><th>#</th><th>%s</th><th>%s</th><th>%s</th></tr>") % (
-            self.env._("Identifier"), self.env._("Title"), self.env._("Score")
+            self.env._("Identifier"),
+            self.env._("Title"),
+            self.env._("Score"),
         )
         self.result_html = (
             Markup("<table class='table table-sm'>%s%s</table>") % (header, rows)
