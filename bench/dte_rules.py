@@ -12,8 +12,9 @@ median time per invoice of:
 * baselines measured in the same process on the same invoices: a no-op pass that touches every value the
   rules read, and the RUT check alone (``stdnum.cl.rut`` on the customer's RUT);
 
-and the ratios between them. (The ORM part, snapshot building from ``account.move``, is added by the
-Odoo layer's benchmark.)
+and the ratios between them. ``--orm-db DB`` adds the ORM part (``bench/dte_rules_orm.py``): a batch of
+generated invoices validated through ``account.move`` and the cron's path, and Claude's prompt tokens,
+cache share and cost per validation against the fake Anthropic server.
 """
 
 import argparse
@@ -229,6 +230,8 @@ def main():
     parser.add_argument("--invoices", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--orm-db", help="also run the ORM part (bench/dte_rules_orm.py) on this database")
+    parser.add_argument("--orm-invoices", type=int, default=1000)
     args = parser.parse_args()
 
     rng = random.Random(args.seed)  # noqa: S311 (test data, not secrets)
@@ -257,6 +260,12 @@ def main():
     print(f"ratio check(dict) / RUT check  : {full / rut:6.1f}x")
     print(f"ratio rules alone / RUT check  : {rules / rut:6.1f}x")
     print(f"invoices checked per second (one core): {1e6 / full:,.0f}")
+
+    if args.orm_db:  # account.move -> snapshot, validation records, chatter; Claude's tokens and cost
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import dte_rules_orm  # noqa: PLC0415
+
+        dte_rules_orm.run(args.orm_db, args.orm_invoices)
 
 
 if __name__ == "__main__":

@@ -28,10 +28,13 @@
         "data/ir_cron_data.xml",
         "data/model_price_data.xml",
         "data/knowledge_documents.xml",
+        "data/ir_cron_validation.xml",
         "views/res_config_settings_views.xml",
         "views/usage_views.xml",
         "views/model_price_views.xml",
         "views/knowledge_views.xml",
+        "views/validation_views.xml",
+        "views/account_move_views.xml",
         "views/menus.xml",
     ],
     "demo": [
@@ -39,6 +42,11 @@
         "demo/demo_partners.xml",
         "demo/demo_invoices.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "l10n_cl_ai/static/src/tours/*.js",
+        ],
+    },
     "uninstall_hook": "uninstall_hook",
     "installable": True,
     "application": False,

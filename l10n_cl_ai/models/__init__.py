@@ -6,3 +6,7 @@ from . import demo_data
 from . import knowledge_document
 from . import operations
 from . import budget_alert
+from . import dte_snapshot
+from . import dte_reference
+from . import validation
+from . import account_move

@@ -50,7 +50,9 @@ class ResConfigSettings(models.TransientModel):
         default=engine_settings.DEFAULT_MODEL,
         help="Model id used for every AI feature. Pick a preset or type any model id.",
     )
-    l10n_cl_ai_model_warning = fields.Char(string="Model warning", compute="_compute_l10n_cl_ai_model_warning")
+    l10n_cl_ai_model_warning = fields.Char(
+        string="Model warning", compute="_compute_l10n_cl_ai_model_warning"
+    )
     l10n_cl_ai_dte_model = fields.Char(
         string="Model for DTE reviews",
         config_parameter=P("dte_model"),

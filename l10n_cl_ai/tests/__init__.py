@@ -7,3 +7,7 @@ from . import test_knowledge
 from . import test_plugin_selection
 from . import test_http_routes
 from . import test_budget_alerts
+from . import test_dte_snapshot
+from . import test_dte_validation
+from . import test_dte_batch
+from . import test_tour_validate

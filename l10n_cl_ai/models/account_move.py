@@ -1,0 +1,322 @@
+"""DTE validation on Chilean invoices, credit and debit notes: the button, the state, the history.
+
+``action_l10n_cl_ai_validate()`` validates one move at once (a few seconds with Claude) and queues a
+selection for the cron. The move keeps its last result in ``l10n_cl_ai_state``; editing what was
+validated (an amount, the partner, a date, the type, a line, a reference) resets it to ``not_checked``:
+the move's fingerprint (a hash of its snapshot) is compared with the one stored at validation time, so
+a save that changes nothing validated keeps the state.
+"""
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+from .dte_reference import CODREF_SELECTION
+
+DOCUMENT_TYPES = ("33", "34", "39", "41", "46", "56", "61", "110", "111", "112")
+STATES = [("not_checked", "Not checked"), ("ok", "OK"), ("review", "Review"), ("error", "Errors")]
+# Move fields whose change may change what was validated (then the fingerprint decides).
+WATCHED_MOVE_FIELDS = frozenset(
+    {
+        "partner_id",
+        "invoice_date",
+        "date",
+        "move_type",
+        "l10n_latam_document_type_id",
+        "invoice_line_ids",
+        "line_ids",
+        "currency_id",
+        "journal_id",
+        "fiscal_position_id",
+        "invoice_cash_rounding_id",
+        "reversed_entry_id",
+        "debit_origin_id",
+        "l10n_cl_ai_reference_ids",
+        "l10n_cl_ai_origin_codref",
+        "invoice_currency_rate",
+    }
+)
+WATCHED_LINE_FIELDS = frozenset(
+    {
+        "name",
+        "product_id",
+        "quantity",
+        "price_unit",
+        "discount",
+        "tax_ids",
+        "display_type",
+        "price_subtotal",
+        "price_total",
+        "amount_currency",
+        "balance",
+        "currency_id",
+        "move_id",
+    }
+)
+# Validation records are read by AI users only; other readers of a move (auditors...) see the state alone.
+AI_USERS = "l10n_cl_ai.group_user"
+KEEP_STATE = "l10n_cl_ai_keep_state"  # context key: do not check the fingerprint (our own writes)
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    l10n_cl_ai_state = fields.Selection(
+        STATES,
+        string="DTE check",
+        default="not_checked",
+        required=True,
+        copy=False,
+        index=True,
+        readonly=True,
+        help="Result of the last DTE validation (AI); editing the document resets it.",
+    )
+    l10n_cl_ai_fingerprint = fields.Char(string="DTE check fingerprint", copy=False, readonly=True)
+    l10n_cl_ai_validation_ids = fields.One2many(
+        "l10n_cl_ai.validation", "move_id", string="DTE validations", readonly=True, groups=AI_USERS
+    )
+    l10n_cl_ai_validation_count = fields.Integer(
+        string="DTE validation count", compute="_compute_l10n_cl_ai_validation_count", groups=AI_USERS
+    )
+    l10n_cl_ai_last_validation_id = fields.Many2one(
+        "l10n_cl_ai.validation", string="Last DTE validation", copy=False, readonly=True, groups=AI_USERS
+    )
+    l10n_cl_ai_finding_ids = fields.One2many(
+        related="l10n_cl_ai_last_validation_id.finding_ids", string="DTE findings", groups=AI_USERS
+    )
+    l10n_cl_ai_queued = fields.Boolean(
+        string="DTE validation queued", compute="_compute_l10n_cl_ai_queued", groups=AI_USERS
+    )
+    l10n_cl_ai_can_validate = fields.Boolean(
+        string="Can be validated (AI)", compute="_compute_l10n_cl_ai_can_validate"
+    )
+    l10n_cl_ai_reference_ids = fields.One2many(
+        "l10n_cl_ai.dte.reference",
+        "move_id",
+        string="DTE references",
+        copy=False,
+        help="Documents this document references (issued in or outside Odoo).",
+    )
+    l10n_cl_ai_origin_codref = fields.Selection(
+        CODREF_SELECTION,
+        string="Reference code (origin)",
+        compute="_compute_l10n_cl_ai_origin_codref",
+        store=True,
+        readonly=False,
+        copy=False,
+        help="CodRef of the reference to the credit or debit note's origin document: 1 cancels it, 2 "
+        "corrects its text, 3 corrects its amounts.",
+    )
+
+    def _compute_l10n_cl_ai_validation_count(self):
+        counts = dict(
+            self.env["l10n_cl_ai.validation"]._read_group(
+                [("move_id", "in", self.ids)], ["move_id"], ["__count"]
+            )
+        )
+        for move in self:
+            move.l10n_cl_ai_validation_count = counts.get(move, 0)
+
+    def _compute_l10n_cl_ai_queued(self):
+        queued = self.env["l10n_cl_ai.validation"].search(
+            [("move_id", "in", self.ids), ("state", "=", "queued")]
+        )
+        for move in self:
+            move.l10n_cl_ai_queued = move in queued.move_id
+
+    @api.depends("country_code", "l10n_latam_document_type_id", "state", "move_type")
+    def _compute_l10n_cl_ai_can_validate(self):
+        for move in self:
+            move.l10n_cl_ai_can_validate = move._l10n_cl_ai_is_eligible()
+
+    def _l10n_cl_ai_is_eligible(self):
+        self.ensure_one()
+        code = self.l10n_latam_document_type_id.code
+        return (
+            self.company_id.account_fiscal_country_id.code == "CL"
+            and code in DOCUMENT_TYPES
+            and self.state in ("draft", "posted")
+            and (
+                self.move_type in ("out_invoice", "out_refund")
+                or (code == "46" and self.move_type == "in_invoice")
+            )
+        )
+
+    @api.depends("reversed_entry_id", "debit_origin_id")
+    def _compute_l10n_cl_ai_origin_codref(self):
+        """The usual code: a credit note cancels its origin (1), a debit note corrects amounts (3). The user
+        changes it when the note only corrects (a partial credit note is reported as NC_ANULA_TOTAL)."""
+        for move in self:
+            usual = "1" if move.reversed_entry_id else "3" if move.debit_origin_id else False
+            move.l10n_cl_ai_origin_codref = move.l10n_cl_ai_origin_codref or usual
+
+    # -- buttons ------------------------------------------------------------------------------------
+    def action_l10n_cl_ai_validate(self):
+        """Validate this document now, or queue a selection of several for the cron."""
+        self._l10n_cl_ai_check_rights()
+        if len(self) != 1:
+            return self.action_l10n_cl_ai_validate_batch()
+        if not self._l10n_cl_ai_is_eligible():
+            raise UserError(
+                self.env._(
+                    "Only draft or posted invoices, boletas, credit and debit notes of a Chilean company "
+                    "(document types %(types)s) can be validated.",
+                    types=", ".join(DOCUMENT_TYPES),
+                )
+            )
+        validation = self.env["l10n_cl_ai.validation"]._create_for(self, "running")
+        # the move's company: its rate limit, its budget, its usage rows
+        validation.with_env(self.with_company(self.company_id).env)._execute()
+        return True
+
+    def action_l10n_cl_ai_validate_batch(self):
+        """Queue the eligible documents of the selection and wake the cron; returns a notification."""
+        self._l10n_cl_ai_check_rights()
+        eligible = self.filtered(lambda move: move._l10n_cl_ai_is_eligible())
+        pending = (
+            self.env["l10n_cl_ai.validation"]
+            .sudo()
+            .search([("move_id", "in", eligible.ids), ("state", "=", "queued")])
+            .move_id
+        )
+        to_queue = eligible - pending
+        if to_queue:
+            self.env["l10n_cl_ai.validation"]._create_for(to_queue, "queued")
+            self.env["l10n_cl_ai.validation"]._trigger_queue()
+        message = self.env._(
+            "%(queued)s document(s) queued for DTE validation; each one shows its result when done.",
+            queued=len(to_queue),
+        )
+        if len(self) - len(eligible):
+            message += " " + self.env._(
+                "%(count)s document(s) skipped: not a Chilean invoice, boleta or note in draft or posted.",
+                count=len(self) - len(eligible),
+            )
+        if pending:
+            message += " " + self.env._("%(count)s already queued.", count=len(pending))
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("DTE validation (AI)"),
+                "message": message,
+                "type": "info",
+                "sticky": False,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def _l10n_cl_ai_check_rights(self):
+        if not self.env.user.has_group("account.group_account_invoice"):
+            raise AccessError(self.env._("Only users with invoicing rights can validate documents."))
+        self.check_access("write")
+
+    def action_l10n_cl_ai_open_validations(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("l10n_cl_ai.action_l10n_cl_ai_validation")
+        action["domain"] = [("move_id", "=", self.id)]
+        action["context"] = {"default_move_id": self.id}
+        return action
+
+    # -- result and staleness -------------------------------------------------------------------------
+    def _l10n_cl_ai_store_result(self, validation, snapshot):
+        """Keep the validation's result on the move, with the fingerprint of what was validated."""
+        self.ensure_one()
+        fingerprint = self.env["l10n_cl_ai.dte.snapshot"]._fingerprint(self, snapshot)
+        self._l10n_cl_ai_write_own(
+            {
+                "l10n_cl_ai_state": validation.result_state,
+                "l10n_cl_ai_last_validation_id": validation.id,
+                "l10n_cl_ai_fingerprint": fingerprint,
+            }
+        )
+
+    def _l10n_cl_ai_write_own(self, vals):
+        """Write the addon's own bookkeeping fields: no accounting effect, so no line synchronisation,
+        no "manually modified" flag and no staleness check."""
+        return self.with_context(
+            **{KEEP_STATE: True, "skip_is_manually_modified": True, "skip_invoice_sync": True}
+        ).write(vals)
+
+    def _l10n_cl_ai_reset_if_changed(self):
+        """Back to ``not_checked`` when what was validated changed since (fingerprint comparison)."""
+        if self.env.context.get(KEEP_STATE):
+            return
+        snapshots = self.env["l10n_cl_ai.dte.snapshot"].sudo()
+        stale = self.browse(
+            [
+                move.id
+                for move in self.sudo()
+                if move.l10n_cl_ai_state != "not_checked"
+                and snapshots._fingerprint(move) != move.l10n_cl_ai_fingerprint
+            ]
+        )
+        if stale:
+            stale.sudo()._l10n_cl_ai_write_own({"l10n_cl_ai_state": "not_checked"})
+
+    def write(self, vals):
+        if self.env.context.get(KEEP_STATE) or not WATCHED_MOVE_FIELDS.intersection(vals):
+            return super().write(vals)
+        result = super(AccountMove, self.with_context(**{KEEP_STATE: True})).write(vals)
+        self._l10n_cl_ai_reset_if_changed()
+        return result
+
+    def _post(self, soft=True):
+        """Posting may set the invoice date (to today, which the validation assumed): keep the state and
+        take the posted document's fingerprint."""
+        validated = self.filtered(lambda move: move.l10n_cl_ai_state != "not_checked")
+        posted = super(AccountMove, self.with_context(**{KEEP_STATE: True}))._post(soft=soft)
+        snapshots = self.env["l10n_cl_ai.dte.snapshot"].sudo()
+        for move in validated & posted:
+            move.sudo()._l10n_cl_ai_write_own({"l10n_cl_ai_fingerprint": snapshots._fingerprint(move)})
+        return posted.with_env(self.env)
+
+    def action_post(self):
+        """With the "block posting on errors" setting, refuse moves whose last validation has errors."""
+        settings = self.env["l10n_cl_ai.engine"]._read_settings()
+        if settings.dte_block_post_on_error:
+            self._l10n_cl_ai_check_blocking_errors()
+        return super().action_post()
+
+    def _l10n_cl_ai_check_blocking_errors(self):
+        problems = []
+        for move in self:
+            errors_ = move.sudo().l10n_cl_ai_last_validation_id.finding_ids.filtered(
+                lambda finding: finding.severity == "error"
+            )
+            if errors_:
+                problems.append(self.env._("%(move)s:", move=move.display_name))
+                problems += [f"- [{finding.code}] {finding.message}" for finding in errors_]
+        if problems:
+            raise UserError(
+                "\n".join(
+                    [
+                        self.env._("The last DTE validation found blocking errors, so posting is refused:"),
+                        *problems,
+                        self.env._("Fix them and click Validate (AI) again before posting."),
+                    ]
+                )
+            )
+
+
+class AccountMoveLine(models.Model):
+    _inherit = "account.move.line"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines.move_id._l10n_cl_ai_reset_if_changed()
+        return lines
+
+    def write(self, vals):
+        if self.env.context.get(KEEP_STATE) or not WATCHED_LINE_FIELDS.intersection(vals):
+            return super().write(vals)
+        moves = self.move_id
+        result = super().write(vals)
+        (moves | self.move_id)._l10n_cl_ai_reset_if_changed()
+        return result
+
+    def unlink(self):
+        moves = self.move_id
+        result = super().unlink()
+        moves.exists()._l10n_cl_ai_reset_if_changed()
+        return result

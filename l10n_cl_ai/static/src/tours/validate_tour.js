@@ -1,0 +1,37 @@
+import { registry } from "@web/core/registry";
+
+// Opened on a demo invoice whose customer has no giro: validate it, then see the badge and the findings.
+registry.category("web_tour.tours").add("l10n_cl_ai_validate_tour", {
+    steps: () => [
+        {
+            content: "The document is not checked yet",
+            trigger: ".o_form_view .o_field_widget[name='l10n_cl_ai_state'] .badge:contains('Not checked')",
+        },
+        {
+            content: "Validate the document",
+            trigger: ".o_form_view .o_form_statusbar button[name='action_l10n_cl_ai_validate']",
+            run: "click",
+        },
+        {
+            content: "The badge shows the errors found",
+            trigger: ".o_form_view .o_field_widget[name='l10n_cl_ai_state'] .badge:contains('Errors')",
+        },
+        {
+            content: "One chatter message summarises the findings",
+            trigger: ".o-mail-Message:contains('DTE validation (AI)'):contains('GIRO_RECEPTOR')",
+        },
+        {
+            content: "Open the DTE tab",
+            trigger: ".o_notebook .nav-link[name='l10n_cl_ai_dte']",
+            run: "click",
+        },
+        {
+            content: "The findings of the last validation are listed with their fix",
+            trigger: ".o_l10n_cl_ai_findings .o_data_row:contains('GIRO_RECEPTOR'):contains('Activity Description')",
+        },
+        {
+            content: "Claude's finding is listed too, marked as Claude's",
+            trigger: ".o_l10n_cl_ai_findings .o_data_row:contains('IA_GLOSA_AMBIGUA'):contains('Claude')",
+        },
+    ],
+});

@@ -1,0 +1,391 @@
+"""Validate (AI) on real moves: findings, Claude's review, the recommendation, failures, staleness,
+the block-post option, access rights, companies and personal data."""
+
+import json
+
+from odoo import Command
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import new_test_user, tagged
+
+from .test_dte_common import COMPANY_RUT, PERSON_NAME, PERSON_RUT, DteTestCommon, claude_review
+
+
+@tagged("post_install", "-at_install")
+class TestDteValidation(DteTestCommon):
+    def _validate(self, move):
+        move.action_l10n_cl_ai_validate()
+        return move.l10n_cl_ai_last_validation_id
+
+    # -- deterministic result -----------------------------------------------------------------------
+    def test_blocking_errors_are_stored_with_their_fix_and_skip_claude(self):
+        self.customer.l10n_cl_activity_description = False
+        move = self._invoice()
+        validation = self._validate(move)
+        self.assertEqual(validation.state, "done")
+        self.assertEqual(validation.move_id, move)
+        self.assertEqual(validation.user_id, self.env.user)
+        self.assertEqual(validation.company_id, self.company)
+        giro = validation.finding_ids.filtered(lambda f: f.code == "GIRO_RECEPTOR")
+        self.assertEqual((giro.severity, giro.source, giro.field), ("error", "deterministic", "partner.giro"))
+        self.assertIn("Fill in the customer's Activity Description", giro.message)
+        self.assertEqual((validation.recommendation, validation.result_state), ("reject", "error"))
+        self.assertEqual(validation.ai_status, "skipped")
+        self.assertIn("blocking errors", validation.ai_reason)
+        self.assertFalse(self.anthropic.requests, "Claude is not asked about a document that must be fixed")
+        self.assertEqual(move.l10n_cl_ai_state, "error")
+        self.assertEqual(move.l10n_cl_ai_validation_count, 1)
+        notes = move.message_ids.filtered(lambda m: "DTE validation (AI)" in (m.body or ""))
+        self.assertEqual(len(notes), 1, "one chatter message per validation")
+        self.assertIn("GIRO_RECEPTOR", notes.body)
+        self.assertIn("Reject", notes.body)
+
+    def test_claude_reviews_blocking_errors_when_configured(self):
+        self.set_engine_params(dte_ai_review_on_errors="True")
+        self.customer.l10n_cl_activity_description = False
+        self.anthropic.reply_json(claude_review(confidence=20, recommendation="reject"))
+        validation = self._validate(self._invoice())
+        self.assertEqual(validation.ai_status, "done")
+        self.assertEqual(len(self.anthropic.messages_requests), 1)
+        self.assertEqual(validation.recommendation, "reject")
+
+    def test_review_off_in_settings(self):
+        self.set_engine_params(dte_ai_review="False")
+        validation = self._validate(self._invoice())
+        self.assertEqual(validation.ai_status, "skipped")
+        self.assertIn("turned off", validation.ai_reason)
+        self.assertEqual(validation.recommendation, "send")
+        self.assertFalse(self.anthropic.requests)
+
+    # -- Claude's review ----------------------------------------------------------------------------
+    def test_claude_reply_is_stored_as_ai_findings(self):
+        previous = self._invoice([("Archivador", 10, 1790, self.vat)], post=True)
+        self.anthropic.reply_json(
+            claude_review(
+                confidence=72,
+                findings=[
+                    {
+                        "code": "IA_MONTO_INUSUAL",
+                        "severity": "warning",
+                        "field": "lineas[0].cantidad",
+                        "message": "40 resmas es 4 veces más que lo habitual para este cliente; "
+                        "confirme la cantidad.",
+                    }
+                ],
+                recommendation="review",
+            )
+        )
+        move = self._invoice()
+        validation = self._validate(move)
+        self.assertEqual(validation.ai_status, "done")
+        self.assertEqual(validation.confidence, 72)
+        ai = validation.finding_ids.filtered(lambda f: f.source == "ai")
+        self.assertEqual(
+            (ai.code, ai.severity, ai.field), ("IA_MONTO_INUSUAL", "warning", "lineas[0].cantidad")
+        )
+        self.assertIn("4 veces", ai.message)
+        self.assertEqual(
+            (validation.deterministic_recommendation, validation.ai_recommendation), ("send", "review")
+        )
+        self.assertEqual((validation.recommendation, move.l10n_cl_ai_state), ("review", "review"))
+        self.assertEqual((validation.usage_id.outcome, validation.usage_id.feature), ("ok", "dte_validation"))
+        self.assertEqual(validation.usage_id.res_id, move.id)
+        # what Claude got: the rules' catalogue (cached system part), knowledge passages, the snapshot, the
+        # partner's history
+        body = self.anthropic.messages_requests[0].body
+        system_text = json.dumps(body["system"], ensure_ascii=False)
+        self.assertIn("RUT_RECEPTOR", system_text)
+        self.assertIn("cache_control", system_text)
+        self.assertIn("Pasajes de la base de conocimiento", system_text)
+        user_text = body["messages"][-1]["content"]
+        user_text = user_text if isinstance(user_text, str) else json.dumps(user_text, ensure_ascii=False)
+        self.assertIn("Resma papel carta", user_text)
+        self.assertIn('"total": %s' % previous.amount_total, user_text)
+
+    def test_claude_cannot_clear_a_deterministic_finding(self):
+        self.customer.l10n_cl_activity_description = (
+            "Construcción de edificios completos y obras de ingeniería civil"
+        )
+        self.anthropic.reply_json(
+            claude_review(
+                confidence=99,
+                findings=[
+                    {
+                        "code": "GIRO_RECEPTOR",
+                        "severity": "info",
+                        "field": "partner.giro",
+                        "message": "Está bien.",
+                    }
+                ],
+                recommendation="send",
+            )
+        )
+        validation = self._validate(self._invoice())
+        self.assertEqual(validation.ai_recommendation, "send")
+        self.assertEqual(validation.recommendation, "review", "the rules' warning stands")
+        giro = validation.finding_ids.filtered(lambda f: f.code == "GIRO_RECEPTOR")
+        self.assertEqual((giro.severity, giro.source), ("warning", "deterministic"))
+
+    def test_claude_can_make_the_recommendation_worse(self):
+        self.anthropic.reply_json(
+            claude_review(
+                confidence=30,
+                findings=[
+                    {
+                        "code": "IA_GLOSA_AMBIGUA",
+                        "severity": "error",
+                        "field": "",
+                        "message": "La glosa no corresponde al giro del emisor.",
+                    }
+                ],
+                recommendation="send",  # contradicts its own error: the error wins
+            )
+        )
+        move = self._invoice()
+        validation = self._validate(move)
+        self.assertEqual((validation.recommendation, move.l10n_cl_ai_state), ("reject", "error"))
+
+    def test_claude_overloaded_keeps_the_deterministic_result(self):
+        self.customer.l10n_cl_activity_description = (
+            "Construcción de edificios completos y obras de ingeniería civil"
+        )
+        for _attempt in range(2):  # retry_max_attempts=2
+            self.anthropic.overloaded()
+        move = self._invoice()
+        validation = self._validate(move)
+        self.assertEqual(validation.ai_status, "unavailable")
+        self.assertIn("overloaded", validation.ai_reason)
+        self.assertEqual(self._codes(validation), {"GIRO_RECEPTOR", "VERIFICACION_OMITIDA"})
+        self.assertEqual(validation.recommendation, "review")
+        self.assertEqual(move.l10n_cl_ai_state, "review")
+        usage = validation.usage_id
+        self.assertEqual((usage.outcome, usage.attempts), ("unavailable", 2))
+        self.assertIn("ClaudeUnavailable", usage.error)
+        self.assertEqual(len(self.anthropic.messages_requests), 2)
+        note = move.message_ids.filtered(lambda m: "DTE validation (AI)" in (m.body or ""))
+        self.assertIn("unavailable", note.body)
+
+    def test_nonsense_reply_is_not_a_review(self):
+        self.anthropic.reply_json({"confidence": 250, "findings": [], "recommendation": "send"})
+        validation = self._validate(self._invoice())
+        self.assertEqual(validation.ai_status, "unavailable")
+        self.assertIn("could not be understood", validation.ai_reason)
+        self.assertEqual(validation.usage_id.outcome, "invalid_reply")
+        self.assertEqual(validation.recommendation, "send")
+        self.assertFalse(validation.finding_ids.filtered(lambda f: f.source == "ai"))
+
+    def test_spent_budget_gives_the_deterministic_result_and_says_why(self):
+        self.set_engine_params(daily_budget_usd="0.50", budget_hard_stop="True")
+        self.env["l10n_cl_ai.usage"].sudo().create({"feature": "dte_validation", "cost_usd": 0.75})
+        validation = self._validate(self._invoice())
+        self.assertEqual(validation.ai_status, "unavailable")
+        self.assertIn("budget", validation.ai_reason)
+        self.assertEqual(validation.usage_id.outcome, "budget_exceeded")
+        self.assertEqual(validation.recommendation, "send")
+        self.assertFalse(self.anthropic.requests)
+
+    def test_rate_limited_user_gets_the_deterministic_result(self):
+        self.set_engine_params(validate_rate_per_minute="1")
+        self.anthropic.reply_json(claude_review())
+        self.assertEqual(self._validate(self._invoice()).ai_status, "done")
+        validation = self._validate(self._invoice())
+        self.assertEqual(validation.ai_status, "unavailable")
+        self.assertIn("Try again in", validation.ai_reason)
+        self.assertEqual(validation.usage_id.outcome, "rate_limited")
+        self.assertEqual(len(self.anthropic.messages_requests), 1)
+
+    # -- the move -----------------------------------------------------------------------------------
+    def test_editing_what_was_validated_resets_the_state(self):
+        self.set_engine_params(dte_ai_review="False")
+        move = self._invoice()
+        self._validate(move)
+        self.assertEqual(move.l10n_cl_ai_state, "ok")
+        move.narration = "Entregar en bodega 3"
+        move.ref = "OC 4512"
+        self.assertEqual(move.l10n_cl_ai_state, "ok", "a change that is not validated keeps the state")
+        move.write({"invoice_line_ids": [Command.update(move.invoice_line_ids.id, {"price_unit": 4100})]})
+        self.assertEqual(move.l10n_cl_ai_state, "not_checked")
+        for change in (
+            {"partner_id": self.person.id},
+            {"invoice_date": "2026-11-18"},
+            {"l10n_latam_document_type_id": self._doc("34").id},
+        ):
+            self._validate(move)
+            self.assertNotEqual(move.l10n_cl_ai_state, "not_checked")
+            move.write(change)
+            self.assertEqual(move.l10n_cl_ai_state, "not_checked", change)
+        self._validate(move)
+        move.invoice_line_ids.quantity = 3  # a line written directly
+        self.assertEqual(move.l10n_cl_ai_state, "not_checked")
+
+    def test_posting_keeps_the_state(self):
+        self.set_engine_params(dte_ai_review="False")
+        move = self._invoice(invoice_date=False)
+        self._validate(move)
+        move.action_post()
+        self.assertEqual(move.l10n_cl_ai_state, "ok")
+        move.narration = "Pagada con transferencia"
+        self.assertEqual(move.l10n_cl_ai_state, "ok")
+
+    def test_block_post_on_errors(self):
+        self.set_engine_params(dte_ai_review="False", dte_block_post_on_error="True")
+        self.customer.l10n_cl_activity_description = False
+        move = self._invoice()
+        move.action_post()  # never validated: not blocked
+        self.assertEqual(move.state, "posted")
+        move.button_draft()
+        self._validate(move)
+        with self.assertRaisesRegex(UserError, r"(?s)blocking errors.*GIRO_RECEPTOR.*Activity Description"):
+            move.action_post()
+        self.set_engine_params(dte_block_post_on_error="False")
+        move.action_post()
+        self.assertEqual(move.state, "posted")
+
+    # -- who and which company ---------------------------------------------------------------------
+    def test_users_without_invoicing_rights_cannot_validate(self):
+        move = self._invoice()
+        employee = new_test_user(
+            self.env,
+            login="dte_employee",
+            groups="base.group_user",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        ai_only = new_test_user(
+            self.env,
+            login="dte_ai_only",
+            groups="l10n_cl_ai.group_user",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        for user in (employee, ai_only):
+            with self.assertRaises(AccessError):
+                move.with_user(user).action_l10n_cl_ai_validate()
+        self.assertFalse(self.env["l10n_cl_ai.validation"].search([("move_id", "=", move.id)]))
+
+    def test_readers_without_ai_rights_still_open_the_invoice(self):
+        move = self._invoice()
+        self._validate(move)
+        auditor = new_test_user(
+            self.env,
+            login="dte_auditor",
+            groups="account.group_account_readonly",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        views = self.env["account.move"].with_user(auditor).get_views([(False, "form")])
+        arch = views["views"]["form"]["arch"]
+        self.assertIn('name="l10n_cl_ai_state"', arch)
+        self.assertNotIn("l10n_cl_ai_finding_ids", arch)
+        fields_ = views["models"]["account.move"]["fields"]
+        values = move.with_user(auditor).web_read({name: {} for name in fields_})
+        self.assertEqual(values[0]["l10n_cl_ai_state"], "ok")
+
+    def test_companies_are_kept_apart(self):
+        self.set_engine_params(dte_ai_review="False")
+        other = self.setup_other_company(name="Constructora Sur SpA")["company"]
+        other.write({"vat": "96790240-3", "street": "Av. Alemania 0671", "city": "Temuco"})
+        other_journal = self.env["account.journal"].search(
+            [("company_id", "=", other.id), ("type", "=", "sale")], limit=1
+        )
+        other_journal.l10n_latam_use_documents = True
+        other_move = (
+            self.env["account.move"]
+            .with_company(other)
+            .create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": self.customer.id,
+                    "journal_id": other_journal.id,
+                    "invoice_date": "2026-11-20",
+                    "l10n_latam_document_type_id": self._doc("33").id,
+                    "invoice_line_ids": [
+                        Command.create({"name": "Arriendo de andamios", "quantity": 1, "price_unit": 250000})
+                    ],
+                }
+            )
+        )
+        here = new_test_user(
+            self.env,
+            login="dte_here",
+            groups="account.group_account_invoice",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        both = new_test_user(
+            self.env,
+            login="dte_both",
+            groups="account.group_account_invoice",
+            company_id=self.company.id,
+            company_ids=[Command.set((self.company | other).ids)],
+        )
+        with self.assertRaises(AccessError):
+            other_move.with_user(here).action_l10n_cl_ai_validate()
+        move_of_both = other_move.with_user(both).with_company(other)
+        move_of_both.action_l10n_cl_ai_validate()
+        validation = other_move.l10n_cl_ai_last_validation_id
+        self.assertEqual(validation.company_id, other)
+        Validation = self.env["l10n_cl_ai.validation"]
+        self.assertFalse(Validation.with_user(here).search([("id", "=", validation.id)]))
+        self.assertEqual(
+            Validation.with_user(both)
+            .with_context(allowed_company_ids=other.ids)
+            .search([("id", "=", validation.id)]),
+            validation,
+        )
+
+    # -- personal data --------------------------------------------------------------------------------
+    def test_no_natural_person_data_reaches_claude(self):
+        move = self._invoice(
+            [
+                (
+                    "Proyecto de ampliación para María José Fuentes Rojas, RUT 12.345.678-5 "
+                    "(mjfuentes@example.cl)",
+                    1,
+                    850000,
+                    self.vat,
+                ),
+            ],
+            partner=self.person,
+        )
+        self.anthropic.reply_json(
+            claude_review(
+                confidence=80,
+                findings=[
+                    {
+                        "code": "IA_DATOS_PERSONALES_EN_GLOSA",
+                        "severity": "warning",
+                        "field": "lines[0].name",
+                        "message": "La glosa repite el RUT RUT_PERSONA_1 de PERSONA_1; "
+                        "no es necesario en el detalle.",
+                    }
+                ],
+                recommendation="review",
+            )
+        )
+        validation = self._validate(move)
+        self.assertEqual(validation.ai_status, "done")
+        self.assertTrue(validation.personal_data_minimized)
+        sent = "\n".join(self._request_texts())
+        self.assertTrue(sent)
+        for secret in (
+            PERSON_RUT,
+            "12.345.678-5",
+            "12345678",
+            PERSON_NAME,
+            "Pasaje Los Aromos",
+            "mjfuentes@example.cl",
+        ):
+            self.assertNotIn(secret, sent)
+        self.assertIn("RUT_PERSONA_1", sent)
+        self.assertIn(COMPANY_RUT, sent, "company data goes as it is")
+        self.assertIn("850000", sent, "amounts go as they are")
+        ai = validation.finding_ids.filtered(lambda f: f.source == "ai")
+        self.assertIn(PERSON_NAME, ai.message, "placeholders are mapped back in the stored findings")
+        self.assertIn(PERSON_RUT, ai.message)
+
+    def test_minimisation_can_be_turned_off(self):
+        self.set_engine_params(minimize_personal_data="False")
+        self.anthropic.reply_json(claude_review())
+        validation = self._validate(self._invoice(partner=self.person))
+        self.assertFalse(validation.personal_data_minimized)
+        self.assertIn(PERSON_NAME, "\n".join(self._request_texts()))
