@@ -1,4 +1,5 @@
 from . import engine
+from . import move_part_mixin
 from . import model_price
 from . import res_config_settings
 from . import usage

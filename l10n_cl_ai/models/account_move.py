@@ -11,6 +11,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from .dte_reference import CODREF_SELECTION
+from .move_part_mixin import KEEP_STATE
 
 DOCUMENT_TYPES = ("33", "34", "39", "41", "46", "56", "61", "110", "111", "112")
 STATES = [("not_checked", "Not checked"), ("ok", "OK"), ("review", "Review"), ("error", "Errors")]
@@ -54,7 +55,6 @@ WATCHED_LINE_FIELDS = frozenset(
 )
 # Validation records are read by AI users only; other readers of a move (auditors...) see the state alone.
 AI_USERS = "l10n_cl_ai.group_user"
-KEEP_STATE = "l10n_cl_ai_keep_state"  # context key: do not check the fingerprint (our own writes)
 
 
 class AccountMove(models.Model):
@@ -299,24 +299,6 @@ class AccountMove(models.Model):
 
 
 class AccountMoveLine(models.Model):
-    _inherit = "account.move.line"
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        lines = super().create(vals_list)
-        lines.move_id._l10n_cl_ai_reset_if_changed()
-        return lines
-
-    def write(self, vals):
-        if self.env.context.get(KEEP_STATE) or not WATCHED_LINE_FIELDS.intersection(vals):
-            return super().write(vals)
-        moves = self.move_id
-        result = super().write(vals)
-        (moves | self.move_id)._l10n_cl_ai_reset_if_changed()
-        return result
-
-    def unlink(self):
-        moves = self.move_id
-        result = super().unlink()
-        moves.exists()._l10n_cl_ai_reset_if_changed()
-        return result
+    _name = "account.move.line"
+    _inherit = ["account.move.line", "l10n_cl_ai.move.part.mixin"]
+    _l10n_cl_ai_watched_fields = WATCHED_LINE_FIELDS

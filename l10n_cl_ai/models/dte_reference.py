@@ -6,7 +6,7 @@ Odoo (``reversed_entry_id`` / ``debit_origin_id``) is referenced automatically, 
 the move (``l10n_cl_ai_origin_codref``).
 """
 
-from odoo import api, fields, models
+from odoo import fields, models
 
 CODREF_SELECTION = [
     ("1", "1 - Cancels the referenced document"),
@@ -17,6 +17,7 @@ CODREF_SELECTION = [
 
 class L10nClAiDteReference(models.Model):
     _name = "l10n_cl_ai.dte.reference"
+    _inherit = ["l10n_cl_ai.move.part.mixin"]
     _description = "DTE reference (document referenced by an invoice or note)"
     _order = "move_id, sequence, id"
     _check_company_auto = True
@@ -45,21 +46,3 @@ class L10nClAiDteReference(models.Model):
         help="RUTOtr: only when the referenced document was issued by another taxpayer "
         "(46, 56, 61, 110-112).",
     )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        references = super().create(vals_list)
-        references.move_id._l10n_cl_ai_reset_if_changed()
-        return references
-
-    def write(self, vals):
-        moves = self.move_id
-        result = super().write(vals)
-        (moves | self.move_id)._l10n_cl_ai_reset_if_changed()
-        return result
-
-    def unlink(self):
-        moves = self.move_id
-        result = super().unlink()
-        moves.exists()._l10n_cl_ai_reset_if_changed()
-        return result
