@@ -6,6 +6,7 @@ set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 2
 DB="${1:-l10n_cl_ai_demo}"
 PORT="${2:-8069}"
+mkdir -p .run
 start=$(date +%s.%N)
 make run DB="$DB" > .run/make_run_bench.log 2>&1 &
 pid=$!
