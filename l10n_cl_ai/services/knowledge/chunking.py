@@ -70,37 +70,32 @@ def _sections(body, title):
     return sections
 
 
+def _greedy_join(pieces, room, separator):
+    """Join consecutive pieces with ``separator`` as long as the result fits in ``room`` characters."""
+    packed = []
+    current = ""
+    for piece in pieces:
+        if current and len(current) + len(separator) + len(piece) > room:
+            packed.append(current)
+            current = piece
+        else:
+            current = f"{current}{separator}{piece}" if current else piece
+    if current:
+        packed.append(current)
+    return packed
+
+
 def _pack(paragraphs, room):
     """Greedy packing of paragraphs into pieces of at most ``room`` characters."""
-    pieces = []
-    current = ""
-    for paragraph in paragraphs:
-        for part in _split_long(paragraph, room):
-            if current and len(current) + 2 + len(part) > room:
-                pieces.append(current)
-                current = part
-            else:
-                current = f"{current}\n\n{part}" if current else part
-    if current:
-        pieces.append(current)
-    return pieces
+    parts = (part for paragraph in paragraphs for part in _split_long(paragraph, room))
+    return _greedy_join(parts, room, "\n\n")
 
 
 def _split_long(text, room):
     if len(text) <= room:
         return [text]
-    parts = []
-    current = ""
-    for sentence in _SENTENCE_END.split(text):
-        for piece in _split_words(sentence, room):
-            if current and len(current) + 1 + len(piece) > room:
-                parts.append(current)
-                current = piece
-            else:
-                current = f"{current} {piece}" if current else piece
-    if current:
-        parts.append(current)
-    return parts
+    pieces = (piece for sentence in _SENTENCE_END.split(text) for piece in _split_words(sentence, room))
+    return _greedy_join(pieces, room, " ")
 
 
 def _split_words(sentence, room):
