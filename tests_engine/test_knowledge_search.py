@@ -199,7 +199,8 @@ def test_embeddings_given_with_the_chunks_are_not_recomputed(model):
 
 def test_redis_outage_costs_only_recomputation_and_is_logged_once(model, caplog):
     with RedisServer() as server:
-        client = build_redis(server.url, socket_timeout=0.5, connect_timeout=0.5)
+        # a generous timeout: a slow answer must not pass for an outage ("served by Redis" below)
+        client = build_redis(server.url, socket_timeout=10, connect_timeout=10)
         embedder = CachedEmbedder(model, client, local_size=0, retry_after_s=0.3)
         knowledge = KnowledgeIndex.build(_chunks(DOCUMENTS), embedder)
         question = "¿Qué tasa de impuesto se aplica sobre el monto neto de una venta?"

@@ -6,6 +6,9 @@ again. Every transition is one atomic Lua script on a Redis hash, timed by the R
 workers on different machines agree. When Redis cannot be reached, a per-process breaker with the same
 rules takes over (a warning is logged once per outage); Redis is tried again every ``redis_retry_s``
 seconds (not on every call, so an outage does not add a connection timeout to each Claude call).
+
+``clock`` (seconds, a float) replaces both the Redis server's clock and this process' clocks; tests inject
+one so that no assertion depends on how fast the machine is. Production leaves it unset.
 """
 
 import logging
@@ -19,8 +22,8 @@ _logger = logging.getLogger(__name__)
 
 CLOSED, OPEN, HALF_OPEN = "closed", "open", "half_open"
 
-# KEYS[1] = state hash. ARGV: op, failure_threshold, cooldown_ms, half_open_successes, probe_ttl_ms.
-# Returns {state, allowed (0/1), retry_after_ms, consecutive_failures}.
+# KEYS[1] = state hash. ARGV: op, failure_threshold, cooldown_ms, half_open_successes, probe_ttl_ms,
+# now_ms (empty: the Redis server's clock). Returns {state, allowed (0/1), retry_after_ms, failures}.
 _LUA = """
 local key = KEYS[1]
 local op = ARGV[1]
@@ -28,8 +31,11 @@ local threshold = tonumber(ARGV[2])
 local cooldown = tonumber(ARGV[3])
 local needed = tonumber(ARGV[4])
 local probe_ttl = tonumber(ARGV[5])
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local now = tonumber(ARGV[6])
+if not now then
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
 local h = redis.call('HMGET', key, 'state', 'failures', 'opened_at', 'successes', 'probe_until')
 local state = h[1] or 'closed'
 local failures = tonumber(h[2]) or 0
@@ -109,13 +115,14 @@ class BreakerState:
 class _LocalStore:
     """The same state machine as the Lua script, in this process only."""
 
-    def __init__(self):
+    def __init__(self, clock=time.time):
+        self._clock = clock
         self._lock = threading.Lock()
         self.state, self.failures, self.opened_at, self.successes, self.probe_until = CLOSED, 0, 0.0, 0, 0.0
 
     def run(self, op, threshold, cooldown, needed, probe_ttl):  # noqa: C901 - mirrors the Lua script
         with self._lock:
-            now = time.time()
+            now = self._clock()
             allowed, retry_after = True, 0.0
             if op in ("acquire", "peek"):
                 state, successes, probe_until = self.state, self.successes, self.probe_until
@@ -167,6 +174,7 @@ class CircuitBreaker:
         probe_timeout_s=120.0,
         key_prefix="l10n_cl_ai:breaker:",
         redis_retry_s=5.0,
+        clock=None,
     ):
         self.name = name
         self.key = f"{key_prefix}{name}"
@@ -176,14 +184,16 @@ class CircuitBreaker:
         self.probe_timeout_s = float(probe_timeout_s)
         self._redis = redis_client
         self._script = redis_client.register_script(_LUA) if redis_client is not None else None
-        self._local = _LocalStore()
+        self._clock = clock
+        self._monotonic = clock or time.monotonic
+        self._local = _LocalStore(clock or time.time)
         self._redis_down = False
         self._redis_retry_s = float(redis_retry_s)
         self._redis_retry_at = 0.0
         self.fallback_count = 0  # how many operations ran on the per-process fallback
 
     def _run(self, op):
-        if self._script is not None and time.monotonic() >= self._redis_retry_at:
+        if self._script is not None and self._monotonic() >= self._redis_retry_at:
             from redis.exceptions import RedisError
 
             try:
@@ -195,10 +205,11 @@ class CircuitBreaker:
                         int(self.cooldown_s * 1000),
                         self.half_open_successes,
                         int(self.probe_timeout_s * 1000),
+                        "" if self._clock is None else int(self._clock() * 1000),
                     ],
                 )
             except RedisError as exc:
-                self._redis_retry_at = time.monotonic() + self._redis_retry_s
+                self._redis_retry_at = self._monotonic() + self._redis_retry_s
                 if not self._redis_down:
                     self._redis_down = True
                     _logger.warning(

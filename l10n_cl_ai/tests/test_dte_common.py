@@ -1,6 +1,7 @@
 """Shared setup of the DTE validation tests (no test of its own): a Chilean company with the l10n_cl
 chart, realistic customers, document types, and the engine fakes (Anthropic over HTTP, a real Redis)."""
 
+import datetime
 import json
 
 from odoo import Command
@@ -46,6 +47,9 @@ class DteTestCommon(EngineHarnessMixin, AccountTestInvoicingCommon):
             dte_ai_review_on_errors="False",
             minimize_personal_data="True",
         )
+        # Documents are dated relative to Chile's today (the addon's own notion of it), two days back: far
+        # from the future-date and the 90-day checks, and still valid if a test runs past midnight.
+        cls.issue_date = cls.env["l10n_cl_ai.dte.snapshot"]._today() - datetime.timedelta(days=2)
         cls.company = cls.company_data["company"]
         cls.company.write(
             {"vat": COMPANY_RUT, "street": "Av. Providencia 1208, of. 401", "city": "Providencia"}
@@ -114,7 +118,7 @@ class DteTestCommon(EngineHarnessMixin, AccountTestInvoicingCommon):
                 "move_type": move_type,
                 "partner_id": (partner or cls.customer).id,
                 "journal_id": cls.journal.id,
-                "invoice_date": "2026-11-20",
+                "invoice_date": values.pop("invoice_date", cls.issue_date),
                 "l10n_latam_document_type_id": cls._doc(doc).id,
                 "invoice_line_ids": [
                     Command.create(

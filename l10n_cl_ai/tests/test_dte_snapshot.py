@@ -1,5 +1,7 @@
 """The snapshot built from real Chilean moves, and the amount rules on those moves (l10n_cl chart)."""
 
+import datetime
+
 from odoo import Command
 from odoo.tests import tagged
 
@@ -109,7 +111,7 @@ class TestDteSnapshot(DteTestCommon):
         credit_note = invoice._reverse_moves(
             [
                 {
-                    "invoice_date": "2026-11-21",
+                    "invoice_date": self.issue_date + datetime.timedelta(days=1),
                     "journal_id": self.journal.id,
                     "l10n_latam_document_type_id": self._doc("61").id,
                 }
@@ -142,7 +144,7 @@ class TestDteSnapshot(DteTestCommon):
                 {
                     "document_type_id": self._doc("33").id,
                     "folio": "1523",
-                    "date": "2026-10-02",
+                    "date": self.issue_date - datetime.timedelta(days=30),
                     "codref": "3",
                     "reason": "Corrige precio unitario",
                 }
@@ -162,7 +164,7 @@ class TestDteSnapshot(DteTestCommon):
                 }
             ],
         )
-        self.assertEqual(str(snap["references"][0]["date"]), "2026-10-02")
+        self.assertEqual(snap["references"][0]["date"], self.issue_date - datetime.timedelta(days=30))
         self.assertNotIn("REF_OBLIGATORIA", self._problems(note))
         self.assertNotIn("REF_CODREF", self._problems(note))
 

@@ -1,6 +1,7 @@
 """Validate (AI) on real moves: findings, Claude's review, the recommendation, failures, staleness,
 the block-post option, access rights, companies and personal data."""
 
+import datetime
 import json
 
 from odoo import Command
@@ -206,7 +207,7 @@ class TestDteValidation(DteTestCommon):
         self.assertEqual(move.l10n_cl_ai_state, "not_checked")
         for change in (
             {"partner_id": self.person.id},
-            {"invoice_date": "2026-11-18"},
+            {"invoice_date": self.issue_date - datetime.timedelta(days=2)},
             {"l10n_latam_document_type_id": self._doc("34").id},
         ):
             self._validate(move)
@@ -296,7 +297,7 @@ class TestDteValidation(DteTestCommon):
                     "move_type": "out_invoice",
                     "partner_id": self.customer.id,
                     "journal_id": other_journal.id,
-                    "invoice_date": "2026-11-20",
+                    "invoice_date": self.issue_date,
                     "l10n_latam_document_type_id": self._doc("33").id,
                     "invoice_line_ids": [
                         Command.create({"name": "Arriendo de andamios", "quantity": 1, "price_unit": 250000})
