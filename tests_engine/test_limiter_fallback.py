@@ -75,7 +75,10 @@ def test_fail_open_uses_a_local_window_then_goes_back_to_redis(redis_server, cap
 def test_fail_closed_refuses_with_a_wait_then_goes_back_to_redis(redis_server, caplog):
     caplog.set_level(logging.INFO, logger=LOGGER)
     limiter = RateLimiter(
-        build_redis(redis_server.url, socket_timeout=10, connect_timeout=10), fail_mode="closed", logger=logging.getLogger(LOGGER), backoff_s=0.2
+        build_redis(redis_server.url, socket_timeout=10, connect_timeout=10),
+        fail_mode="closed",
+        logger=logging.getLogger(LOGGER),
+        backoff_s=0.2,
     )
     assert limiter.check("k", 3, 60).allowed
 
@@ -93,7 +96,11 @@ def test_fail_closed_refuses_with_a_wait_then_goes_back_to_redis(redis_server, c
 
 def test_one_warning_when_32_threads_meet_the_outage_together(redis_server, caplog):
     caplog.set_level(logging.INFO, logger=LOGGER)
-    limiter = RateLimiter(build_redis(redis_server.url, socket_timeout=10, connect_timeout=10), logger=logging.getLogger(LOGGER), backoff_s=30)
+    limiter = RateLimiter(
+        build_redis(redis_server.url, socket_timeout=10, connect_timeout=10),
+        logger=logging.getLogger(LOGGER),
+        backoff_s=30,
+    )
     assert limiter.check("k", 50, 60).backend == "redis"
     redis_server.stop()
     barrier = threading.Barrier(32)
@@ -170,3 +177,20 @@ def test_local_window_slides_and_combines_keys():
     now[0] += 0.1
     result = limiter.check_many(rules)
     assert result.allowed and result.remaining == 1
+
+
+def test_an_error_reply_of_redis_is_an_outage_too(redis_server, caplog):
+    """MISCONF, BUSY, NOPERM, READONLY, NOREPLICAS...: Redis answers, but cannot serve the limiter."""
+    caplog.set_level(logging.INFO, logger=LOGGER)
+    client = build_redis(redis_server.url, socket_timeout=10, connect_timeout=10)
+    limiter = RateLimiter(client, fail_mode="open", logger=logging.getLogger(LOGGER), backoff_s=30)
+    assert limiter.check("k", 3, 60).backend == "redis"
+    admin = build_redis(redis_server.url, socket_timeout=10)
+    admin.config_set("min-replicas-to-write", 1)  # every write now answers "NOREPLICAS ..."
+    try:
+        results = [limiter.check("k", 3, 60) for _ in range(3)]
+    finally:
+        admin.config_set("min-replicas-to-write", 0)
+    assert [result.backend for result in results] == ["local"] * 3
+    assert limiter.outages == 1
+    assert "NOREPLICAS" in _warnings(caplog)[0].getMessage()

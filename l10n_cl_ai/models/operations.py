@@ -26,15 +26,12 @@ class L10nClAiOperations(models.AbstractModel):
             "knowledge_version": engine._knowledge_version(),
         }
         bundle = engine._services()
-        if bundle.redis is None:
-            report["redis"] = "not_configured"
+        redis_state = bundle.redis_health()  # cached and guarded: cheap even when Redis hangs
+        if redis_state["state"] == "down":
+            report["redis"] = f"down: {redis_state['error']}"
+            report["status"] = "degraded"
         else:
-            try:
-                bundle.redis.ping()
-                report["redis"] = "ok"
-            except Exception as error:  # noqa: BLE001 - any Redis failure is reported, not raised
-                report["redis"] = f"down: {type(error).__name__}"
-                report["status"] = "degraded"
+            report["redis"] = redis_state["state"]
         state = bundle.breaker(engine._namespace()).peek()
         report["breaker"] = state.state
         if state.state == "open":

@@ -45,6 +45,43 @@ class ServiceBundle:
 
         return self._get("redis", build) or None
 
+    def redis_health(self):
+        """``{"state": "ok" | "down" | "not_configured", "error": class name, "ping_ms": float}``, probed
+        at most every few seconds through the same outage guard as the limiter: ``/health`` never waits
+        for a Redis that does not answer more than once per back-off, whoever calls it."""
+
+        def build():
+            import time
+
+            from .shared_state import CachedProbe, OutageGuard
+
+            client = self.redis
+            guard = OutageGuard("health", backoff_s=5.0, max_backoff_s=30.0)
+            last_error = {}
+
+            def ping():
+                started = time.monotonic()
+                client.ping()
+                return {"state": "ok", "ping_ms": round((time.monotonic() - started) * 1000, 2)}
+
+            def down():
+                return {"state": "down", "error": last_error.get("name", "unavailable")}
+
+            def probe():
+                if client is None:
+                    return {"state": "not_configured"}
+                try:
+                    value, _used = guard.run(ping, down)
+                except Exception as error:  # noqa: BLE001 - anything else is reported, not raised
+                    last_error["name"] = type(error).__name__
+                    return down()
+                return value
+
+            guard.on_outage = lambda error: last_error.update(name=type(error).__name__)
+            return CachedProbe(probe, ttl_s=5.0, pending={"state": "unknown"})
+
+        return self._get("redis_health", build).get()
+
     def limiter(self, namespace):
         """The rate limiter (Redis sliding window; per-process window or refusal when Redis is down)."""
 

@@ -19,14 +19,43 @@ import redis
 _logger = logging.getLogger(__name__)
 
 # What "Redis is unavailable" looks like. ConnectionError covers refused connections, Sentinel's
-# MasterNotFoundError and BusyLoadingError; a read-only replica or a full memory cannot take writes
-# either. Other errors (a bug in a script, a wrong type) are raised to the caller.
+# MasterNotFoundError and BusyLoadingError; every error reply of the server (ResponseError: MISCONF when
+# it cannot persist, BUSY while a script runs, NOPERM for a restricted user, READONLY on a replica, OOM)
+# means it cannot serve us now either: the fallback takes over and the outage is logged with its class.
 REDIS_DOWN_ERRORS = (
     redis.exceptions.ConnectionError,
     redis.exceptions.TimeoutError,
-    redis.exceptions.ReadOnlyError,
-    redis.exceptions.OutOfMemoryError,
+    redis.exceptions.ResponseError,
 )
+
+
+class CachedProbe:
+    """Runs ``probe()`` at most once per ``ttl_s`` seconds in this process; the callers in between get the
+    last answer, and so do the callers that arrive while a probe runs (nobody waits behind a hanging
+    server). Before the first answer, concurrent callers get ``pending``."""
+
+    def __init__(self, probe, ttl_s=5.0, pending=None, clock=time.monotonic):
+        self.probe = probe
+        self.ttl_s = ttl_s
+        self.clock = clock
+        self.probes = 0  # how many times ``probe`` ran
+        self._value = pending
+        self._expires = None
+        self._lock = threading.Lock()
+
+    def get(self):
+        if self._expires is not None and self.clock() < self._expires:
+            return self._value
+        if not self._lock.acquire(blocking=False):
+            return self._value  # another thread is probing
+        try:
+            if self._expires is None or self.clock() >= self._expires:
+                self.probes += 1
+                self._value = self.probe()
+                self._expires = self.clock() + self.ttl_s
+            return self._value
+        finally:
+            self._lock.release()
 
 
 class OutageGuard:
@@ -35,8 +64,17 @@ class OutageGuard:
     ``run(redis_op, fallback)`` returns ``(value, used_redis)``. ``name`` appears in the log lines.
     """
 
-    def __init__(self, name, logger=None, backoff_s=0.5, max_backoff_s=5.0, on_outage=None,
-                 on_recovery=None, down_errors=REDIS_DOWN_ERRORS, clock=time.monotonic):
+    def __init__(
+        self,
+        name,
+        logger=None,
+        backoff_s=0.5,
+        max_backoff_s=5.0,
+        on_outage=None,
+        on_recovery=None,
+        down_errors=REDIS_DOWN_ERRORS,
+        clock=time.monotonic,
+    ):
         self.name = name
         self.logger = logger or _logger
         self.backoff_s = backoff_s
@@ -82,7 +120,7 @@ class OutageGuard:
         return value, True
 
     def _mode(self):
-        """"up": call Redis; "probe": this thread checks whether Redis is back; None: use the fallback."""
+        """ "up": call Redis; "probe": this thread checks whether Redis is back; None: use the fallback."""
         if self._down_since is None:
             return "up"
         with self._lock:
@@ -115,7 +153,11 @@ class OutageGuard:
         if started:
             self.logger.warning(
                 "%s: Redis is unavailable (%s: %s); using the local fallback of this process, "
-                "next Redis attempt in %.1f s", self.name, type(error).__name__, str(error)[:300], backoff,
+                "next Redis attempt in %.1f s",
+                self.name,
+                type(error).__name__,
+                str(error)[:300],
+                backoff,
             )
             if self.on_outage:
                 self.on_outage(error)

@@ -1,8 +1,10 @@
 import json
+import socket
 
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import EngineHarnessMixin
+from .fakes.redis_server import free_port
 
 
 @tagged("post_install", "-at_install")
@@ -26,6 +28,7 @@ class TestHttpRoutes(EngineHarnessMixin, HttpCase):
         self.assertNotIn(self.anthropic.api_key, response.text)
 
     def test_health_degraded_when_redis_is_down(self):
+        self.set_engine_params(timeout_s="6")  # new settings, new services: no cached Redis probe
         self.redis_server.stop()
         try:
             report = self.url_open("/health").json()
@@ -33,6 +36,36 @@ class TestHttpRoutes(EngineHarnessMixin, HttpCase):
             self.redis_server.start()
         self.assertEqual(report["status"], "degraded")
         self.assertTrue(report["redis"].startswith("down"))
+
+    def test_health_degraded_while_the_breaker_is_open(self):
+        engine = self.env["l10n_cl_ai.engine"]
+        engine._services().redis.flushdb()
+        breaker = engine._services().breaker(engine._namespace())
+        for _ in range(breaker.failure_threshold):
+            breaker.failure()
+        try:
+            report = self.url_open("/health").json()
+        finally:
+            engine._services().redis.flushdb()
+        self.assertEqual((report["status"], report["breaker"]), ("degraded", "open"))
+
+    def test_health_does_not_wait_for_a_hanging_redis_on_every_call(self):
+        """A server that accepts connections and never answers: one probe per cache period and back-off
+        for the whole worker, not one socket timeout per unauthenticated call."""
+        port = free_port()
+        with socket.socket() as silent:
+            silent.bind(("127.0.0.1", port))
+            silent.listen(64)
+            self.set_engine_params(redis_url=f"redis://127.0.0.1:{port}/0")
+            try:
+                operations = self.env["l10n_cl_ai.operations"]
+                reports = [operations._health()[1] for _ in range(10)]
+                probe = self.env["l10n_cl_ai.engine"]._services()._built["redis_health"]
+            finally:
+                self.set_engine_params(redis_url=self.redis_server.url)
+        self.assertEqual(probe.probes, 1)
+        self.assertTrue(all(report["redis"].startswith("down") for report in reports), reports[0])
+        self.assertEqual(reports[-1]["status"], "degraded")
 
     def test_metrics_need_the_token(self):
         self.assertEqual(self.url_open("/metrics").status_code, 404, "disabled without a token")
