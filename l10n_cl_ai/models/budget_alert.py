@@ -1,6 +1,16 @@
-"""Budget alerts: a scheduled action tells administrators when a company reaches 80 % or 100 % of a budget."""
+"""Budget alerts: a scheduled action tells a company's AI managers when it reaches 80 % or 100 % of a budget.
 
-from odoo import api, fields, models
+Periods (day, month) are those of the company's budget time zone (Chile's by default), the same windows
+the hard stop counts. An alert reaches only the AI managers of the company concerned: directly (an inbox
+notification, not the followers of anything), or in the alert channel when every member of that channel
+is such a manager.
+"""
+
+import datetime
+
+import pytz
+
+from odoo import api, models
 
 THRESHOLDS = (1.0, 0.8)  # checked from the highest: one alert per threshold, period and company
 
@@ -16,11 +26,11 @@ class L10nClAiUsage(models.Model):
         budgets = {"daily": settings.daily_budget_usd, "monthly": settings.monthly_budget_usd}
         if not any(budgets.values()):
             return 0
-        today = fields.Date.context_today(self)
-        period_keys = {"daily": today.isoformat(), "monthly": today.strftime("%Y-%m")}
         params = self.env["ir.config_parameter"].sudo()
         sent = 0
         for company in self.env["res.company"].sudo().search([]):
+            today = datetime.datetime.now(pytz.utc).astimezone(self._budget_timezone(company)).date()
+            period_keys = {"daily": today.isoformat(), "monthly": today.strftime("%Y-%m")}
             spent = dict(zip(("daily", "monthly"), self._spent_today_and_month(company), strict=True))
             for period, budget in budgets.items():
                 if not budget:
@@ -55,18 +65,24 @@ class L10nClAiUsage(models.Model):
             if settings.budget_hard_stop and spent >= budget
             else "",
         )
+        managers = self._company_ai_managers(company)
         channel = self.env["discuss.channel"].sudo().browse(settings.notify_channel_id).exists()
         author = self.env.ref("base.partner_root")
-        if channel:
+        members = channel.channel_member_ids.partner_id - author if channel else None
+        if channel and members and not members - managers.partner_id:
             channel.message_post(
                 body=body, author_id=author.id, message_type="comment", subtype_xmlid="mail.mt_comment"
             )
-        else:
-            admins = self.env.ref("l10n_cl_ai.group_manager").sudo().all_user_ids.partner_id
-            company.partner_id.sudo().message_post(
+        elif managers:
+            company.partner_id.sudo().message_notify(
                 body=body,
                 author_id=author.id,
-                partner_ids=admins.ids,
-                message_type="comment",
-                subtype_xmlid="mail.mt_comment",
+                partner_ids=managers.partner_id.ids,
+                subject=self.env._("AI budget alert"),
             )
+
+    @api.model
+    def _company_ai_managers(self, company):
+        """The active AI managers who work in ``company``."""
+        group = self.env.ref("l10n_cl_ai.group_manager").sudo()
+        return group.all_user_ids.filtered(lambda user: user.active and company in user.company_ids)

@@ -19,9 +19,6 @@ from ..services import errors
 from ..services import settings as engine_settings
 from ..services.service_bundle import ServiceBundle
 from .engine_messages import engine_error_message
-from .usage import OUTCOMES
-
-OUTCOME_KEYS = {key for key, _label in OUTCOMES}
 
 _logger = logging.getLogger(__name__)
 
@@ -43,7 +40,8 @@ class L10nClAiEngine(models.AbstractModel):
         """Engine settings from ``ir.config_parameter`` (the only reader of those parameters)."""
         params = self.env["ir.config_parameter"].sudo()
         raw = {
-            name: params.get_param(engine_settings.param_key(name)) for name in engine_settings.FIELD_NAMES
+            name: params.get_param(engine_settings.param_key(name))
+            for name in engine_settings.FIELD_NAMES + engine_settings.LEGACY_NAMES
         }
         return engine_settings.from_params(raw)
 
@@ -107,6 +105,7 @@ class L10nClAiEngine(models.AbstractModel):
                 index = KnowledgeIndex.build(chunks, bundle.embedder)
                 index.save(root)
                 _logger.info("l10n_cl_ai: knowledge index built (%s chunks, %s)", index.size, index.kind)
+                KnowledgeIndex.prune_sources(self._knowledge_root(), current=source_hash)
             for old_key in [k for k in _INDEXES if k[0] == key[0]]:
                 del _INDEXES[old_key]
             _INDEXES[key] = index
@@ -194,19 +193,42 @@ class L10nClAiEngine(models.AbstractModel):
                 )
 
     @api.model
-    def _call_claude(self, feature, prompt, *, record=None, plugin=None, check_rate=True, **options):
+    def _call_claude(
+        self,
+        feature,
+        prompt,
+        *,
+        record=None,
+        plugin=None,
+        check_rate=True,
+        call_key=None,
+        reply_check=None,
+        defer_rate_limited=False,
+        **options,
+    ):
         """Send ``prompt`` (a ``services.claude.Prompt``) to Claude for ``feature`` and record the usage.
 
         Checks, in order and without any network call to Claude when one refuses: the rate limit, the
         company's budget, the model's price, then the client's own cost ceiling and circuit breaker.
-        Every outcome writes one ``l10n_cl_ai.usage`` row. Returns ``(result, usage)``; raises
+        Every outcome writes one ``l10n_cl_ai.usage`` row, on its own cursor, committed at once: a
+        rollback of the caller never erases spend. ``call_key`` names the call (e.g. the validation it
+        serves): when a successful call with that key is already in the ledger, its stored reply is
+        returned and Claude is not called again (a replayed request or a retried cron). ``reply_check``
+        (``parsed -> [problems]``) rejects a reply that parsed but is unusable: the row then says
+        ``invalid_reply``, with the tokens it cost. ``defer_rate_limited``: a queue that will try again
+        later writes no row for a rate-limit refusal (no call was made; it is not counted on every pass).
+        Returns ``(result, usage)``; raises
         ``UserFacingEngineError`` (with the translated message and the usage row) on refusal or failure.
         """
         from ..services import metrics
 
+        if call_key:
+            replayed = self._replayed_call(call_key)
+            if replayed is not None:
+                return replayed
         settings = self._read_settings()
         model = options.pop("model", None) or self._model_for(feature, settings)
-        usage_values = {"feature": feature, "plugin": plugin, "model": model}
+        usage_values = {"feature": feature, "plugin": plugin, "model": model, "call_key": call_key}
         if record is not None:
             usage_values.update(res_model=record._name, res_id=record.id)
         try:
@@ -218,11 +240,52 @@ class L10nClAiEngine(models.AbstractModel):
                 raise errors.PriceMissing(f"no price for {model}", model=model)
             client = self._services().claude(self._namespace())
             result = client.create(prompt, model=model, prices={price.model: price}, **options)
+            problems = reply_check(result.parsed) if reply_check else []
+            if problems:
+                raise errors.InvalidReply("; ".join(problems), **_result_details(result))
         except errors.EngineError as error:
-            usage = self._record_usage(usage_values, error=error)
+            deferred = defer_rate_limited and isinstance(error, errors.RateLimited)
+            usage = None if deferred else self._record_usage(usage_values, error=error)
             raise UserFacingEngineError(engine_error_message(self.env, error), error, usage) from error
         metrics.CLAUDE_LATENCY.labels(feature=feature, model=model).observe(result.latency_ms / 1000)
         return result, self._record_usage(usage_values, result=result)
+
+    @api.model
+    def _replayed_call(self, call_key):
+        """``(result, usage)`` of the successful call already recorded under ``call_key``, or ``None``."""
+        from ..services.claude import ClaudeResult
+        from ..services.pricing import Usage
+
+        usage = (
+            self.env["l10n_cl_ai.usage"]
+            .sudo()
+            .search(
+                [("call_key", "=", call_key), ("outcome", "=", "ok"), ("reply", "!=", False)],
+                order="id desc",
+                limit=1,
+            )
+        )
+        if not usage:
+            return None
+        reply = json.loads(usage.reply)
+        result = ClaudeResult(
+            content=reply.get("content", ""),
+            parsed=reply.get("parsed"),
+            tool_calls=reply.get("tool_calls") or [],
+            usage=Usage(
+                usage.input_tokens, usage.output_tokens, usage.cache_read_tokens, usage.cache_write_tokens
+            ),
+            cost_usd=usage.cost_usd,
+            latency_ms=usage.latency_ms,
+            attempts=0,
+            outcome="ok",
+            model=usage.model,
+            requests=0,
+        )
+        _logger.info(
+            "l10n_cl_ai: call %s answered from the ledger (usage %s), not sent again", call_key, usage.id
+        )
+        return result, usage.with_env(self.env)
 
     @api.model
     def _model_for(self, feature, settings):
@@ -233,35 +296,28 @@ class L10nClAiEngine(models.AbstractModel):
 
     @api.model
     def _record_usage(self, values, result=None, error=None):
-        """Write the usage row of one call outcome (as superuser: users cannot write usage themselves)."""
+        """Write the usage row of one call outcome on its own cursor and commit it at once, so that a
+        rollback of the caller (a serialization retry, an exception, a killed worker) never erases spend
+        the budget must count. Users cannot write usage rows themselves (the ledger is append-only).
+
+        The caller's transaction may not see the row (its snapshot is older): callers keep its id and
+        never read it back in the same transaction."""
         values = dict(values, user_id=self.env.uid, company_id=self.env.company.id)
-        source = result if result is not None else None
-        details = getattr(error, "details", {}) or {}
-        usage = source.usage if source is not None else details.get("usage")
-        if usage is not None:
-            values.update(
-                input_tokens=usage.input_tokens,
-                output_tokens=usage.output_tokens,
-                cache_read_tokens=usage.cache_read_tokens,
-                cache_write_tokens=usage.cache_write_tokens,
-            )
-        if source is not None:
-            values.update(
-                cost_usd=source.cost_usd,
-                latency_ms=source.latency_ms,
-                attempts=source.attempts,
-                outcome="ok",
-                model=source.model,
-            )
-        else:
-            values.update(
-                cost_usd=details.get("cost_usd", 0.0),
-                latency_ms=details.get("latency_ms", 0),
-                attempts=details.get("attempts", 0),
-                outcome=error.kind if error.kind in OUTCOME_KEYS else "error",
-                error=f"{type(error).__name__}: {error}",
-            )
-        return self.env["l10n_cl_ai.usage"].sudo().create(values)
+        values.update(self.env["l10n_cl_ai.usage"]._values_of_outcome(result=result, error=error))
+        with self.env.registry.cursor() as cr:
+            usage_id = self.env(cr=cr, su=True)["l10n_cl_ai.usage"].create(values).id
+        return self.env["l10n_cl_ai.usage"].browse(usage_id)
+
+
+def _result_details(result):
+    """Failure details of a call that got an answer (its spend is real): for ``InvalidReply``."""
+    return {
+        "usage": result.usage,
+        "cost_usd": result.cost_usd,
+        "latency_ms": result.latency_ms,
+        "attempts": result.attempts,
+        "model": result.model,
+    }
 
 
 def _source_hash(chunks, model_id):

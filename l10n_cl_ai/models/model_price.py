@@ -8,29 +8,35 @@ DEFAULT_PRICES_SOURCE = "Anthropic published pricing, read 2026-11-25 (see servi
 
 
 class L10nClAiModelPrice(models.Model):
+    """Every change of a price is tracked in its chatter (who, when, old and new value)."""
+
     _name = "l10n_cl_ai.model.price"
+    _inherit = ["mail.thread"]
     _description = "Claude model price"
     _order = "model, valid_from desc"
 
-    model = fields.Char(string="Model id", required=True, index=True)
-    valid_from = fields.Date(required=True, default=fields.Date.context_today)
-    input_per_mtok = fields.Float(string="Input (USD/MTok)", digits=(12, 4), required=True)
-    output_per_mtok = fields.Float(string="Output (USD/MTok)", digits=(12, 4), required=True)
-    cache_write_5m_per_mtok = fields.Float(string="Cache write 5 min (USD/MTok)", digits=(12, 4))
-    cache_write_1h_per_mtok = fields.Float(string="Cache write 1 h (USD/MTok)", digits=(12, 4))
-    cache_read_per_mtok = fields.Float(string="Cache hit (USD/MTok)", digits=(12, 4))
+    model = fields.Char(string="Model id", required=True, index=True, tracking=True)
+    valid_from = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
+    input_per_mtok = fields.Float(string="Input (USD/MTok)", digits=(12, 4), required=True, tracking=True)
+    output_per_mtok = fields.Float(string="Output (USD/MTok)", digits=(12, 4), required=True, tracking=True)
+    cache_write_5m_per_mtok = fields.Float(
+        string="Cache write 5 min (USD/MTok)", digits=(12, 4), tracking=True
+    )
+    cache_write_1h_per_mtok = fields.Float(string="Cache write 1 h (USD/MTok)", digits=(12, 4), tracking=True)
+    cache_read_per_mtok = fields.Float(string="Cache hit (USD/MTok)", digits=(12, 4), tracking=True)
     long_prompt_threshold = fields.Integer(
         help="Prompt size (input tokens, cached or not) above which every token of the request is billed "
-        "with the multipliers below. 0: no long-prompt tier."
+        "with the multipliers below. 0: no long-prompt tier.",
+        tracking=True,
     )
-    long_input_multiplier = fields.Float(default=1.0, digits=(6, 3))
-    long_output_multiplier = fields.Float(default=1.0, digits=(6, 3))
+    long_input_multiplier = fields.Float(default=1.0, digits=(6, 3), tracking=True)
+    long_output_multiplier = fields.Float(default=1.0, digits=(6, 3), tracking=True)
     min_cacheable_tokens = fields.Integer(
         string="Minimum cacheable prompt (tokens)",
         help="Prompt prefixes shorter than this are not cached by the API.",
     )
     source = fields.Char(help="Where the figures come from, with the date they were read.")
-    active = fields.Boolean(default=True)
+    active = fields.Boolean(default=True, tracking=True)
 
     _model_valid_from_unique = models.Constraint(
         "UNIQUE(model, valid_from)", "A model has one price per start date."

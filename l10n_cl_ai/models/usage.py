@@ -1,8 +1,20 @@
-"""``l10n_cl_ai.usage``: one row per Claude call outcome, successes, failures and refusals alike."""
+"""``l10n_cl_ai.usage``: one row per Claude call outcome, successes, failures and refusals alike.
+
+The ledger is append-only: the engine creates rows (on its own committed cursor), nobody edits or deletes
+them, not even a manager over RPC, so a budget cannot be undone by editing the ledger. Budget windows
+(day, month) follow the company's time zone, Chile's (``America/Santiago``) by default, never the
+caller's.
+"""
+
+import datetime
+import json
 
 import pytz
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
+
+CHILE_TZ = "America/Santiago"
 
 
 def _to_utc_naive(moment):
@@ -58,6 +70,13 @@ class L10nClAiUsage(models.Model):
     )
     res_model = fields.Char(string="Related model")
     res_id = fields.Many2oneReference(string="Related record", model_field="res_model")
+    call_key = fields.Char(
+        index=True, help="What the call served (e.g. one DTE validation): a replay reuses its reply."
+    )
+    reply = fields.Text(
+        groups="l10n_cl_ai.group_manager",
+        help="Claude's reply as received (personal data already replaced by placeholders).",
+    )
 
     @api.depends("input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens")
     def _compute_total_tokens(self):
@@ -66,21 +85,82 @@ class L10nClAiUsage(models.Model):
                 usage.input_tokens + usage.output_tokens + usage.cache_read_tokens + usage.cache_write_tokens
             )
 
+    # -- append-only ----------------------------------------------------------------------------------
+    def write(self, vals):
+        if not self.env.su:
+            raise AccessError(self.env._("AI usage rows are a ledger: they cannot be changed."))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never_by_users(self):
+        if not self.env.su:
+            raise AccessError(self.env._("AI usage rows are a ledger: they cannot be deleted."))
+
     @api.model
-    def _spent_usd(self, company, since):
-        """What ``company`` spent since ``since`` (a datetime, UTC), all users together."""
-        groups = self.sudo()._read_group(
-            [("company_id", "=", company.id), ("create_date", ">=", since)], [], ["cost_usd:sum"]
+    def _values_of_outcome(self, result=None, error=None):
+        """The figures of one call outcome: a ``ClaudeResult`` or an ``EngineError`` with its details."""
+        details = getattr(error, "details", {}) or {}
+        usage = result.usage if result is not None else details.get("usage")
+        values = {}
+        if usage is not None:
+            values.update(
+                input_tokens=usage.input_tokens,
+                output_tokens=usage.output_tokens,
+                cache_read_tokens=usage.cache_read_tokens,
+                cache_write_tokens=usage.cache_write_tokens,
+            )
+        if result is not None:
+            values.update(
+                cost_usd=result.cost_usd,
+                latency_ms=result.latency_ms,
+                attempts=result.attempts,
+                outcome="ok",
+                model=result.model,
+                reply=json.dumps(
+                    {"content": result.content, "parsed": result.parsed, "tool_calls": result.tool_calls},
+                    ensure_ascii=False,
+                    default=str,
+                ),
+            )
+            return values
+        outcomes = {key for key, _label in OUTCOMES}
+        values.update(
+            cost_usd=details.get("cost_usd", 0.0),
+            latency_ms=details.get("latency_ms", 0),
+            attempts=details.get("attempts", 0),
+            outcome=error.kind if error.kind in outcomes else "error",
+            error=f"{type(error).__name__}: {error}",
         )
-        return groups[0][0] or 0.0
+        return values
+
+    # -- budgets ----------------------------------------------------------------------------------------
+    @api.model
+    def _budget_timezone(self, company):
+        """The time zone of a company's budget days: its partner's, else Chile's."""
+        return pytz.timezone(company.partner_id.tz or CHILE_TZ)
 
     @api.model
     def _spent_today_and_month(self, company):
-        """(spent today, spent this month) in USD for ``company``, days counted in the user's timezone."""
-        now = fields.Datetime.context_timestamp(self, fields.Datetime.now())
-        day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
-        month_start = day_start.replace(day=1)
-        return (
-            self._spent_usd(company, _to_utc_naive(day_start)),
-            self._spent_usd(company, _to_utc_naive(month_start)),
+        """(spent today, spent this month) in USD for ``company``, all users together.
+
+        Read on a fresh cursor, so that spend committed by other transactions since this one began is
+        counted; "today" is the fresh transaction's own time (the same clock as the rows' creation dates,
+        so a test or a call that straddles midnight counts consistently) in the budget's time zone."""
+        with self.env.registry.cursor(readonly=True) as cr:
+            usage = self.env(cr=cr, su=True)["l10n_cl_ai.usage"]
+            tz = usage._budget_timezone(usage.env["res.company"].browse(company.id))
+            now = pytz.utc.localize(cr.now()).astimezone(tz)
+            day_start = tz.localize(datetime.datetime(now.year, now.month, now.day))
+            month_start = tz.localize(datetime.datetime(now.year, now.month, 1))
+            return (
+                usage._spent_since(company.id, _to_utc_naive(day_start)),
+                usage._spent_since(company.id, _to_utc_naive(month_start)),
+            )
+
+    @api.model
+    def _spent_since(self, company_id, since):
+        """What the company spent since ``since`` (a naive UTC datetime), all users together."""
+        groups = self._read_group(
+            [("company_id", "=", company_id), ("create_date", ">=", since)], [], ["cost_usd:sum"]
         )
+        return groups[0][0] or 0.0

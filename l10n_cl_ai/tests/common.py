@@ -2,6 +2,11 @@
 
 Both are started once per test class on 127.0.0.1 and written into ``ir.config_parameter`` inside the test
 transaction, so every engine service the tests build talks to them and nothing reaches the internet.
+
+The registry is put in test mode for the class: the cursors the engine opens itself (the usage ledger's
+own committed cursor, the budget's fresh read, the crons) wrap the test's transaction, so they see its
+records and are rolled back with it. ``registry_test_mode=False`` keeps real cursors, for the tests that
+prove what survives a rollback.
 """
 
 from odoo.tests import TransactionCase
@@ -16,12 +21,14 @@ class EngineHarnessMixin:
     """Start the fakes for the class; ``self.anthropic`` and ``self.redis_server`` are the handles."""
 
     @classmethod
-    def _start_engine_fakes(cls):
+    def _start_engine_fakes(cls, registry_test_mode=True, write_params=True):
         cls.anthropic = FakeAnthropic(api_key=TEST_API_KEY)
         cls.anthropic.start()
         cls.addClassCleanup(cls.anthropic.stop)
         cls.redis_server = RedisServer().start()
         cls.addClassCleanup(cls.redis_server.close)
+        if not write_params:  # the test writes them itself (on its own cursors)
+            return
         cls.set_engine_params(
             api_key=TEST_API_KEY,
             base_url=cls.anthropic.base_url,
@@ -29,6 +36,15 @@ class EngineHarnessMixin:
             model="claude-sonnet-5-5",
             timeout_s="5",
         )
+        if registry_test_mode and not cls._registry_patched:
+            cls.registry_enter_test_mode_cls()
+
+    @classmethod
+    def run_validation_queue(cls):
+        """Run the DTE validation queue's scheduled action now (Claude's reviews), as the cron does."""
+        cls.env.flush_all()
+        cls.env.ref("l10n_cl_ai.ir_cron_dte_validation_queue").method_direct_trigger()
+        cls.env.invalidate_all()
 
     @classmethod
     def set_engine_params(cls, **values):

@@ -1,4 +1,5 @@
-from odoo.tests import tagged
+from odoo import Command
+from odoo.tests import new_test_user, tagged
 
 from .common import L10nClAiCase
 
@@ -8,7 +9,17 @@ class TestBudgetAlerts(L10nClAiCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        cls.admin = cls.env.ref("base.user_admin")
         cls.channel = cls.env["discuss.channel"].create({"name": "Alertas IA", "channel_type": "channel"})
+        cls.channel._add_members(users=cls.admin)  # an AI manager of the company: alerts may go there
+        cls.other_company = cls.env["res.company"].create({"name": "Filial Austral SpA"})
+        cls.other_manager = new_test_user(
+            cls.env,
+            login="ai_other_manager",
+            groups="l10n_cl_ai.group_manager",
+            company_id=cls.other_company.id,
+            company_ids=[Command.set(cls.other_company.ids)],
+        )
         cls.set_engine_params(
             daily_budget_usd="10", monthly_budget_usd="0", notify_channel_id=str(cls.channel.id)
         )
@@ -40,10 +51,35 @@ class TestBudgetAlerts(L10nClAiCase):
         self.env["l10n_cl_ai.usage"]._cron_check_budgets()
         self.assertIn("hard stop", self._alerts()[0].body)
 
-    def test_without_channel_administrators_are_notified_on_the_company(self):
+    def _direct_alerts(self):
+        return self.env["mail.message"].search(
+            [
+                ("model", "=", "res.partner"),
+                ("res_id", "=", self.env.company.partner_id.id),
+                ("body", "ilike", "AI budget alert"),
+            ]
+        )
+
+    def test_without_channel_only_the_company_managers_are_notified(self):
         self.set_engine_params(notify_channel_id="0")
         self._spend(9)
         self.env["l10n_cl_ai.usage"]._cron_check_budgets()
-        message = self.env.company.partner_id.message_ids[:1]
-        self.assertIn("AI budget alert", message.body)
-        self.assertIn(self.env.ref("base.user_admin").partner_id, message.partner_ids)
+        message = self._direct_alerts()
+        self.assertEqual(len(message), 1)
+        self.assertIn(self.admin.partner_id, message.partner_ids)
+        self.assertNotIn(self.other_manager.partner_id, message.partner_ids, "another company's manager")
+        self.assertNotIn(self.env.ref("base.partner_root"), message.partner_ids)
+
+    def test_a_channel_with_outsiders_is_not_used(self):
+        self.channel._add_members(users=self.other_manager)
+        self._spend(9)
+        self.env["l10n_cl_ai.usage"]._cron_check_budgets()
+        self.assertFalse(self._alerts(), "the channel has a member who is not a manager of this company")
+        self.assertEqual(len(self._direct_alerts()), 1)
+
+    def test_monthly_alert(self):
+        self.set_engine_params(daily_budget_usd="0", monthly_budget_usd="100")
+        self._spend(81)
+        self.assertEqual(self.env["l10n_cl_ai.usage"]._cron_check_budgets(), 1)
+        self.assertIn("this month", self._alerts()[0].body)
+        self.assertIn("81%", self._alerts()[0].body)

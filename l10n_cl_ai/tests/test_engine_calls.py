@@ -1,3 +1,7 @@
+import datetime
+
+import pytz
+
 from odoo.tests import new_test_user, tagged
 
 from ..models.engine import UserFacingEngineError
@@ -112,3 +116,80 @@ class TestEngineCalls(L10nClAiCase):
         self.anthropic.reply_text("ok")
         _result, usage = self.engine._call_claude("chat", _prompt())
         self.assertEqual(usage.outcome, "ok")
+
+    # -- every outcome writes its row through the real path --------------------------------------------
+    def test_each_refusal_and_failure_kind_writes_its_own_row(self):
+        cases = []
+
+        def check(kind, prepare):
+            self.engine.sudo()._services().redis.flushdb()
+            prepare()
+            caught = self._refusal()
+            row = self._usage()[:1]
+            cases.append(kind)
+            self.assertEqual((caught.kind, row.outcome), (kind, kind))
+            self.assertEqual(caught.usage, row)
+            self.assertTrue(caught.message)
+
+        check("bad_request", lambda: self.anthropic.bad_request("messages.0.content: empty"))
+        check("spend_limit", lambda: self.anthropic.spend_limit_reached(retry_after=1))
+        check("configuration", lambda: self.set_engine_params(api_key="sk-ant-wrong-key-000"))
+        self.set_engine_params(api_key=self.anthropic.api_key)
+        check("price_missing", lambda: self.set_engine_params(model="claude-unpriced-2"))
+        self.set_engine_params(
+            model="claude-sonnet-5-5", breaker_failure_threshold="1", retry_max_attempts="1"
+        )
+
+        def open_breaker():
+            self.anthropic.overloaded()
+            self._refusal()
+
+        check("circuit_open", open_breaker)
+        self.assertEqual(len(cases), 5)
+
+    def test_monthly_hard_stop_and_the_spent_equals_budget_edge(self):
+        self.set_engine_params(monthly_budget_usd="2.0", budget_hard_stop="True")
+        self.env["l10n_cl_ai.usage"].create({"feature": "chat", "cost_usd": 1.99, "user_id": self.user.id})
+        self.anthropic.reply_text("ok")
+        self.engine._call_claude("chat", _prompt())  # under the budget: called
+        spent = sum(self.env["l10n_cl_ai.usage"].search([]).mapped("cost_usd"))
+        self.env["l10n_cl_ai.usage"].create(
+            {"feature": "chat", "cost_usd": max(0.0, 2.0 - spent), "user_id": self.user.id}
+        )
+        caught = self._refusal()
+        self.assertEqual(caught.kind, "budget_exceeded", "spent == budget is a spent budget")
+        self.assertIn("this month", caught.message)
+
+    def test_budget_days_follow_chile_not_the_caller(self):
+        """A call at 23:30 yesterday in Chile is not today's spend, whatever the caller's time zone; a
+        company whose partner has a time zone counts in that one."""
+        Usage = self.env["l10n_cl_ai.usage"]
+        company = self.env.company
+        company.partner_id.tz = False
+
+        def spent_today(caller_tz=None):
+            return Usage.with_context(tz=caller_tz)._spent_today_and_month(company)[0]
+
+        before = {
+            caller_tz: spent_today(caller_tz) for caller_tz in ("Pacific/Kiritimati", "Pacific/Pago_Pago")
+        }
+        chile = pytz.timezone("America/Santiago")
+        now = pytz.utc.localize(self.env.cr.now()).astimezone(chile)
+        at = chile.localize(datetime.datetime(now.year, now.month, now.day)) - datetime.timedelta(minutes=30)
+        row = Usage.create({"feature": "chat", "cost_usd": 7.0})
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE l10n_cl_ai_usage SET create_date = %s WHERE id = %s",
+            [at.astimezone(pytz.utc).replace(tzinfo=None), row.id],
+        )
+        for caller_tz, spent_before in before.items():
+            self.assertAlmostEqual(spent_today(caller_tz), spent_before, places=6, msg=caller_tz)
+
+        company.partner_id.tz = "Pacific/Kiritimati"  # 14 h ahead of UTC
+        kiritimati = pytz.timezone("Pacific/Kiritimati")
+        there = pytz.utc.localize(self.env.cr.now()).astimezone(kiritimati)
+        counted = kiritimati.localize(datetime.datetime(there.year, there.month, there.day)) <= at
+        self.env.flush_all()
+        with_row = spent_today()
+        self.env.cr.execute("UPDATE l10n_cl_ai_usage SET cost_usd = 0 WHERE id = %s", [row.id])
+        self.assertAlmostEqual(with_row - spent_today(), 7.0 if counted else 0.0, places=6)
