@@ -117,3 +117,19 @@ def test_the_knowledge_index_switches_to_hnsw_above_its_threshold_and_keeps_answ
     hits = loaded.search(texts[42], top_k=5)
     assert hits[0]["slug"] == "doc-10" and hits[0]["excerpt"] == texts[42]
     assert len({hit["slug"] for hit in hits}) == 5
+
+
+def test_saved_index_folders_are_pruned_to_the_current_and_the_previous(tmp_path):
+    import os
+
+    from services.knowledge.search import KnowledgeIndex
+
+    for age, name in enumerate(("current", "previous", "older", "oldest")):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "manifest.json").write_text("{}")
+        os.utime(folder, (1_000_000 - age * 100, 1_000_000 - age * 100))
+    (tmp_path / ".tmp-building").mkdir()  # a build in progress is left alone
+    removed = KnowledgeIndex.prune_sources(str(tmp_path), current="current")
+    assert sorted(removed) == ["older", "oldest"]
+    assert sorted(os.listdir(tmp_path)) == [".tmp-building", "current", "previous"]

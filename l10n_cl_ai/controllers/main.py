@@ -1,6 +1,7 @@
 import json
 
 from odoo import http
+from odoo.exceptions import UserError
 from odoo.http import request
 
 from ..models.engine import UserFacingEngineError
@@ -40,4 +41,6 @@ class L10nClAiController(http.Controller):
             hits, headers = request.env["l10n_cl_ai.knowledge.document"]._search_http(q, plugin, top_k)
         except UserFacingEngineError as error:
             return _json({"error": error.kind, "message": error.message}, status=429, headers=error.headers)
+        except UserError as error:
+            return _json({"error": "bad_request", "message": str(error)}, status=400)
         return _json({"results": hits}, headers=headers)

@@ -3,11 +3,14 @@
 import logging
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..services.knowledge.chunking import split_markdown
 
 _logger = logging.getLogger(__name__)
+
+MAX_QUERY_CHARS = 2000
+MAX_TOP_K = 20
 
 PLUGINS = [
     ("dte", "Electronic documents (DTE)"),
@@ -106,13 +109,62 @@ class L10nClAiKnowledgeDocument(models.Model):
     # -- search -----------------------------------------------------------------------------------------
     @api.model
     def search_knowledge(self, query, top_k=3, plugin=None):
-        """The ``top_k`` documents best matching ``query`` that the current user may read, best first:
-        ``[{slug, title, score, excerpt, document_id}]``. ``plugin``: a code or a list of codes."""
+        """The ``top_k`` (at most 20) documents best matching ``query`` (at most 2,000 characters) that
+        the current user may read, best first: ``[{slug, title, score, excerpt, document_id}]``.
+        ``plugin``: a code or a list of codes. Public (RPC): rate-limited per user and company like the
+        route; the addon's own code calls ``_search_knowledge``."""
+        from .engine import UserFacingEngineError
+
+        query, top_k = self._bounded_search_args(query, top_k)
+        try:
+            self._check_search_rate()
+        except UserFacingEngineError as error:
+            raise UserError(error.message) from error
+        return self._search_knowledge(query, top_k=top_k, plugin=plugin)
+
+    @api.model
+    def _bounded_search_args(self, query, top_k):
+        if not isinstance(query, str):
+            raise UserError(self.env._("The question must be text."))
+        if len(query) > MAX_QUERY_CHARS:
+            raise UserError(
+                self.env._(
+                    "The question is too long (%(length)s characters): at most %(limit)s.",
+                    length=len(query),
+                    limit=MAX_QUERY_CHARS,
+                )
+            )
+        try:
+            top_k = int(top_k)
+        except (TypeError, ValueError):
+            top_k = 3
+        return query, min(max(top_k, 1), MAX_TOP_K)
+
+    @api.model
+    def _check_search_rate(self):
+        """Count one search of the current user; raise the translated refusal when over the limit."""
+        from ..services.errors import RateLimited
+        from .engine import UserFacingEngineError
+        from .engine_messages import engine_error_message
+
+        try:
+            return self.env["l10n_cl_ai.engine"]._check_rate("knowledge_search")
+        except RateLimited as error:
+            raise UserFacingEngineError(engine_error_message(self.env, error), error, None) from error
+
+    @api.model
+    def _search_knowledge(self, query, top_k=3, plugin=None):
+        """``search_knowledge`` without the rate limit, for the addon's own callers (bounded arguments)."""
         visible = self.search([])  # access rights and company rules decide what may be returned
         if not visible or not (query or "").strip():
             return []
         index = self.env["l10n_cl_ai.engine"]._knowledge_index()
-        hits = index.search(query, top_k=top_k, plugin=plugin or None, allowed_document_ids=set(visible.ids))
+        hits = index.search(
+            query[:MAX_QUERY_CHARS],
+            top_k=min(max(int(top_k), 1), MAX_TOP_K),
+            plugin=plugin or None,
+            allowed_document_ids=set(visible.ids),
+        )
         return [
             {key: hit[key] for key in ("slug", "title", "score", "excerpt", "document_id")} for hit in hits
         ]
@@ -123,21 +175,10 @@ class L10nClAiKnowledgeDocument(models.Model):
 
         Returns ``(hits, rate-limit headers)``; raises ``UserFacingEngineError`` (with ``headers``) when
         the limiter refuses."""
-        from ..services.errors import RateLimited
-        from .engine import UserFacingEngineError
-        from .engine_messages import engine_error_message
-
-        engine = self.env["l10n_cl_ai.engine"]
-        try:
-            top_k = min(max(int(top_k), 1), 20)
-        except ValueError:
-            top_k = 3
-        try:
-            result = engine._check_rate("knowledge_search")
-        except RateLimited as error:
-            raise UserFacingEngineError(engine_error_message(self.env, error), error, None) from error
+        query, top_k = self._bounded_search_args(query or "", top_k)
+        result = self._check_search_rate()
         headers = result.headers() if result is not None else {}
-        return self.search_knowledge(query, top_k=top_k, plugin=plugin or None), headers
+        return self._search_knowledge(query, top_k=top_k, plugin=plugin or None), headers
 
     @api.model
     def _index_chunks(self):
@@ -162,15 +203,20 @@ class L10nClAiKnowledgeDocument(models.Model):
         ]
 
     def action_rebuild_index(self):
-        """Rebuild chunks of every document and make every worker load a fresh index."""
+        """Rebuild the chunks of every document and have the index built again in the background (the
+        scheduled action); AI managers only."""
+        if not self.env.user.has_group("l10n_cl_ai.group_manager"):
+            raise AccessError(self.env._("Only AI managers can rebuild the knowledge index."))
         self.sudo().with_context(active_test=False).search([])._rebuild_chunks()
-        self.env["l10n_cl_ai.engine"]._knowledge_index()
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
                 "type": "success",
-                "message": self.env._("The knowledge index was rebuilt."),
+                "message": self.env._(
+                    "The knowledge index is being rebuilt in the background; searches use the previous "
+                    "one until it is ready."
+                ),
                 "next": {"type": "ir.actions.act_window_close"},
             },
         }

@@ -1,9 +1,11 @@
 import json
+import os
 import subprocess
 import sys
 import textwrap
 
 import odoo
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import config
 
@@ -19,7 +21,7 @@ WORKER_SCRIPT = textwrap.dedent("""
     registry = Registry(config["db_name"][0] if isinstance(config["db_name"], list) else config["db_name"])
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        hits = env["l10n_cl_ai.knowledge.document"].search_knowledge(sys.argv[2])
+        hits = env["l10n_cl_ai.knowledge.document"]._search_knowledge(sys.argv[2])
     print(json.dumps({
         "slugs": [hit["slug"] for hit in hits],
         "torch": "torch" in sys.modules,
@@ -53,10 +55,10 @@ class TestKnowledge(L10nClAiCase):
 
     def _slugs(self, question, user=None, **options):
         documents = self.Document.with_user(user) if user else self.Document
-        return [hit["slug"] for hit in documents.search_knowledge(question, **options)]
+        return [hit["slug"] for hit in documents._search_knowledge(question, **options)]
 
     def test_shipped_corpus_answers_a_question_by_meaning(self):
-        hits = self.Document.search_knowledge("¿Cuántos días tiene el comprador para reclamar una factura?")
+        hits = self.Document._search_knowledge("¿Cuántos días tiene el comprador para reclamar una factura?")
         self.assertEqual(hits[0]["slug"], "rcv-acuse-recibo")
         self.assertEqual(set(hits[0]), {"slug", "title", "score", "excerpt", "document_id"})
         self.assertGreater(hits[0]["score"], hits[-1]["score"] - 1e-9)
@@ -171,3 +173,53 @@ class TestKnowledge(L10nClAiCase):
         self.assertFalse(report["torch"], "torch was imported in a worker")
         self.assertFalse(report["sentence_transformers"])
         self.assertEqual(len(report["slugs"]), 3)
+
+    # -- the public search and the rebuild, as an attacker with an ordinary login ---------------------
+    def test_public_search_is_bounded_and_rate_limited_like_the_route(self):
+        self.engine_redis_flush()
+        self.set_engine_params(chat_rate_per_minute="2")
+        documents = self.Document.with_user(self.user_a)
+        with self.assertRaisesRegex(UserError, "too long"):
+            documents.search_knowledge("IVA " * 600)
+        self.assertEqual(documents._bounded_search_args("IVA", 1000), ("IVA", 20))
+        self.assertEqual(documents._bounded_search_args("IVA", -5), ("IVA", 1))
+        self.assertTrue(documents.search_knowledge("tasa del IVA", top_k=500))
+        documents.search_knowledge("tasa del IVA")
+        with self.assertRaisesRegex(UserError, "Try again in"):
+            documents.search_knowledge("tasa del IVA")
+        self.assertTrue(
+            documents._search_knowledge("tasa del IVA"), "the addon's own searches are not counted"
+        )
+
+    def test_only_managers_rebuild_and_the_index_is_built_in_the_background(self):
+        portal = new_test_user(self.env, login="kb_portal", groups="base.group_portal")
+        for user in (portal, self.user_a):
+            with self.assertRaises(AccessError):
+                self.Document.with_user(user).action_rebuild_index()
+        cron = self.env.ref("l10n_cl_ai.cron_build_knowledge_index")
+        triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])
+        engine_module._INDEXES.clear()
+        manager = new_test_user(self.env, login="kb_manager", groups="l10n_cl_ai.group_manager")
+        action = self.Document.with_user(manager).action_rebuild_index()
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertFalse(engine_module._INDEXES, "no index was built inside the request")
+        self.assertTrue(self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]) - triggers)
+
+    def test_saved_indexes_are_pruned_to_the_current_and_the_previous(self):
+        engine = self.env["l10n_cl_ai.engine"]
+        root = engine._knowledge_root()
+        for number in range(3):
+            self.Document.create(
+                {
+                    "slug": f"prune-{number}",
+                    "title": f"Poda {number}",
+                    "plugin": "general",
+                    "body": "## A\nTexto.",
+                }
+            )
+            engine_module._INDEXES.clear()
+            engine._knowledge_index()
+        self.assertLessEqual(len([name for name in os.listdir(root) if not name.startswith(".")]), 2)
+
+    def engine_redis_flush(self):
+        self.env["l10n_cl_ai.engine"].sudo()._services().redis.flushdb()

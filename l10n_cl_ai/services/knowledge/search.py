@@ -235,6 +235,22 @@ class KnowledgeIndex:
             if content_hash not in keep:
                 shutil.rmtree(cls.path_for(root, content_hash), ignore_errors=True)
 
+    @staticmethod
+    def prune_sources(knowledge_root, current, keep_previous=1):
+        """Delete the index folders under ``knowledge_root`` (one per knowledge version) except ``current``
+        and the ``keep_previous`` most recent others (workers may still be loading the previous one)."""
+        try:
+            names = [name for name in os.listdir(knowledge_root)
+                     if not name.startswith(".") and os.path.isdir(os.path.join(knowledge_root, name))]
+        except FileNotFoundError:
+            return []
+        others = sorted((name for name in names if name != current),
+                        key=lambda name: os.path.getmtime(os.path.join(knowledge_root, name)), reverse=True)
+        removed = others[keep_previous:]
+        for name in removed:
+            shutil.rmtree(os.path.join(knowledge_root, name), ignore_errors=True)
+        return removed
+
     # -- search ---------------------------------------------------------------------------------------
 
     def visible_mask(self, plugin=None, allowed_document_ids=None, allowed_company_ids=None):
