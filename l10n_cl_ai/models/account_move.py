@@ -11,7 +11,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from .dte_reference import CODREF_SELECTION
-from .move_part_mixin import KEEP_STATE
+from .move_part_mixin import is_keeping_state, keeping_state
 
 DOCUMENT_TYPES = ("33", "34", "39", "41", "46", "56", "61", "110", "111", "112")
 STATES = [("not_checked", "Not checked"), ("ok", "OK"), ("review", "Review"), ("error", "Errors")]
@@ -53,8 +53,11 @@ WATCHED_LINE_FIELDS = frozenset(
         "move_id",
     }
 )
-# Validation records are read by AI users only; other readers of a move (auditors...) see the state alone.
-AI_USERS = "l10n_cl_ai.group_user"
+# Validation records hold customers' data: read by those who may read invoices (invoicing or accounting
+# read rights); other readers of a move see the state alone.
+AI_USERS = "account.group_account_invoice,account.group_account_readonly"
+# Written only by the validation code (as superuser, within ``keeping_state``), never over RPC.
+VALIDATION_FIELDS = frozenset({"l10n_cl_ai_state", "l10n_cl_ai_fingerprint", "l10n_cl_ai_last_validation_id"})
 
 
 class AccountMove(models.Model):
@@ -94,6 +97,7 @@ class AccountMove(models.Model):
         "move_id",
         string="DTE references",
         copy=False,
+        groups="account.group_account_invoice,account.group_account_readonly",
         help="Documents this document references (issued in or outside Odoo).",
     )
     l10n_cl_ai_origin_codref = fields.Selection(
@@ -164,8 +168,9 @@ class AccountMove(models.Model):
                 )
             )
         validation = self.env["l10n_cl_ai.validation"]._create_for(self, "running")
-        # the move's company: its rate limit, its budget, its usage rows
-        validation.with_env(self.with_company(self.company_id).env)._execute()
+        # the move's company: its rate limit, its budget, its usage rows. The checks run now; Claude's
+        # review is queued (never inside this request) and updates the document when it ends.
+        validation.with_env(self.with_company(self.company_id).env)._run_checks()
         return True
 
     def action_l10n_cl_ai_validate_batch(self):
@@ -233,13 +238,14 @@ class AccountMove(models.Model):
     def _l10n_cl_ai_write_own(self, vals):
         """Write the addon's own bookkeeping fields: no accounting effect, so no line synchronisation,
         no "manually modified" flag and no staleness check."""
-        return self.with_context(
-            **{KEEP_STATE: True, "skip_is_manually_modified": True, "skip_invoice_sync": True}
-        ).write(vals)
+        with keeping_state():
+            return (
+                self.sudo().with_context(skip_is_manually_modified=True, skip_invoice_sync=True).write(vals)
+            )
 
     def _l10n_cl_ai_reset_if_changed(self):
         """Back to ``not_checked`` when what was validated changed since (fingerprint comparison)."""
-        if self.env.context.get(KEEP_STATE):
+        if is_keeping_state():
             return
         snapshots = self.env["l10n_cl_ai.dte.snapshot"].sudo()
         stale = self.browse(
@@ -251,48 +257,85 @@ class AccountMove(models.Model):
             ]
         )
         if stale:
-            stale.sudo()._l10n_cl_ai_write_own({"l10n_cl_ai_state": "not_checked"})
+            stale._l10n_cl_ai_write_own({"l10n_cl_ai_state": "not_checked"})
+
+    def _l10n_cl_ai_check_validation_fields(self, vals_list):
+        """Only the validation code writes the validation fields (a user could otherwise forge an OK)."""
+        if self.env.su and is_keeping_state():
+            return
+        for vals in vals_list:
+            forged = {
+                name
+                for name in VALIDATION_FIELDS.intersection(vals)
+                if vals[name] not in (False, None, "", "not_checked")
+            }
+            if forged:
+                raise AccessError(
+                    self.env._(
+                        "The DTE check fields (%(fields)s) are set by Validate (AI) only.",
+                        fields=", ".join(sorted(forged)),
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._l10n_cl_ai_check_validation_fields(vals_list)
+        return super().create(vals_list)
 
     def write(self, vals):
-        if self.env.context.get(KEEP_STATE) or not WATCHED_MOVE_FIELDS.intersection(vals):
+        self._l10n_cl_ai_check_validation_fields([vals])
+        if is_keeping_state() or not WATCHED_MOVE_FIELDS.intersection(vals):
             return super().write(vals)
-        result = super(AccountMove, self.with_context(**{KEEP_STATE: True})).write(vals)
+        with keeping_state():
+            result = super().write(vals)
         self._l10n_cl_ai_reset_if_changed()
         return result
 
     def _post(self, soft=True):
-        """Posting may set the invoice date (to today, which the validation assumed): keep the state and
-        take the posted document's fingerprint."""
+        """Every posting path (the button, the "Post entries" action, automatic posting) goes through
+        here: apply the posting rule first. Posting may set the invoice date (to today, which the
+        validation assumed): keep the state and take the posted document's fingerprint."""
+        policy = self.env["l10n_cl_ai.engine"]._read_settings().dte_post_policy
+        if policy != "off":
+            self._l10n_cl_ai_check_post_policy(policy)
         validated = self.filtered(lambda move: move.l10n_cl_ai_state != "not_checked")
-        posted = super(AccountMove, self.with_context(**{KEEP_STATE: True}))._post(soft=soft)
+        with keeping_state():
+            posted = super()._post(soft=soft)
         snapshots = self.env["l10n_cl_ai.dte.snapshot"].sudo()
         for move in validated & posted:
-            move.sudo()._l10n_cl_ai_write_own({"l10n_cl_ai_fingerprint": snapshots._fingerprint(move)})
-        return posted.with_env(self.env)
+            move._l10n_cl_ai_write_own({"l10n_cl_ai_fingerprint": snapshots._fingerprint(move)})
+        return posted
 
-    def action_post(self):
-        """With the "block posting on errors" setting, refuse moves whose last validation has errors."""
-        settings = self.env["l10n_cl_ai.engine"]._read_settings()
-        if settings.dte_block_post_on_error:
-            self._l10n_cl_ai_check_blocking_errors()
-        return super().action_post()
-
-    def _l10n_cl_ai_check_blocking_errors(self):
+    def _l10n_cl_ai_check_post_policy(self, policy):
+        """Refuse to post when the posting rule is not met (``errors`` or ``require``)."""
+        snapshots = self.env["l10n_cl_ai.dte.snapshot"].sudo()
         problems = []
-        for move in self:
-            errors_ = move.sudo().l10n_cl_ai_last_validation_id.finding_ids.filtered(
-                lambda finding: finding.severity == "error"
-            )
-            if errors_:
+        for move in self.sudo().filtered(lambda m: m.state == "draft" and m._l10n_cl_ai_is_eligible()):
+            last = move.l10n_cl_ai_last_validation_id
+            if last.result_state == "error":
                 problems.append(self.env._("%(move)s:", move=move.display_name))
-                problems += [f"- [{finding.code}] {finding.message}" for finding in errors_]
+                problems += [
+                    f"- [{finding.code}] {finding.message}"
+                    for finding in last.finding_ids.filtered(lambda finding: finding.severity == "error")
+                ]
+            elif policy == "require" and (
+                not last
+                or move.l10n_cl_ai_state not in ("ok", "review")
+                or snapshots._fingerprint(move) != move.l10n_cl_ai_fingerprint
+            ):
+                problems.append(
+                    self.env._(
+                        "%(move)s: not validated as it is now (never validated, or changed since).",
+                        move=move.display_name,
+                    )
+                )
         if problems:
             raise UserError(
                 "\n".join(
                     [
-                        self.env._("The last DTE validation found blocking errors, so posting is refused:"),
+                        self.env._("The DTE posting rule refuses to post:"),
                         *problems,
-                        self.env._("Fix them and click Validate (AI) again before posting."),
+                        self.env._("Fix the document and click Validate (AI) again before posting."),
                     ]
                 )
             )

@@ -1,8 +1,27 @@
 """Records that are part of what a DTE validation looked at (invoice lines, references)."""
 
+import contextlib
+import contextvars
+
 from odoo import api, models
 
-KEEP_STATE = "l10n_cl_ai_keep_state"  # context key: do not check the fingerprint (our own writes)
+# Set only by the addon's own code around its own writes (posting, storing a result): not a context key,
+# which any RPC caller could pass to edit a validated document without resetting its state.
+_KEEPING_STATE = contextvars.ContextVar("l10n_cl_ai_keeping_state", default=False)
+
+
+@contextlib.contextmanager
+def keeping_state():
+    """Within this block, writes do not compare fingerprints (the addon's own writes)."""
+    token = _KEEPING_STATE.set(True)
+    try:
+        yield
+    finally:
+        _KEEPING_STATE.reset(token)
+
+
+def is_keeping_state():
+    return _KEEPING_STATE.get()
 
 
 class L10nClAiMovePartMixin(models.AbstractModel):
@@ -23,7 +42,7 @@ class L10nClAiMovePartMixin(models.AbstractModel):
 
     def write(self, vals):
         watched = self._l10n_cl_ai_watched_fields
-        if self.env.context.get(KEEP_STATE) or (watched is not None and not watched.intersection(vals)):
+        if is_keeping_state() or (watched is not None and not watched.intersection(vals)):
             return super().write(vals)
         moves = self.move_id
         result = super().write(vals)

@@ -16,6 +16,7 @@ SETTING_PROBLEMS = {
     "negative": _lt("%(field)s cannot be negative."),
     "not_positive": _lt("%(field)s must be greater than zero."),
     "fail_mode": _lt("Unknown limiter fail mode %(value)s: use 'open' or 'closed'."),
+    "post_policy": _lt("Unknown posting rule %(value)s: use 'off', 'errors' or 'require'."),
     "redis_url": _lt(
         "Malformed Redis URL %(value)s: use redis://host:port/db, rediss://host:port/db or unix:///path."
     ),
@@ -161,10 +162,19 @@ class ResConfigSettings(models.TransientModel):
         config_parameter=P("dte_ai_review_on_errors"),
         help="Also ask Claude when the deterministic checks already found blocking errors.",
     )
-    l10n_cl_ai_dte_block_post_on_error = fields.Boolean(
-        string="Block posting on errors",
-        config_parameter=P("dte_block_post_on_error"),
-        help="Refuse to post a document whose last validation found blocking errors.",
+    l10n_cl_ai_dte_post_policy = fields.Selection(
+        [
+            ("off", "Never block posting"),
+            ("errors", "Refuse documents whose last validation found errors"),
+            ("require", "Require a validation without errors of the document as it is"),
+        ],
+        string="Posting rule",
+        config_parameter=P("dte_post_policy"),
+        default="off",
+        required=True,
+        help="Applies to every way of posting (the button, the Post entries action, automatic posting). "
+        "'Require': a document never validated, edited since its validation, or duplicated must be "
+        "validated again, without errors, before it can be posted.",
     )
     l10n_cl_ai_minimize_personal_data = fields.Boolean(
         string="Minimise personal data",

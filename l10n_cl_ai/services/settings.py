@@ -14,6 +14,9 @@ PARAM_PREFIX = "l10n_cl_ai."
 DEFAULT_MODEL = "claude-sonnet-5-5"
 CHEAP_MODEL = "claude-haiku-5-5"
 FAIL_MODES = ("open", "closed")
+# What posting a DTE requires: nothing, no errors in its last validation, or a validation without errors
+# of the document exactly as it is now.
+POST_POLICIES = ("off", "errors", "require")
 
 _NUMBER_FIELDS = {
     "timeout_s": float,
@@ -33,7 +36,6 @@ _BOOL_FIELDS = (
     "budget_hard_stop",
     "dte_ai_review",
     "dte_ai_review_on_errors",
-    "dte_block_post_on_error",
     "minimize_personal_data",
 )
 
@@ -63,7 +65,7 @@ class EngineSettings:
     notify_channel_id: int = 0
     dte_ai_review: bool = True
     dte_ai_review_on_errors: bool = False
-    dte_block_post_on_error: bool = False
+    dte_post_policy: str = "off"
     minimize_personal_data: bool = True
     partner_history_size: int = 10
     # advanced, set as system parameters only (no field in the form)
@@ -78,6 +80,8 @@ class EngineSettings:
 
 
 FIELD_NAMES = tuple(field.name for field in dataclasses.fields(EngineSettings))
+# parameters of earlier versions still read when their successor is unset
+LEGACY_NAMES = ("dte_block_post_on_error",)
 DEFAULTS = EngineSettings()
 
 
@@ -92,6 +96,10 @@ def from_params(raw):
     happens when someone wrote the parameter by hand.
     """
     values = {}
+    if raw.get("dte_post_policy") in (None, False, "") and str(
+        raw.get("dte_block_post_on_error") or ""
+    ).strip().lower() in ("1", "true", "yes", "on"):
+        values["dte_post_policy"] = "errors"  # the boolean setting of version 19.0.1.0.0
     for name in FIELD_NAMES:
         value = raw.get(name)
         if value in (None, False, ""):
@@ -122,6 +130,8 @@ def validate(settings):
     for name in ("validate_rate_per_minute", "chat_rate_per_minute", "partner_history_size"):
         if getattr(settings, name) < 0:
             problems.append((name, "negative", {}))
+    if settings.dte_post_policy not in POST_POLICIES:
+        problems.append(("dte_post_policy", "post_policy", {"value": settings.dte_post_policy}))
     if settings.limiter_fail_mode not in FAIL_MODES:
         problems.append(("limiter_fail_mode", "fail_mode", {"value": settings.limiter_fail_mode}))
     if settings.redis_url:
