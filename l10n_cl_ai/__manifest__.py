@@ -43,6 +43,9 @@
         "demo/demo_invoices.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "l10n_cl_ai/static/src/js/*.js",
+        ],
         "web.assets_tests": [
             "l10n_cl_ai/static/src/tours/*.js",
         ],

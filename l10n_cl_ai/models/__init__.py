@@ -8,6 +8,7 @@ from . import knowledge_document
 from . import operations
 from . import budget_alert
 from . import dte_snapshot
+from . import dte_review
 from . import dte_reference
 from . import validation
 from . import account_move

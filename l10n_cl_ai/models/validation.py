@@ -1,35 +1,28 @@
 """``l10n_cl_ai.validation``: one DTE validation run of a move, and its findings.
 
-A run (``_execute``): snapshot of the move -> deterministic rules (``services/dte_rules``) -> Claude's
-review through the ``dte`` plugin when the settings allow it -> the findings, the recommendation (the
-worse of the rules' verdict and Claude's: Claude can make it worse, never better), the move's state and
-one chatter message. Claude unreachable, over budget, rate-limited or replying nonsense leaves the
-deterministic result in place with the AI part ``unavailable`` and the reason.
+A run has two steps. The deterministic SII checks (``_run_checks``: snapshot -> ``services/dte_rules``)
+run at once, in the user's request: the findings, the badge and a chatter message are there when the
+click returns. Claude's review (``l10n_cl_ai.dte.review``) is queued and run by a cron woken with
+``_trigger()``, as the user who asked, one commit per document; when it is done, the verdict (the worse
+of the rules' and Claude's: Claude can make it worse, never better), the findings and the chatter are
+updated and the open form is told through the bus. A list selection queues both steps for the cron.
 
-Validations of a list selection are queued (``state = 'queued'``) and run by a cron triggered at once,
-each as the user who asked for it, committed one by one.
+Rate-limited reviews wait for staggered slots (one per the user's rate) up to ``MAX_ATTEMPTS`` passes,
+then say "unavailable" with the reason; any failure of the review keeps the deterministic result.
 
 Users read validations; only the code writes them (as superuser, after checking the user's rights on
-the move), so a validation cannot be forged to get past the block-post option.
+the move), so a validation cannot be forged to get past the posting rule.
 """
 
 import logging
-from dataclasses import dataclass, field
 from datetime import timedelta
 
 from markupsafe import Markup
 
 from odoo import api, fields, models
 
-from ..services import dte_rules, errors
-from ..services.claude import Prompt
-from ..services.plugins.dte_review import review_errors
-from ..services.plugins.registry import REGISTRY
-from ..services.privacy import Pseudonymizer
+from ..services import dte_rules
 from .dte_rule_messages import finding_message
-from .dte_snapshot import json_safe
-from .engine import UserFacingEngineError
-from .engine_messages import engine_error_message
 
 _logger = logging.getLogger(__name__)
 
@@ -37,37 +30,9 @@ SEVERITIES = [("error", "Error"), ("warning", "Warning"), ("info", "Info")]
 RECOMMENDATIONS = [("send", "Send"), ("review", "Review"), ("reject", "Reject")]
 MOVE_STATE_OF = {"send": "ok", "review": "review", "reject": "error"}
 QUEUE_BATCH_SIZE = 50
-REVIEW_MAX_TOKENS = 1500
-DTE_PLUGIN = "dte"  # the plugin whose review contract (prompt, reply schema, knowledge scopes) is used
+MAX_ATTEMPTS = 5  # rate-limited passes of one review before it is reported unavailable
 SUMMARY_MAX_FINDINGS = 25
-
-# What the knowledge base is asked, per document type: the same question for every document of a type,
-# so the passages (a cached part of the prompt) are identical from one invoice to the next.
-KNOWLEDGE_QUERIES = {
-    "33": "factura electrónica afecta: receptor, giro, IVA 19 %, neto y total",
-    "34": "factura exenta: operaciones exentas de IVA, montos exentos",
-    "39": "boleta electrónica: montos con IVA incluido, consumidor final",
-    "41": "boleta exenta electrónica: montos exentos, consumidor final",
-    "46": "factura de compra: retención del IVA, emisión por el comprador",
-    "56": "nota de débito: referencia al documento, código de referencia CodRef",
-    "61": "nota de crédito: anulación o corrección, referencia y CodRef, plazos",
-    "110": "factura de exportación: moneda, tipo de cambio, receptor extranjero",
-    "111": "nota de débito de exportación: referencia a la factura de exportación",
-    "112": "nota de crédito de exportación: referencia a la factura de exportación",
-}
-
-
-@dataclass
-class AiOutcome:
-    """What Claude's step produced (plain values for ``_execute``)."""
-
-    status: str  # done | skipped | unavailable | deferred
-    reason: str = ""
-    confidence: int | None = None
-    recommendation: str | None = None
-    findings: list = field(default_factory=list)
-    usage: object = None
-    retry_after: float | None = None
+BUS_DONE = "l10n_cl_ai.validation_done"
 
 
 class L10nClAiValidation(models.Model):
@@ -105,14 +70,36 @@ class L10nClAiValidation(models.Model):
         [("ok", "OK"), ("review", "Review"), ("error", "Errors")], string="Result"
     )
     ai_status = fields.Selection(
-        [("done", "Done"), ("skipped", "Skipped"), ("unavailable", "Unavailable")], string="AI review"
+        [("queued", "Queued"), ("done", "Done"), ("skipped", "Skipped"), ("unavailable", "Unavailable")],
+        string="AI review",
     )
+    attempts = fields.Integer(help="Passes of the queue that met the rate limit for this review.")
     ai_reason = fields.Text(string="AI review note", help="Why Claude's review was skipped or unavailable.")
     confidence = fields.Integer(help="Claude's confidence (0-100) that the document can be sent as it is.")
-    usage_id = fields.Many2one("l10n_cl_ai.usage", string="AI usage", ondelete="set null")
+    usage_id = fields.Many2one(
+        "l10n_cl_ai.usage",
+        string="AI usage",
+        compute="_compute_usage_id",
+        help="The ledger row of Claude's call (written on its own transaction, linked by its key).",
+    )
     personal_data_minimized = fields.Boolean(
         string="Personal data minimised", help="Natural persons' data was replaced by placeholders."
     )
+
+    def _call_key(self):
+        """The key of this validation's Claude call in the ledger: a replay does not call twice."""
+        self.ensure_one()
+        return f"{self._name},{self.id}"
+
+    def _compute_usage_id(self):
+        usages = (
+            self.env["l10n_cl_ai.usage"]
+            .sudo()
+            .search([("call_key", "in", [validation._call_key() for validation in self])], order="id")
+        )
+        by_key = {usage.call_key: usage.id for usage in usages}
+        for validation in self:
+            validation.usage_id = by_key.get(validation._call_key(), False)
 
     @api.depends("finding_ids.severity")
     def _compute_counts(self):
@@ -152,36 +139,81 @@ class L10nClAiValidation(models.Model):
 
     @api.model
     def _cron_process_queue(self, batch_size=QUEUE_BATCH_SIZE):
-        """Run queued validations one by one, committing after each (``_commit_progress``)."""
+        """Run queued validations oldest first, committing after each (``_commit_progress``). When a
+        user's reviews meet the rate limit, that user's queue is given staggered slots at once instead
+        of being refused document by document."""
         cron = self.env["ir.cron"]
         domain = self._queue_domain()
         queued = self.search(domain, order="id", limit=batch_size)
         cron._commit_progress(remaining=self.search_count(domain))
+        deferred_users = set()
         for validation in queued:
+            if (validation.user_id.id, validation.company_id.id) in deferred_users:
+                continue
             if not validation.try_lock_for_update():
                 continue  # being processed elsewhere
-            validation.invalidate_recordset(["state"])
+            validation.invalidate_recordset(["state", "not_before"])
             if validation.state != "queued":
                 continue
-            validation._process_queued()
+            retry_after = validation._process_queued()
+            if retry_after is not None:
+                deferred_users.add((validation.user_id.id, validation.company_id.id))
+                validation._stagger_queue(retry_after)
             if not cron._commit_progress(1):
                 break
 
+    def _stagger_queue(self, retry_after):
+        """This review met the rate limit: count one attempt on it (or give up past ``MAX_ATTEMPTS``) and
+        give it and the rest of its user's queue successive slots, one per the user's rate."""
+        self.ensure_one()
+        settings = self.env["l10n_cl_ai.engine"]._read_settings()
+        interval = 60.0 / max(settings.validate_rate_per_minute, 1)
+        waiting = self.search(
+            [
+                ("state", "=", "queued"),
+                ("user_id", "=", self.user_id.id),
+                ("company_id", "=", self.company_id.id),
+                ("id", "!=", self.id),
+            ],
+            order="id",
+        )
+        first = fields.Datetime.now() + timedelta(seconds=max(1.0, retry_after or interval))
+        attempts = self.attempts + 1
+        if attempts >= MAX_ATTEMPTS:
+            self.sudo().with_user(self.user_id)._give_up_review()
+        else:
+            self.sudo().write({"attempts": attempts, "not_before": first})
+        slots = [first + timedelta(seconds=interval * (index + 1)) for index in range(len(waiting))]
+        for validation, slot in zip(waiting, slots, strict=True):
+            if not validation.not_before or validation.not_before < slot:
+                validation.sudo().not_before = slot
+        self._trigger_queue(at=first)
+
+    def _give_up_review(self):
+        reason = self.env._(
+            "Claude's review is unavailable: the rate limit was still reached after %(count)s attempts.",
+            count=MAX_ATTEMPTS,
+        )
+        self._finish_review(self.env["l10n_cl_ai.dte.review"]._unavailable(reason))
+
     def _process_queued(self):
-        """Run one queued validation as its requester; a failure is shown on the move, not only logged."""
+        """Run one queued validation as its requester; a failure is shown on the move, not only logged.
+        Returns the seconds to wait when the rate limit deferred Claude's review, else ``None``."""
         self.ensure_one()
         runner = (
             self.with_user(self.user_id).with_company(self.company_id).with_context(lang=self.user_id.lang)
         )
         try:
             with self.env.cr.savepoint():
-                done = runner._execute(defer_rate_limited=True)
+                if not self.deterministic_recommendation:
+                    runner._run_checks(queue_review=False)
         except Exception as error:  # noqa: BLE001 - reported on the validation and in the move's chatter
             _logger.exception("DTE validation %s of move %s failed", self.id, self.move_id.id)
             self._fail(error)
-            return
-        if not done:  # rate limited: try again when a slot frees up
-            self._trigger_queue(at=self.not_before)
+            return None
+        if self.ai_status != "queued":
+            return None
+        return runner._run_review()
 
     def _fail(self, error):
         self.sudo().write({"state": "failed", "date": fields.Datetime.now(), "error": str(error)})
@@ -193,48 +225,35 @@ class L10nClAiValidation(models.Model):
             body=body, subtype_xmlid="mail.mt_note", author_id=self.user_id.partner_id.id
         )
 
-    # -- one run ------------------------------------------------------------------------------------
-    def _execute(self, defer_rate_limited=False):
-        """Run this validation (as the current user). Returns False when deferred (rate limited)."""
+    # -- step 1: the deterministic checks (in the request) ---------------------------------------------
+    def _run_checks(self, queue_review=True):
+        """The SII checks of this validation's move (as the current user): findings, verdict, badge and
+        chatter at once; Claude's review queued when the settings and the verdict allow it."""
         self.ensure_one()
         move = self.move_id
         move.check_access("write")
-        engine = self.env["l10n_cl_ai.engine"]
-        settings = engine._read_settings()
-        snapshots = self.env["l10n_cl_ai.dte.snapshot"]
-        snapshot = snapshots._snapshot(move)
+        settings = self.env["l10n_cl_ai.engine"]._read_settings()
+        snapshot = self.env["l10n_cl_ai.dte.snapshot"]._snapshot(move)
         findings = dte_rules.check(snapshot)
         rules_verdict = dte_rules.verdict(findings)
-        ai = self._ai_review(move, snapshot, findings, rules_verdict, settings)
-        if ai.status == "deferred" and defer_rate_limited:
-            self.sudo().not_before = fields.Datetime.now() + timedelta(seconds=max(1.0, ai.retry_after or 60))
-            return False
-        if ai.status == "deferred":
-            ai.status = "unavailable"
-        recommendation = rules_verdict
-        if ai.status == "done":
-            recommendation = dte_rules.worse(rules_verdict, ai.recommendation)
-        lines = [self._deterministic_line(finding) for finding in findings]
-        lines += self._ai_lines(ai.findings, {finding.code for finding in findings})
+        skip_reason = self.env["l10n_cl_ai.dte.review"]._skip_reason(rules_verdict, settings)
         self.sudo().write(
             {
-                "state": "done",
+                "state": "done" if skip_reason else "queued",
                 "date": fields.Datetime.now(),
                 "not_before": False,
-                "finding_ids": [fields.Command.create(values) for values in lines],
+                "finding_ids": [fields.Command.create(self._deterministic_line(f)) for f in findings],
                 "deterministic_recommendation": rules_verdict,
-                "ai_recommendation": ai.recommendation if ai.status == "done" else False,
-                "recommendation": recommendation,
-                "result_state": MOVE_STATE_OF[recommendation],
-                "ai_status": ai.status,
-                "ai_reason": ai.reason or False,
-                "confidence": ai.confidence if ai.status == "done" else 0,
-                "usage_id": ai.usage.id if ai.usage else False,
-                "personal_data_minimized": settings.minimize_personal_data and ai.status != "skipped",
+                "recommendation": rules_verdict,
+                "result_state": MOVE_STATE_OF[rules_verdict],
+                "ai_status": "skipped" if skip_reason else "queued",
+                "ai_reason": skip_reason or False,
             }
         )
         move._l10n_cl_ai_store_result(self, snapshot)
         self._post_summary()
+        if not skip_reason and queue_review:
+            self._trigger_queue()
         return True
 
     def _deterministic_line(self, finding):
@@ -246,146 +265,76 @@ class L10nClAiValidation(models.Model):
             "source": "deterministic",
         }
 
-    @api.model
-    def _ai_lines(self, ai_findings, deterministic_codes):
-        """Claude's findings, minus repeats of a deterministic code (those are already reported)."""
-        return [
-            {
-                "code": item["code"][:64],
-                "severity": item["severity"],
-                "field": (item.get("field") or "")[:256],
-                "message": item["message"],
-                "source": "ai",
-            }
-            for item in ai_findings
-            if item["code"] not in deterministic_codes
-        ]
-
-    # -- Claude's review ------------------------------------------------------------------------------
-    def _ai_review(self, move, snapshot, findings, rules_verdict, settings):
-        if not settings.dte_ai_review:
-            return AiOutcome("skipped", reason=self.env._("Claude's review is turned off in the settings."))
-        if rules_verdict == "reject" and not settings.dte_ai_review_on_errors:
-            return AiOutcome(
-                "skipped",
-                reason=self.env._(
-                    "Claude's review was skipped because the checks found blocking errors. Fix them "
-                    "and validate again."
-                ),
-            )
-        plugin = REGISTRY.get(DTE_PLUGIN)
-        pseudonyms = self._pseudonymizer(move) if settings.minimize_personal_data else None
-        prompt = self._review_prompt(plugin, move, snapshot, findings, settings, pseudonyms)
-        engine = self.env["l10n_cl_ai.engine"]
+    # -- step 2: Claude's review (in the cron) ------------------------------------------------------------
+    def _run_review(self):
+        """Claude's review of the move as it was checked (as the requester). Returns the seconds to wait
+        when the rate limit deferred it, else ``None``. Never raises: a failure of any kind keeps the
+        deterministic result and says why the AI part is unavailable."""
+        self.ensure_one()
+        review = self.env["l10n_cl_ai.dte.review"]
         try:
-            result, usage = engine._call_claude(
-                "dte_validation",
-                prompt,
-                record=move,
-                plugin=plugin.code,
-                json_schema=plugin.review_output_schema,
-                max_tokens=REVIEW_MAX_TOKENS,
-                model=settings.dte_model,
+            with self.env.cr.savepoint():
+                move = self.move_id
+                snapshot = self.env["l10n_cl_ai.dte.snapshot"]._snapshot(move)
+                if (
+                    self.env["l10n_cl_ai.dte.snapshot"].sudo()._fingerprint(move, snapshot)
+                    != (move.sudo().l10n_cl_ai_fingerprint)
+                    or move.sudo().l10n_cl_ai_last_validation_id != self
+                ):
+                    outcome = review._skipped(
+                        self.env._("The document changed after its checks: validate it again.")
+                    )
+                else:
+                    settings = self.env["l10n_cl_ai.engine"]._read_settings()
+                    outcome = review._review(self, snapshot, dte_rules.check(snapshot), settings)
+        except Exception as error:  # noqa: BLE001 - the deterministic result stays; the reason is shown
+            _logger.exception("Claude's review of DTE validation %s failed", self.id)
+            outcome = review._unavailable(
+                self.env._("Claude's review failed unexpectedly (%(error)s).", error=type(error).__name__)
             )
-        except UserFacingEngineError as error:
-            if error.kind == "rate_limited":
-                return AiOutcome(
-                    "deferred", reason=error.message, usage=error.usage, retry_after=error.error.retry_after
-                )
-            return AiOutcome("unavailable", reason=error.message, usage=error.usage)
-        reply = result.parsed
-        problems = review_errors(reply)
-        if problems:
-            invalid = errors.InvalidReply("; ".join(problems))
-            usage.sudo().write({"outcome": "invalid_reply", "error": f"InvalidReply: {invalid}"})
-            return AiOutcome("unavailable", reason=engine_error_message(self.env, invalid), usage=usage)
-        if pseudonyms is not None:
-            reply = pseudonyms.restore(reply)
-        ai_verdict = dte_rules.worse(
-            reply["recommendation"],
-            dte_rules.verdict(
-                [dte_rules.Finding(item["code"], item["severity"]) for item in reply["findings"]]
-            ),
-        )
-        return AiOutcome(
-            "done",
-            confidence=reply["confidence"],
-            recommendation=ai_verdict,
-            findings=reply["findings"],
-            usage=usage,
-        )
+        if outcome.status == "deferred":
+            return outcome.retry_after or 60.0
+        self._finish_review(outcome)
+        return None
 
-    @api.model
-    def _pseudonymizer(self, move):
-        """Placeholders for the natural persons of the document: the customer (when a person) and the
-        contact person invoiced. The company's own e-mails are kept."""
-        company_partner = move.company_id.partner_id
-        pseudonyms = Pseudonymizer(keep_emails=[move.company_id.email, company_partner.email])
-        snapshots = self.env["l10n_cl_ai.dte.snapshot"]
-        for partner in dict.fromkeys((move.commercial_partner_id, move.partner_id)):
-            if partner and snapshots._is_person(partner):
-                pseudonyms.add_person(
-                    name=partner.name, rut=partner.vat, street=partner.street, email=partner.email
-                )
-        return pseudonyms
-
-    @api.model
-    def _review_prompt(self, plugin, move, snapshot, findings, settings, pseudonyms):
-        """The ``dte`` plugin's review prompt: cached instructions and passages, then this document."""
-        history = self._partner_history(move, settings.partner_history_size)
-        deterministic = [
-            {"code": f.code, "severity": f.severity, "field": f.field, "params": f.params} for f in findings
-        ]
-        payload = {"snapshot": _compact(json_safe(snapshot)), "deterministic": json_safe(deterministic)}
-        if pseudonyms is not None:
-            payload = pseudonyms.scrub(payload)
-        review = plugin.build_review_prompt(
-            payload["snapshot"], history, self._passages(plugin, snapshot), payload["deterministic"]
-        )
-        return Prompt(system=review.system_parts(), messages=review.messages())
-
-    @api.model
-    def _partner_history(self, move, size):
-        """The partner's last ``size`` documents in this company: type, date, total (no names)."""
-        if size <= 0 or not move.commercial_partner_id:
-            return []
-        recent = self.env["account.move"].search(
-            [
-                ("commercial_partner_id", "=", move.commercial_partner_id.id),
-                ("company_id", "=", move.company_id.id),
-                ("move_type", "in", ("out_invoice", "out_refund", "in_invoice", "in_refund")),
-                ("state", "=", "posted"),
-                ("id", "!=", move.id),
-            ],
-            order="invoice_date desc, id desc",
-            limit=size,
-        )
-        return [
-            {
-                "document_type": other.l10n_latam_document_type_id.code or None,
-                "move_type": other.move_type,
-                "date": fields.Date.to_string(other.invoice_date) if other.invoice_date else None,
-                "total": other.amount_total,
-                "currency": other.currency_id.name,
-                "payment_state": other.payment_state,
-            }
-            for other in recent
-        ]
-
-    @api.model
-    def _passages(self, plugin, snapshot):
-        """Knowledge passages for the document type; none (and a log line) when the index is unusable."""
-        query = KNOWLEDGE_QUERIES.get(snapshot["document_type"])
-        if not query:
-            return []
-        try:
-            hits = self.env["l10n_cl_ai.knowledge.document"].search_knowledge(
-                query, top_k=3, plugin=list(plugin.knowledge_plugins)
+    def _finish_review(self, outcome):
+        """Store Claude's part, the combined verdict and the move's state; tell the chatter and the
+        requester's open screens."""
+        self.ensure_one()
+        values = {
+            "state": "done",
+            "not_before": False,
+            "ai_status": outcome.status,
+            "ai_reason": outcome.reason or False,
+        }
+        if outcome.status == "done":
+            recommendation = dte_rules.worse(self.deterministic_recommendation, outcome.recommendation)
+            values.update(
+                ai_recommendation=outcome.recommendation,
+                recommendation=recommendation,
+                result_state=MOVE_STATE_OF[recommendation],
+                confidence=outcome.confidence,
+                personal_data_minimized=self.env["l10n_cl_ai.engine"]._read_settings().minimize_personal_data,
+                finding_ids=[fields.Command.create(self._ai_line(item)) for item in outcome.findings],
             )
-        except errors.EngineError as error:
-            _logger.warning("DTE review without knowledge passages: %s", error)
-            return []
-        return [{key: hit[key] for key in ("slug", "title", "excerpt")} for hit in hits]
+        self.sudo().write(values)
+        move = self.move_id.sudo()
+        if move.l10n_cl_ai_last_validation_id == self and move.l10n_cl_ai_state != "not_checked":
+            move._l10n_cl_ai_write_own({"l10n_cl_ai_state": self.result_state})
+        self._post_review_summary()
+        self.user_id.partner_id._bus_send(
+            BUS_DONE, {"move_id": move.id, "validation_id": self.id, "state": self.result_state}
+        )
+
+    @api.model
+    def _ai_line(self, item):
+        return {
+            "code": item["code"][:64],
+            "severity": item["severity"],
+            "field": (item.get("field") or "")[:256],
+            "message": item["message"],
+            "source": "ai",
+        }
 
     # -- chatter --------------------------------------------------------------------------------------
     def _post_summary(self):
@@ -422,9 +371,42 @@ class L10nClAiValidation(models.Model):
                 "...and %(count)s more in the validation history.", count=len(shown) - SUMMARY_MAX_FINDINGS
             )
         body += Markup("<p>%s</p>") % self._ai_summary()
-        self.move_id.message_post(body=body, subtype_xmlid="mail.mt_note")
+        self.move_id.sudo().message_post(
+            body=body, subtype_xmlid="mail.mt_note", author_id=self.user_id.partner_id.id
+        )
+
+    def _post_review_summary(self):
+        """The chatter message of Claude's part, when it ends: the new verdict and Claude's findings."""
+        self.ensure_one()
+        labels = dict(self._fields["recommendation"]._description_selection(self.env))
+        body = Markup("<p><strong>%s</strong> %s</p>") % (
+            self.env._("DTE validation (AI):"),
+            self.env._(
+                "Claude's review ended; recommendation %(recommendation)s, %(errors)s error(s), "
+                "%(warnings)s warning(s).",
+                recommendation=labels[self.recommendation],
+                errors=self.error_count,
+                warnings=self.warning_count,
+            ),
+        )
+        ai_findings = self.finding_ids.filtered(lambda f: f.source == "ai")
+        if ai_findings:
+            severity_labels = dict(
+                self.env["l10n_cl_ai.validation.finding"]._fields["severity"]._description_selection(self.env)
+            )
+            body += Markup("<ul>%s</ul>") % Markup("").join(
+                Markup("<li>[%s] %s (%s): %s</li>")
+                % (finding.code, severity_labels[finding.severity], self.env._("AI"), finding.message)
+                for finding in ai_findings[:SUMMARY_MAX_FINDINGS]
+            )
+        body += Markup("<p>%s</p>") % self._ai_summary()
+        self.move_id.sudo().message_post(
+            body=body, subtype_xmlid="mail.mt_note", author_id=self.user_id.partner_id.id
+        )
 
     def _ai_summary(self):
+        if self.ai_status == "queued":
+            return self.env._("Claude's review: queued; this document is updated when it ends.")
         if self.ai_status == "done":
             return self.env._(
                 "Claude's review: done (confidence %(confidence)s%%).", confidence=self.confidence
@@ -455,13 +437,3 @@ class L10nClAiValidationFinding(models.Model):
     field = fields.Char(help="Where in the document (snapshot path).")
     message = fields.Text(required=True)
     source = fields.Selection([("deterministic", "Rules"), ("ai", "Claude")], required=True)
-
-
-def _compact(value):
-    """A JSON-like value without empty entries (``None``, ``""``, ``[]``, ``{}``): fewer prompt tokens."""
-    if isinstance(value, dict):
-        compacted = {key: _compact(item) for key, item in value.items()}
-        return {key: item for key, item in compacted.items() if item not in (None, "", [], {})}
-    if isinstance(value, list):
-        return [_compact(item) for item in value]
-    return value

@@ -24,8 +24,7 @@ class TestDteBatch(DteTestCommon):
         return self.env["ir.cron.trigger"].search([("cron_id", "=", self.cron.id)])
 
     def _run_cron(self):
-        with self.enter_registry_test_mode():  # the cron's own cursor sees this test's transaction
-            self.cron.method_direct_trigger()
+        self.run_validation_queue()
 
     def _queue(self, moves):
         return moves.with_user(self.accountant).action_l10n_cl_ai_validate_batch()
@@ -70,9 +69,12 @@ class TestDteBatch(DteTestCommon):
             self.accountant,
             "the AI usage counts for the requester, not the cron's user",
         )
-        for move in (wrong, right):
+        for move, count in (
+            (wrong, 1),
+            (right, 2),
+        ):  # the checks' message, and the review's when there is one
             notes = move.message_ids.filtered(lambda m: "DTE validation (AI)" in (m.body or ""))
-            self.assertEqual(len(notes), 1)
+            self.assertEqual(len(notes), count)
             self.assertEqual(notes.author_id, self.accountant.partner_id)
 
     def test_rate_limited_validations_wait_for_the_next_window(self):

@@ -14,7 +14,9 @@ from .test_dte_common import COMPANY_RUT, PERSON_NAME, PERSON_RUT, DteTestCommon
 @tagged("post_install", "-at_install")
 class TestDteValidation(DteTestCommon):
     def _validate(self, move):
+        """Click Validate (AI), then let the queue run Claude's review, as the cron would."""
         move.action_l10n_cl_ai_validate()
+        self.run_validation_queue()
         return move.l10n_cl_ai_last_validation_id
 
     # -- deterministic result -----------------------------------------------------------------------
@@ -162,8 +164,10 @@ class TestDteValidation(DteTestCommon):
         self.assertEqual((usage.outcome, usage.attempts), ("unavailable", 2))
         self.assertIn("ClaudeUnavailable", usage.error)
         self.assertEqual(len(self.anthropic.messages_requests), 2)
-        note = move.message_ids.filtered(lambda m: "DTE validation (AI)" in (m.body or ""))
-        self.assertIn("unavailable", note.body)
+        notes = move.message_ids.filtered(lambda m: "DTE validation (AI)" in (m.body or ""))
+        self.assertEqual(len(notes), 2, "the checks' message, then the review's")
+        self.assertIn("queued", notes[-1].body, "the first one, at the click")
+        self.assertIn("unavailable", notes[0].body, "the last one, when the review ended")
 
     def test_nonsense_reply_is_not_a_review(self):
         self.anthropic.reply_json({"confidence": 250, "findings": [], "recommendation": "send"})
@@ -184,14 +188,23 @@ class TestDteValidation(DteTestCommon):
         self.assertEqual(validation.recommendation, "send")
         self.assertFalse(self.anthropic.requests)
 
-    def test_rate_limited_user_gets_the_deterministic_result(self):
+    def test_rate_limited_user_gets_the_deterministic_result_then_waits_for_a_slot(self):
         self.set_engine_params(validate_rate_per_minute="1")
         self.anthropic.reply_json(claude_review())
         self.assertEqual(self._validate(self._invoice()).ai_status, "done")
-        validation = self._validate(self._invoice())
-        self.assertEqual(validation.ai_status, "unavailable")
-        self.assertIn("Try again in", validation.ai_reason)
-        self.assertEqual(validation.usage_id.outcome, "rate_limited")
+        usage_rows = self.env["l10n_cl_ai.usage"].search_count([])
+        move = self._invoice()
+        validation = self._validate(move)
+        self.assertEqual((validation.state, validation.ai_status), ("queued", "queued"))
+        self.assertEqual(move.l10n_cl_ai_state, "ok", "the checks' result is shown while the review waits")
+        self.assertTrue(validation.not_before)
+        self.assertEqual(validation.attempts, 1)
+        for _pass in range(4):  # each pass meets the limit again: at the fifth, the review gives up
+            validation.sudo().not_before = False
+            self.run_validation_queue()
+        self.assertEqual((validation.state, validation.ai_status), ("done", "unavailable"))
+        self.assertIn("rate limit", validation.ai_reason)
+        self.assertEqual(self.env["l10n_cl_ai.usage"].search_count([]), usage_rows, "refusals are not rows")
         self.assertEqual(len(self.anthropic.messages_requests), 1)
 
     # -- the move -----------------------------------------------------------------------------------
@@ -235,7 +248,7 @@ class TestDteValidation(DteTestCommon):
         self.assertEqual(move.state, "posted")
         move.button_draft()
         self._validate(move)
-        with self.assertRaisesRegex(UserError, r"(?s)blocking errors.*GIRO_RECEPTOR.*Activity Description"):
+        with self.assertRaisesRegex(UserError, r"(?s)posting rule.*GIRO_RECEPTOR.*Activity Description"):
             move.action_post()
         self.set_engine_params(dte_block_post_on_error="False")
         move.action_post()
@@ -263,7 +276,7 @@ class TestDteValidation(DteTestCommon):
                 move.with_user(user).action_l10n_cl_ai_validate()
         self.assertFalse(self.env["l10n_cl_ai.validation"].search([("move_id", "=", move.id)]))
 
-    def test_readers_without_ai_rights_still_open_the_invoice(self):
+    def test_invoice_readers_see_the_findings_and_a_salesman_opens_the_invoice_without_them(self):
         move = self._invoice()
         self._validate(move)
         auditor = new_test_user(
@@ -273,13 +286,44 @@ class TestDteValidation(DteTestCommon):
             company_id=self.company.id,
             company_ids=[Command.set(self.company.ids)],
         )
-        views = self.env["account.move"].with_user(auditor).get_views([(False, "form")])
+        arch = (
+            self.env["account.move"].with_user(auditor).get_views([(False, "form")])["views"]["form"]["arch"]
+        )
+        self.assertIn("l10n_cl_ai_finding_ids", arch, "accounting read rights: the findings are shown")
+        self.assertTrue(move.with_user(auditor).l10n_cl_ai_last_validation_id.finding_ids.read(["code"]))
+
+        # The sale module lets salesmen read invoices (not their references or findings): the same access
+        salesmen = self.env["res.groups"].create({"name": "Salesmen reading invoices (test)"})
+        for model in ("account.move", "account.move.line"):
+            self.env["ir.model.access"].create(
+                {
+                    "name": f"{model} salesman (test)",
+                    "model_id": self.env["ir.model"]._get_id(model),
+                    "group_id": salesmen.id,
+                    "perm_read": True,
+                }
+            )
+        salesman = new_test_user(
+            self.env,
+            login="dte_salesman",
+            groups="base.group_user",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        salesman.group_ids += salesmen
+        views = self.env["account.move"].with_user(salesman).get_views([(False, "form")])
         arch = views["views"]["form"]["arch"]
-        self.assertIn('name="l10n_cl_ai_state"', arch)
-        self.assertNotIn("l10n_cl_ai_finding_ids", arch)
-        fields_ = views["models"]["account.move"]["fields"]
-        values = move.with_user(auditor).web_read({name: {} for name in fields_})
+        self.assertIn('name="l10n_cl_ai_state"', arch, "the badge is shown to every reader")
+        for hidden in ("l10n_cl_ai_finding_ids", "l10n_cl_ai_reference_ids", "l10n_cl_ai_validation_count"):
+            self.assertNotIn(hidden, arch)
+        ours = [name for name in views["models"]["account.move"]["fields"] if name.startswith("l10n_cl_ai")]
+        values = move.with_user(salesman).web_read({name: {} for name in ours})  # no "Failed to read field"
         self.assertEqual(values[0]["l10n_cl_ai_state"], "ok")
+        with self.assertRaises(AccessError):
+            self.env["l10n_cl_ai.validation"].with_user(salesman).search([])
+        ai_only = new_test_user(self.env, login="dte_ai_only", groups="l10n_cl_ai.group_user")
+        with self.assertRaises(AccessError, msg="an AI user without invoice rights reads no validation"):
+            self.env["l10n_cl_ai.validation.finding"].with_user(ai_only).search([])
 
     def test_companies_are_kept_apart(self):
         self.set_engine_params(dte_ai_review="False")
@@ -383,6 +427,57 @@ class TestDteValidation(DteTestCommon):
         ai = validation.finding_ids.filtered(lambda f: f.source == "ai")
         self.assertIn(PERSON_NAME, ai.message, "placeholders are mapped back in the stored findings")
         self.assertIn(PERSON_RUT, ai.message)
+
+    def test_personal_data_in_any_free_text_never_reaches_claude(self):
+        """Names of natural persons known to the database, written in any order, case or accents, in line
+        labels, product names and reference reasons; RUTs in any writing; e-mails and phones."""
+        other = self.env["res.partner"].create(
+            {"name": "Juan Pablo Soto Varela", "is_company": False, "phone": "+56 9 8765 4321"}
+        )
+        product = self.env["product.product"].create({"name": "Asesoría de Juan Pablo Soto Varela"})
+        move = self._invoice(
+            [
+                ("SOTO VARELA, JUAN PABLO: visita técnica", 1, 120000, self.vat),
+                ("entrega a maria jose fuentes rojas, rut 12345678-5, fono 9 8765 4321", 1, 30000, self.vat),
+                ("Encargado RUT 12 345 678 5 / 123456785, escribir a jp.soto@example.cl", 1, 1000, self.vat),
+            ],
+            partner=self.person,
+        )
+        move.invoice_line_ids[0].product_id = product
+        move.invoice_line_ids[0].name = "SOTO VARELA, JUAN PABLO: visita técnica"
+        move.l10n_cl_ai_reference_ids = [
+            Command.create(
+                {
+                    "document_type_id": self._doc("801").id,
+                    "folio": "4512",
+                    "date": self.issue_date,
+                    "reason": "OC firmada por Fuentes Rojas, María José",
+                }
+            )
+        ]
+        self.anthropic.reply_json(claude_review(confidence=80))
+        validation = self._validate(move)
+        self.assertEqual(validation.ai_status, "done")
+        bodies = self._request_texts()
+        self.assertTrue(bodies)
+        for body in bodies:
+            folded = body.lower()
+            for secret in (
+                "soto varela",
+                "juan pablo",
+                "fuentes rojas",
+                "maria jose",
+                "maría josé",
+                "12345678",
+                "12 345 678",
+                "123456785",
+                "8765 4321",
+                "87654321",
+                "jp.soto@example.cl",
+                "mjfuentes@example.cl",
+            ):
+                self.assertNotIn(secret, folded)
+        self.assertTrue(other.exists())
 
     def test_minimisation_can_be_turned_off(self):
         self.set_engine_params(minimize_personal_data="False")

@@ -6,7 +6,15 @@ Also the invoice review's contract (``review_schema``, ``build_review_prompt``),
 from . import tool_defs
 from .base import Plugin, keyword_list
 from .common import compose_system_prompt
-from .dte_review import REVIEW_OUTPUT_SCHEMA, REVIEW_SCHEMA, build_review_prompt
+from .dte_review import (
+    KNOWLEDGE_QUERIES,
+    REVIEW_OUTPUT_SCHEMA,
+    REVIEW_SCHEMA,
+    build_review_prompt,
+    new_findings,
+    review_errors,
+    review_verdict,
+)
 from .registry import register
 
 ROLE = """\
@@ -81,3 +89,7 @@ class DtePlugin(Plugin):
     review_schema = REVIEW_SCHEMA
     review_output_schema = REVIEW_OUTPUT_SCHEMA
     build_review_prompt = staticmethod(build_review_prompt)
+    review_errors = staticmethod(review_errors)
+    review_verdict = staticmethod(review_verdict)
+    new_findings = staticmethod(new_findings)
+    knowledge_queries = KNOWLEDGE_QUERIES

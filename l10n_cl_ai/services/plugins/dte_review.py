@@ -226,3 +226,47 @@ def review_errors(reply):
             validator.iter_errors(reply), key=lambda error: [str(part) for part in error.absolute_path]
         )
     ]
+
+
+# What the knowledge base is asked, per document type: the same question for every document of a type,
+# so the passages (a cached part of the prompt) are identical from one invoice to the next.
+KNOWLEDGE_QUERIES = {
+    "33": "factura electrónica afecta: receptor, giro, IVA 19 %, neto y total",
+    "34": "factura exenta: operaciones exentas de IVA, montos exentos",
+    "39": "boleta electrónica: montos con IVA incluido, consumidor final",
+    "41": "boleta exenta electrónica: montos exentos, consumidor final",
+    "46": "factura de compra: retención del IVA, emisión por el comprador",
+    "56": "nota de débito: referencia al documento, código de referencia CodRef",
+    "61": "nota de crédito: anulación o corrección, referencia y CodRef, plazos",
+    "110": "factura de exportación: moneda, tipo de cambio, receptor extranjero",
+    "111": "nota de débito de exportación: referencia a la factura de exportación",
+    "112": "nota de crédito de exportación: referencia a la factura de exportación",
+}
+
+
+def compact(value):
+    """A JSON-like value without empty entries (``None``, ``""``, ``[]``, ``{}``): fewer prompt tokens."""
+    if isinstance(value, dict):
+        compacted = {key: compact(item) for key, item in value.items()}
+        return {key: item for key, item in compacted.items() if item not in (None, "", [], {})}
+    if isinstance(value, list):
+        return [compact(item) for item in value]
+    return value
+
+
+def new_findings(reply, deterministic_codes):
+    """Claude's findings minus the repeats of a deterministic code (those are already reported)."""
+    return [item for item in reply["findings"] if item["code"] not in set(deterministic_codes)]
+
+
+def review_verdict(reply, deterministic_codes):
+    """Claude's verdict, from what will be shown: its own new findings decide; its recommendation alone
+    (without a shown finding to back it) can ask for a review, never reject. So a document is never
+    "errors" with no error shown, and a dropped repeat of a rule's finding weighs nothing."""
+    from ..dte_rules import Finding, verdict, worse  # noqa: PLC0415 - plain module, imported late
+
+    shown = verdict(
+        [Finding(item["code"], item["severity"]) for item in new_findings(reply, deterministic_codes)]
+    )
+    asked = "review" if reply["recommendation"] == "reject" else reply["recommendation"]
+    return worse(shown, asked)

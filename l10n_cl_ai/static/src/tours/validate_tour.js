@@ -1,6 +1,7 @@
 import { registry } from "@web/core/registry";
 
-// Opened on a demo invoice whose customer has no giro: validate it, then see the badge and the findings.
+// Opened on a demo invoice whose customer has no giro: validate it, see the checks' result at once, then
+// let the queue run Claude's review (as the cron would) and see the open form update through the bus.
 registry.category("web_tour.tours").add("l10n_cl_ai_validate_tour", {
     steps: () => [
         {
@@ -17,8 +18,8 @@ registry.category("web_tour.tours").add("l10n_cl_ai_validate_tour", {
             trigger: ".o_form_view .o_field_widget[name='l10n_cl_ai_state'] .badge:contains('Errors')",
         },
         {
-            content: "One chatter message summarises the findings",
-            trigger: ".o-mail-Message:contains('DTE validation (AI)'):contains('GIRO_RECEPTOR')",
+            content: "One chatter message summarises the findings; Claude's review is queued",
+            trigger: ".o-mail-Message:contains('DTE validation (AI)'):contains('GIRO_RECEPTOR'):contains('queued')",
         },
         {
             content: "Open the DTE tab",
@@ -30,7 +31,18 @@ registry.category("web_tour.tours").add("l10n_cl_ai_validate_tour", {
             trigger: ".o_l10n_cl_ai_findings .o_data_row:contains('GIRO_RECEPTOR'):contains('Activity Description')",
         },
         {
-            content: "Claude's finding is listed too, marked as Claude's",
+            content: "Claude's review runs in the background (the queue's scheduled action)",
+            trigger: ".o_l10n_cl_ai_findings .o_data_row:contains('GIRO_RECEPTOR')",
+            async run() {
+                const { orm } = odoo.__WOWL_DEBUG__.root.env.services;
+                const [cronId] = await orm.search("ir.cron", [
+                    ["cron_name", "=", "Chilean AI: run queued DTE validations"],
+                ]);
+                await orm.call("ir.cron", "method_direct_trigger", [[cronId]]);
+            },
+        },
+        {
+            content: "Without any reload, Claude's finding is listed too, marked as Claude's",
             trigger: ".o_l10n_cl_ai_findings .o_data_row:contains('IA_GLOSA_AMBIGUA'):contains('Claude')",
         },
     ],
