@@ -1,6 +1,7 @@
 """Circuit breaker: opens after N consecutive failures, refuses at once, half-opens after the cool-down,
 closes after a good probe; its state is shared through a real Redis by two client instances; with Redis
-down each process keeps its own breaker. Time is a manual clock: no assertion depends on the machine's speed."""
+down each process keeps its own breaker. Time is a manual clock: no assertion depends on the machine's
+speed."""
 
 import logging
 import uuid

@@ -54,7 +54,10 @@ def sentinel_setup():
 def test_limiter_continues_on_the_promoted_replica(sentinel_setup, caplog):
     master, replica, sentinel, watcher = sentinel_setup
     client = build_redis(
-        sentinels=f"127.0.0.1:{sentinel.port}", sentinel_master=MASTER_NAME, socket_timeout=5, connect_timeout=5
+        sentinels=f"127.0.0.1:{sentinel.port}",
+        sentinel_master=MASTER_NAME,
+        socket_timeout=5,
+        connect_timeout=5,
     )
     limiter = RateLimiter(
         client,
@@ -96,7 +99,9 @@ def test_limiter_continues_on_the_promoted_replica(sentinel_setup, caplog):
 def test_a_read_only_replica_counts_as_unavailable(sentinel_setup):
     """A plain URL pointing at a replica (a stale setting after a failover) must not break calls."""
     _master, replica, _sentinel, _watcher = sentinel_setup
-    limiter = RateLimiter(build_redis(replica.url, socket_timeout=5), logger=logging.getLogger("l10n_cl_ai.test.sentinel"))
+    limiter = RateLimiter(
+        build_redis(replica.url, socket_timeout=5), logger=logging.getLogger("l10n_cl_ai.test.sentinel")
+    )
     result = limiter.check("k:ro", 5, 60)
     assert (result.backend, result.allowed) == ("local", True)
     assert limiter.outages == 1
