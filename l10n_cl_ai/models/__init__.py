@@ -5,7 +5,8 @@ from . import res_config_settings
 from . import usage
 from . import demo_data
 from . import knowledge_document
-from . import operations
+from . import knowledge_index
+from . import health_metrics
 from . import budget_alert
 from . import dte_snapshot
 from . import dte_review

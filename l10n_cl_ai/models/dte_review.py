@@ -36,6 +36,7 @@ class AiOutcome:
     findings: list = field(default_factory=list)
     usage_id: int | None = None
     retry_after: float | None = None
+    personal_data_minimized: bool = False
 
 
 class L10nClAiDteReview(models.AbstractModel):
@@ -81,6 +82,7 @@ class L10nClAiDteReview(models.AbstractModel):
                 model=settings.dte_model,
                 call_key=validation._call_key(),
                 defer_rate_limited=True,
+                settings=settings,
             )
         except UserFacingEngineError as error:
             usage_id = error.usage.id if error.usage else None
@@ -95,6 +97,7 @@ class L10nClAiDteReview(models.AbstractModel):
             recommendation=plugin.review_verdict(reply, codes),
             findings=plugin.new_findings(reply, codes),
             usage_id=usage.id,
+            personal_data_minimized=pseudonyms is not None,
         )
 
     @api.model

@@ -6,14 +6,11 @@ through its registry cache signalling when any worker calls ``set_param``: the n
 worker reads the new values, gets a new fingerprint and rebuilds its services. No restart needed.
 """
 
-import hashlib
 import json
 import logging
-import os
 import threading
 
 from odoo import api, models
-from odoo.tools import config
 
 from ..services import errors
 from ..services import settings as engine_settings
@@ -27,8 +24,6 @@ COMPANY_RATE_FACTOR = 10
 
 _BUNDLES = {}
 _BUNDLES_LOCK = threading.Lock()
-_INDEXES = {}
-_INDEXES_LOCK = threading.Lock()
 
 
 class L10nClAiEngine(models.AbstractModel):
@@ -46,13 +41,9 @@ class L10nClAiEngine(models.AbstractModel):
         return engine_settings.from_params(raw)
 
     @api.model
-    def _knowledge_version(self):
-        return self.env["ir.config_parameter"].sudo().get_param("l10n_cl_ai.knowledge_version") or "0"
-
-    @api.model
-    def _services(self):
+    def _services(self, settings=None):
         """This worker's :class:`ServiceBundle` for the current settings, built on first use."""
-        settings = self._read_settings()
+        settings = settings or self._read_settings()
         key = (self.env.cr.dbname, settings.fingerprint())
         bundle = _BUNDLES.get(key)
         if bundle is None:
@@ -67,76 +58,6 @@ class L10nClAiEngine(models.AbstractModel):
                     _logger.info("l10n_cl_ai: engine services built for database %s", key[0])
         return bundle
 
-    @api.model
-    def _knowledge_root(self):
-        return os.path.join(config["data_dir"], "l10n_cl_ai", self.env.cr.dbname, "knowledge")
-
-    @api.model
-    def _knowledge_index(self):
-        """This worker's knowledge index for the current knowledge version, loaded or built once.
-
-        Indexes are saved under ``<data_dir>/l10n_cl_ai/<db>/knowledge/<source hash>/``: a worker whose
-        version is stale finds the index another worker saved (memory-mapped, no embedding) and only the
-        first worker after a change embeds, through the shared embedding cache.
-        """
-        from ..services.knowledge.search import KnowledgeIndex
-
-        bundle = self._services()
-        key = (self.env.cr.dbname, self._knowledge_version(), bundle.settings.embedding_model)
-        index = _INDEXES.get(key)
-        if index is not None:
-            return index
-        with _INDEXES_LOCK:
-            index = _INDEXES.get(key)
-            if index is not None:
-                return index
-            chunks = self.env["l10n_cl_ai.knowledge.document"]._index_chunks()
-            source_hash = _source_hash(chunks, bundle.embedder.model_id)
-            root = os.path.join(self._knowledge_root(), source_hash)
-            index = None
-            for content_hash in KnowledgeIndex.saved_hashes(root):
-                try:
-                    index = KnowledgeIndex.load(KnowledgeIndex.path_for(root, content_hash), bundle.embedder)
-                    break
-                except (OSError, ValueError) as error:  # an older format or a damaged copy: rebuild it
-                    _logger.warning("l10n_cl_ai: ignoring saved knowledge index %s: %s", content_hash, error)
-                    KnowledgeIndex.prune(root, keep=())
-            if index is None:
-                index = KnowledgeIndex.build(chunks, bundle.embedder)
-                index.save(root)
-                _logger.info("l10n_cl_ai: knowledge index built (%s chunks, %s)", index.size, index.kind)
-                KnowledgeIndex.prune_sources(self._knowledge_root(), current=source_hash)
-            for old_key in [k for k in _INDEXES if k[0] == key[0]]:
-                del _INDEXES[old_key]
-            _INDEXES[key] = index
-            return index
-
-    @api.model
-    def _bump_knowledge_version(self):
-        """Tell every worker that the knowledge base changed (through the parameter's ormcache)."""
-        params = self.env["ir.config_parameter"].sudo()
-        version = int(params.get_param("l10n_cl_ai.knowledge_version") or 0) + 1
-        params.set_param("l10n_cl_ai.knowledge_version", str(version))
-        return version
-
-    # -- plugins -------------------------------------------------------------------------------------
-    @api.model
-    def _select_plugin(self, question, explicit=None):
-        """The domain expert for ``question``: an explicit code wins, else keywords combined with the
-        embedding similarity between the question and each plugin's description, else the fallback.
-        Returns ``(plugin, selection)``; ``selection.reason`` says why (explicit, keywords, similarity,
-        fallback). The choice is counted on the usage row of the call that follows (``plugin``)."""
-        from ..services.plugins import registry
-
-        embedder = self._services().embedder
-
-        def similarity(text, descriptions):
-            vectors = embedder.embed([text, *descriptions])
-            return [float(vectors[0] @ vector) for vector in vectors[1:]]
-
-        selection = registry.select_detailed(question, explicit=explicit, similarity=similarity)
-        return selection.plugin, selection
-
     # -- Claude calls --------------------------------------------------------------------------------
     @api.model
     def _namespace(self):
@@ -144,12 +65,12 @@ class L10nClAiEngine(models.AbstractModel):
         return f"l10n_cl_ai:{self.env.cr.dbname}"
 
     @api.model
-    def _check_rate(self, feature):
+    def _check_rate(self, feature, settings=None):
         """Count one ``feature`` request of the current user and company; raise ``RateLimited`` if refused."""
         from ..services import limiter as limiter_module
         from ..services import metrics
 
-        settings = self._read_settings()
+        settings = settings or self._read_settings()
         per_user = {
             "dte_validation": settings.validate_rate_per_minute,
             "chat": settings.chat_rate_per_minute,
@@ -165,7 +86,7 @@ class L10nClAiEngine(models.AbstractModel):
         )
         if not rules:
             return None
-        result = self._services().limiter(self._namespace()).check_many(rules)
+        result = self._services(settings).limiter(self._namespace()).check_many(rules)
         if not result.allowed:
             metrics.RATE_LIMITED.labels(feature=feature).inc()
             try:
@@ -176,9 +97,9 @@ class L10nClAiEngine(models.AbstractModel):
         return result
 
     @api.model
-    def _check_budget(self):
+    def _check_budget(self, settings=None):
         """Raise ``BudgetExceeded`` when a budget of the company is spent and the hard stop is on."""
-        settings = self._read_settings()
+        settings = settings or self._read_settings()
         if not settings.budget_hard_stop or not (settings.daily_budget_usd or settings.monthly_budget_usd):
             return
         spent_today, spent_month = self.env["l10n_cl_ai.usage"]._spent_today_and_month(self.env.company)
@@ -204,6 +125,7 @@ class L10nClAiEngine(models.AbstractModel):
         call_key=None,
         reply_check=None,
         defer_rate_limited=False,
+        settings=None,
         **options,
     ):
         """Send ``prompt`` (a ``services.claude.Prompt``) to Claude for ``feature`` and record the usage.
@@ -217,6 +139,7 @@ class L10nClAiEngine(models.AbstractModel):
         (``parsed -> [problems]``) rejects a reply that parsed but is unusable: the row then says
         ``invalid_reply``, with the tokens it cost. ``defer_rate_limited``: a queue that will try again
         later writes no row for a rate-limit refusal (no call was made; it is not counted on every pass).
+        ``settings``: the caller's ``EngineSettings`` when it already read them (read once per call).
         Returns ``(result, usage)``; raises
         ``UserFacingEngineError`` (with the translated message and the usage row) on refusal or failure.
         """
@@ -226,20 +149,20 @@ class L10nClAiEngine(models.AbstractModel):
             replayed = self._replayed_call(call_key)
             if replayed is not None:
                 return replayed
-        settings = self._read_settings()
+        settings = settings or self._read_settings()
         model = options.pop("model", None) or self._model_for(feature, settings)
         usage_values = {"feature": feature, "plugin": plugin, "model": model, "call_key": call_key}
         if record is not None:
             usage_values.update(res_model=record._name, res_id=record.id)
         try:
             if check_rate:
-                self._check_rate(feature)
-            self._check_budget()
+                self._check_rate(feature, settings)
+            self._check_budget(settings)
+            # the client refuses a model without a price row (PriceMissing), before any request
             price = self.env["l10n_cl_ai.model.price"]._price_row(model)
-            if price is None:
-                raise errors.PriceMissing(f"no price for {model}", model=model)
-            client = self._services().claude(self._namespace())
-            result = client.create(prompt, model=model, prices={price.model: price}, **options)
+            prices = {price.model: price} if price else {}
+            client = self._services(settings).claude(self._namespace())
+            result = client.create(prompt, model=model, prices=prices, **options)
             problems = reply_check(result.parsed) if reply_check else []
             if problems:
                 raise errors.InvalidReply("; ".join(problems), **_result_details(result))
@@ -318,13 +241,6 @@ def _result_details(result):
         "attempts": result.attempts,
         "model": result.model,
     }
-
-
-def _source_hash(chunks, model_id):
-    """Identifies what an index is built from: the chunks (ids, scopes, texts) and the embedding model."""
-    digest = hashlib.sha256(model_id.encode())
-    digest.update(json.dumps(chunks, sort_keys=True, ensure_ascii=False).encode())
-    return digest.hexdigest()[:32]
 
 
 class UserFacingEngineError(Exception):

@@ -83,7 +83,7 @@ class L10nClAiKnowledgeDocument(models.Model):
 
     def unlink(self):
         result = super().unlink()
-        self.env["l10n_cl_ai.engine"]._bump_knowledge_version()
+        self.env["l10n_cl_ai.knowledge.index"]._bump_version()
         return result
 
     def _rebuild_chunks(self):
@@ -94,7 +94,7 @@ class L10nClAiKnowledgeDocument(models.Model):
             for sequence, text in enumerate(split_markdown(document.body, title=document.title)):
                 values.append({"document_id": document.id, "sequence": sequence, "text": text})
         chunks.create(values)
-        self.env["l10n_cl_ai.engine"]._bump_knowledge_version()
+        self.env["l10n_cl_ai.knowledge.index"]._bump_version()
         # build the new index in the background, so that no user waits for the embeddings
         cron = self.env.ref("l10n_cl_ai.cron_build_knowledge_index", raise_if_not_found=False)
         if cron:
@@ -103,7 +103,7 @@ class L10nClAiKnowledgeDocument(models.Model):
     @api.model
     def _cron_build_index(self):
         """Build (or load) the index of the current knowledge version and save it for every worker."""
-        index = self.env["l10n_cl_ai.engine"]._knowledge_index()
+        index = self.env["l10n_cl_ai.knowledge.index"]._get()
         _logger.info("l10n_cl_ai: knowledge index ready: %s chunks (%s)", index.size, index.kind)
 
     # -- search -----------------------------------------------------------------------------------------
@@ -158,7 +158,7 @@ class L10nClAiKnowledgeDocument(models.Model):
         visible = self.search([])  # access rights and company rules decide what may be returned
         if not visible or not (query or "").strip():
             return []
-        index = self.env["l10n_cl_ai.engine"]._knowledge_index()
+        index = self.env["l10n_cl_ai.knowledge.index"]._get()
         hits = index.search(
             query[:MAX_QUERY_CHARS],
             top_k=min(max(int(top_k), 1), MAX_TOP_K),

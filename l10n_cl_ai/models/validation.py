@@ -314,7 +314,7 @@ class L10nClAiValidation(models.Model):
                 recommendation=recommendation,
                 result_state=MOVE_STATE_OF[recommendation],
                 confidence=outcome.confidence,
-                personal_data_minimized=self.env["l10n_cl_ai.engine"]._read_settings().minimize_personal_data,
+                personal_data_minimized=outcome.personal_data_minimized,
                 finding_ids=[fields.Command.create(self._ai_line(item)) for item in outcome.findings],
             )
         self.sudo().write(values)

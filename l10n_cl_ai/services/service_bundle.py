@@ -82,6 +82,12 @@ class ServiceBundle:
 
         return self._get("redis_health", build).get()
 
+    def similarity(self, text, descriptions):
+        """Cosine similarity between ``text`` and each description, by this bundle's embedder: what the
+        plugin registry compares a question with (``REGISTRY.select_detailed(..., similarity=...)``)."""
+        vectors = self.embedder.embed([text, *descriptions])
+        return [float(vectors[0] @ vector) for vector in vectors[1:]]
+
     def limiter(self, namespace):
         """The rate limiter (Redis sliding window; per-process window or refusal when Redis is down)."""
 

@@ -9,7 +9,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import config
 
-from ..models import engine as engine_module
+from ..models import knowledge_index as index_module
 from .common import L10nClAiCase
 
 WORKER_SCRIPT = textwrap.dedent("""
@@ -81,7 +81,7 @@ class TestKnowledge(L10nClAiCase):
 
     def test_editing_a_document_changes_results_in_another_worker(self):
         question = "procedimiento para el cierre de caja chica de la sucursal Puerto Montt"
-        stale_index = self.env["l10n_cl_ai.engine"]._knowledge_index()
+        stale_index = self.env["l10n_cl_ai.knowledge.index"]._get()
         self.assertNotIn("caja-chica", self._slugs(question))
         document = self.Document.create(
             {
@@ -96,8 +96,8 @@ class TestKnowledge(L10nClAiCase):
             "de caja chica se hace el último día hábil con arqueo firmado."
         )
         # another worker: its own process cache is empty, it only sees the database and the saved index
-        engine_module._INDEXES.clear()
-        fresh_index = self.env["l10n_cl_ai.engine"]._knowledge_index()
+        index_module._INDEXES.clear()
+        fresh_index = self.env["l10n_cl_ai.knowledge.index"]._get()
         self.assertIsNot(fresh_index, stale_index)
         self.assertEqual(self._slugs(question)[0], "caja-chica")
         document.active = False
@@ -105,18 +105,19 @@ class TestKnowledge(L10nClAiCase):
 
     def test_a_saved_index_is_loaded_without_embedding(self):
         engine = self.env["l10n_cl_ai.engine"]
-        engine._knowledge_index()
+        knowledge = self.env["l10n_cl_ai.knowledge.index"]
+        knowledge._get()
         embedder = engine._services().embedder.embedder
         calls = embedder.calls
-        engine_module._INDEXES.clear()
-        index = engine._knowledge_index()
+        index_module._INDEXES.clear()
+        index = knowledge._get()
         self.assertEqual(embedder.calls, calls, "loading the persisted index embeds nothing")
         self.assertGreater(index.size, 16)
 
     def test_search_works_with_redis_down(self):
         self.redis_server.stop()
         try:
-            engine_module._INDEXES.clear()
+            index_module._INDEXES.clear()
             self.assertEqual(self._slugs("dígito verificador módulo 11")[0], "rut")
         finally:
             self.redis_server.start()
@@ -198,16 +199,16 @@ class TestKnowledge(L10nClAiCase):
                 self.Document.with_user(user).action_rebuild_index()
         cron = self.env.ref("l10n_cl_ai.cron_build_knowledge_index")
         triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])
-        engine_module._INDEXES.clear()
+        index_module._INDEXES.clear()
         manager = new_test_user(self.env, login="kb_manager", groups="l10n_cl_ai.group_manager")
         action = self.Document.with_user(manager).action_rebuild_index()
         self.assertEqual(action["tag"], "display_notification")
-        self.assertFalse(engine_module._INDEXES, "no index was built inside the request")
+        self.assertFalse(index_module._INDEXES, "no index was built inside the request")
         self.assertTrue(self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]) - triggers)
 
     def test_saved_indexes_are_pruned_to_the_current_and_the_previous(self):
-        engine = self.env["l10n_cl_ai.engine"]
-        root = engine._knowledge_root()
+        knowledge = self.env["l10n_cl_ai.knowledge.index"]
+        root = knowledge._root()
         for number in range(3):
             self.Document.create(
                 {
@@ -217,8 +218,8 @@ class TestKnowledge(L10nClAiCase):
                     "body": "## A\nTexto.",
                 }
             )
-            engine_module._INDEXES.clear()
-            engine._knowledge_index()
+            index_module._INDEXES.clear()
+            knowledge._get()
         self.assertLessEqual(len([name for name in os.listdir(root) if not name.startswith(".")]), 2)
 
     def engine_redis_flush(self):

@@ -1,13 +1,15 @@
 from odoo.tests import tagged
 
+from ..services.plugins.registry import REGISTRY
 from .common import L10nClAiCase
 
 
 @tagged("post_install", "-at_install")
 class TestPluginSelection(L10nClAiCase):
     def _select(self, question, explicit=None):
-        plugin, selection = self.env["l10n_cl_ai.engine"]._select_plugin(question, explicit=explicit)
-        return plugin.code, selection.reason
+        similarity = self.env["l10n_cl_ai.engine"]._services().similarity
+        selection = REGISTRY.select_detailed(question, explicit=explicit, similarity=similarity)
+        return selection.plugin.code, selection.reason
 
     def test_explicit_plugin_wins(self):
         self.assertEqual(

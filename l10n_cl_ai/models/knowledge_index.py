@@ -1,0 +1,86 @@
+"""``l10n_cl_ai.knowledge.index``: the knowledge base's search index, one per knowledge version.
+
+Indexes are saved under ``<data_dir>/l10n_cl_ai/<db>/knowledge/<source hash>/`` and memory-mapped by
+every worker: a worker whose version is stale finds the index another worker saved (no embedding), and
+only the first worker after a change embeds, through the shared embedding cache. An edit of the
+knowledge base bumps ``l10n_cl_ai.knowledge_version`` (a parameter: its ormcache tells every worker).
+"""
+
+import hashlib
+import json
+import logging
+import os
+import threading
+
+from odoo import api, models
+from odoo.tools import config
+
+_logger = logging.getLogger(__name__)
+
+_INDEXES = {}  # (db, version, embedding model) -> KnowledgeIndex, in this worker
+_INDEXES_LOCK = threading.Lock()
+VERSION_PARAM = "l10n_cl_ai.knowledge_version"
+
+
+class L10nClAiKnowledgeIndex(models.AbstractModel):
+    _name = "l10n_cl_ai.knowledge.index"
+    _description = "AI knowledge index (per worker, per knowledge version)"
+
+    @api.model
+    def _version(self):
+        return self.env["ir.config_parameter"].sudo().get_param(VERSION_PARAM) or "0"
+
+    @api.model
+    def _bump_version(self):
+        """Tell every worker that the knowledge base changed (through the parameter's ormcache)."""
+        params = self.env["ir.config_parameter"].sudo()
+        version = int(params.get_param(VERSION_PARAM) or 0) + 1
+        params.set_param(VERSION_PARAM, str(version))
+        return version
+
+    @api.model
+    def _root(self):
+        return os.path.join(config["data_dir"], "l10n_cl_ai", self.env.cr.dbname, "knowledge")
+
+    @api.model
+    def _get(self):
+        """This worker's index for the current knowledge version, loaded or built once."""
+        from ..services.knowledge.search import KnowledgeIndex
+
+        embedder = self.env["l10n_cl_ai.engine"]._services().embedder
+        settings = self.env["l10n_cl_ai.engine"]._services().settings
+        key = (self.env.cr.dbname, self._version(), settings.embedding_model)
+        index = _INDEXES.get(key)
+        if index is not None:
+            return index
+        with _INDEXES_LOCK:
+            index = _INDEXES.get(key)
+            if index is not None:
+                return index
+            chunks = self.env["l10n_cl_ai.knowledge.document"]._index_chunks()
+            source_hash = _source_hash(chunks, embedder.model_id)
+            root = os.path.join(self._root(), source_hash)
+            index = None
+            for content_hash in KnowledgeIndex.saved_hashes(root):
+                try:
+                    index = KnowledgeIndex.load(KnowledgeIndex.path_for(root, content_hash), embedder)
+                    break
+                except (OSError, ValueError) as error:  # an older format or a damaged copy: rebuild it
+                    _logger.warning("l10n_cl_ai: ignoring saved knowledge index %s: %s", content_hash, error)
+                    KnowledgeIndex.prune(root, keep=())
+            if index is None:
+                index = KnowledgeIndex.build(chunks, embedder)
+                index.save(root)
+                _logger.info("l10n_cl_ai: knowledge index built (%s chunks, %s)", index.size, index.kind)
+                KnowledgeIndex.prune_sources(self._root(), current=source_hash)
+            for old_key in [k for k in _INDEXES if k[0] == key[0]]:
+                del _INDEXES[old_key]
+            _INDEXES[key] = index
+            return index
+
+
+def _source_hash(chunks, model_id):
+    """Identifies what an index is built from: the chunks (ids, scopes, texts) and the embedding model."""
+    digest = hashlib.sha256(model_id.encode())
+    digest.update(json.dumps(chunks, sort_keys=True, ensure_ascii=False).encode())
+    return digest.hexdigest()[:32]
