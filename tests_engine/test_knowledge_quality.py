@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from lxml import etree
 
-from services.knowledge import export_onnx
+from services.knowledge import export_onnx, model_files
 from services.knowledge.bm25 import tokenize
 from services.knowledge.chunking import split_markdown
 from services.knowledge.embedder import OnnxEmbedder
@@ -107,7 +107,7 @@ def test_the_onnx_embedder_matches_sentence_transformers_on_every_question(model
     from sentence_transformers import SentenceTransformer  # noqa: PLC0415 - the reference, tests only
 
     texts = [question for question, _slug in QUESTIONS]
-    reference = SentenceTransformer(export_onnx.resolve_model_source(export_onnx.DEFAULT_MODEL), device="cpu")
+    reference = SentenceTransformer(model_files.resolve_model_source(model_files.DEFAULT_MODEL), device="cpu")
     expected = reference.encode(texts, normalize_embeddings=True, convert_to_numpy=True)
     actual = model.embed(texts)
     assert len(texts) >= 30 and actual.shape == expected.shape == (len(texts), 384)
@@ -154,7 +154,7 @@ def test_a_missing_export_is_made_by_a_separate_process_and_matches_the_shipped_
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report["torch"] is False and report["model_id"] == model.model_id
     assert np.dot(report["vector"], model.embed(["¿Cuál es la tasa del IVA?"])[0]) >= 0.9999
-    manifest = export_onnx.read_manifest(str(tmp_path / "model"))
+    manifest = model_files.read_manifest(str(tmp_path / "model"))
     assert manifest["verified_cosine_min"] >= export_onnx.MIN_COSINE and manifest["dimensions"] == 384
     data_file = str(tmp_path / "model" / "model.onnx.data")
-    assert manifest["files"]["model.onnx.data"] == export_onnx.file_sha256(data_file)
+    assert manifest["files"]["model.onnx.data"] == model_files.file_sha256(data_file)

@@ -2,7 +2,9 @@
 
 Modules (import them where used; this package imports nothing heavy):
 
-- ``export_onnx``: one-off export of the sentence-transformers model to ONNX (its own process).
+- ``export_onnx``: one-off export of the sentence-transformers model to ONNX (a script, its own process;
+  the only module importing torch; no worker imports it).
+- ``model_files``: where an export lives and what its manifest says (shared by the two above).
 - ``embedder``: ``OnnxEmbedder``, onnxruntime + tokenizers, one thread, lazy.
 - ``embedding_cache``: ``CachedEmbedder``, embeddings shared through Redis under sha256(model + text).
 - ``chunking``: markdown bodies split into bounded chunks that keep their heading path.

@@ -16,7 +16,7 @@ import sys
 import threading
 
 from ..errors import ConfigurationError
-from . import export_onnx
+from . import model_files
 
 _logger = logging.getLogger(__name__)
 
@@ -27,15 +27,15 @@ EXPORT_TIMEOUT_S = 900
 class OnnxEmbedder:
     """``embed(texts) -> float32 array (n, dimensions)`` of L2-normalised sentence embeddings.
 
-    ``model_dir``: an export made by ``export_onnx.py`` (default: ``export_onnx.default_model_dir()``).
+    ``model_dir``: an export made by ``export_onnx.py`` (default: ``model_files.default_model_dir()``).
     When it is missing and ``auto_export`` is true, the export runs in a separate Python process
     (``sys.executable export_onnx.py --if-missing``), never inside this one.
     ``calls`` / ``texts_embedded`` count the work done by the model (tests and benchmarks read them).
     Thread-safe: the session is created once under a lock; onnxruntime's ``run`` is thread-safe.
     """
 
-    def __init__(self, model_dir=None, threads=1, auto_export=True, model_name=export_onnx.DEFAULT_MODEL):
-        self.model_dir = os.path.abspath(model_dir or export_onnx.default_model_dir(model_name))
+    def __init__(self, model_dir=None, threads=1, auto_export=True, model_name=model_files.DEFAULT_MODEL):
+        self.model_dir = os.path.abspath(model_dir or model_files.default_model_dir(model_name))
         self.model_name = model_name
         self.threads = max(1, int(threads))
         self.auto_export = auto_export
@@ -51,10 +51,10 @@ class OnnxEmbedder:
     @property
     def manifest(self):
         if self._manifest is None:
-            manifest = export_onnx.read_manifest(self.model_dir)
+            manifest = model_files.read_manifest(self.model_dir)
             if manifest is None:
                 self._export()
-                manifest = export_onnx.read_manifest(self.model_dir)
+                manifest = model_files.read_manifest(self.model_dir)
             if manifest is None:
                 raise ConfigurationError(f"No exported embedding model in {self.model_dir}.")
             self._manifest = manifest
@@ -81,7 +81,7 @@ class OnnxEmbedder:
         if not self.auto_export:
             raise ConfigurationError(f"The embedding model is not exported in {self.model_dir}; run "
                                      f"export_onnx.py --if-missing --out {self.model_dir}.")
-        script = os.path.abspath(export_onnx.__file__)
+        script = model_files.EXPORT_SCRIPT
         command = [sys.executable, script, "--if-missing", "--model", self.model_name,
                    "--out", self.model_dir]
         env = dict(os.environ, HF_HUB_OFFLINE="1", TOKENIZERS_PARALLELISM="false")

