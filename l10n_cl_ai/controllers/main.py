@@ -18,13 +18,13 @@ def _json(payload, status=200, headers=None):
 class L10nClAiController(http.Controller):
     @http.route("/health", type="http", auth="none", methods=["GET"], save_session=False)
     def health(self):
-        status, report = request.env["l10n_cl_ai.operations"].sudo()._health()
+        status, report = request.env["l10n_cl_ai.health.metrics"].sudo()._health()
         return _json(report, status=status)
 
     @http.route("/metrics", type="http", auth="none", methods=["GET"], save_session=False)
     def metrics(self):
-        operations = request.env["l10n_cl_ai.operations"].sudo()
-        authorized = operations._metrics_authorized(request.httprequest.headers.get("Authorization"))
+        monitoring = request.env["l10n_cl_ai.health.metrics"].sudo()
+        authorized = monitoring._metrics_authorized(request.httprequest.headers.get("Authorization"))
         if authorized is None:
             return request.not_found()
         if not authorized:
@@ -32,7 +32,7 @@ class L10nClAiController(http.Controller):
                 "unauthorized\n", status=401, headers=[("WWW-Authenticate", "Bearer")]
             )
         return request.make_response(
-            operations._metrics_text(), headers=[("Content-Type", "text/plain; version=0.0.4; charset=utf-8")]
+            monitoring._metrics_text(), headers=[("Content-Type", "text/plain; version=0.0.4; charset=utf-8")]
         )
 
     @http.route("/l10n_cl_ai/knowledge/search", type="http", auth="user", methods=["GET"])

@@ -15,7 +15,7 @@ from odoo import api, models
 THRESHOLDS = (1.0, 0.8)  # checked from the highest: one alert per threshold, period and company
 
 
-class L10nClAiUsage(models.Model):
+class L10nClAiUsageBudgetAlerts(models.Model):
     _inherit = "l10n_cl_ai.usage"
 
     @api.model

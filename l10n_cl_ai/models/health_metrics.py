@@ -9,8 +9,8 @@ from ..services import metrics
 _BREAKER_VALUES = {"closed": 0, "half_open": 1, "open": 2}
 
 
-class L10nClAiOperations(models.AbstractModel):
-    _name = "l10n_cl_ai.operations"
+class L10nClAiHealthMetrics(models.AbstractModel):
+    _name = "l10n_cl_ai.health.metrics"
     _description = "Chilean AI: health and metrics"
 
     @api.model
@@ -23,7 +23,7 @@ class L10nClAiOperations(models.AbstractModel):
             "status": "ok",
             "database": "ok",
             "claude": {"configured": bool(settings.api_key), "model": settings.model},
-            "knowledge_version": engine._knowledge_version(),
+            "knowledge_version": self.env["l10n_cl_ai.knowledge.index"]._version(),
         }
         bundle = engine._services()
         redis_state = bundle.redis_health()  # cached and guarded: cheap even when Redis hangs

@@ -26,7 +26,7 @@ SETTING_PROBLEMS = {
     "model": _lt("Choose a Claude model."),
 }
 
-P = engine_settings.param_key
+param_key = engine_settings.param_key  # "model" -> "l10n_cl_ai.model"
 
 
 class ResConfigSettings(models.TransientModel):
@@ -34,7 +34,7 @@ class ResConfigSettings(models.TransientModel):
 
     l10n_cl_ai_api_key = fields.Char(
         string="Anthropic API key",
-        config_parameter=P("api_key"),
+        config_parameter=param_key("api_key"),
         groups="base.group_system",
         help="Secret key of your Anthropic organisation. Only system administrators can read or change it.",
     )
@@ -47,7 +47,7 @@ class ResConfigSettings(models.TransientModel):
     )
     l10n_cl_ai_model = fields.Char(
         string="Claude model",
-        config_parameter=P("model"),
+        config_parameter=param_key("model"),
         default=engine_settings.DEFAULT_MODEL,
         help="Model id used for every AI feature. Pick a preset or type any model id.",
     )
@@ -56,25 +56,25 @@ class ResConfigSettings(models.TransientModel):
     )
     l10n_cl_ai_dte_model = fields.Char(
         string="Model for DTE reviews",
-        config_parameter=P("dte_model"),
+        config_parameter=param_key("dte_model"),
         default=engine_settings.CHEAP_MODEL,
         help="DTE reviews are short structured checks: a cheaper model keeps their cost low. "
         "Empty: the main model.",
     )
     l10n_cl_ai_base_url = fields.Char(
         string="API base URL",
-        config_parameter=P("base_url"),
+        config_parameter=param_key("base_url"),
         help="Leave empty to use Anthropic's API. Set it for a proxy or a gateway.",
     )
     l10n_cl_ai_timeout_s = fields.Float(
         string="Request timeout (s)",
-        config_parameter=P("timeout_s"),
+        config_parameter=param_key("timeout_s"),
         default=60.0,
         help="Seconds to wait for one Claude reply before the attempt counts as failed.",
     )
     l10n_cl_ai_max_cost_per_request_usd = fields.Float(
         string="Maximum cost per request (USD)",
-        config_parameter=P("max_cost_per_request_usd"),
+        config_parameter=param_key("max_cost_per_request_usd"),
         default=0.5,
         digits=(12, 4),
         help="A request whose worst-case cost is above this is refused before anything is sent. "
@@ -82,84 +82,84 @@ class ResConfigSettings(models.TransientModel):
     )
     l10n_cl_ai_daily_budget_usd = fields.Float(
         string="Daily budget (USD)",
-        config_parameter=P("daily_budget_usd"),
+        config_parameter=param_key("daily_budget_usd"),
         digits=(12, 2),
         help="Spend of the company per day. 0: no daily budget.",
     )
     l10n_cl_ai_monthly_budget_usd = fields.Float(
         string="Monthly budget (USD)",
-        config_parameter=P("monthly_budget_usd"),
+        config_parameter=param_key("monthly_budget_usd"),
         digits=(12, 2),
         help="Spend of the company per calendar month. 0: no monthly budget.",
     )
     l10n_cl_ai_budget_hard_stop = fields.Boolean(
         string="Stop at budget",
-        config_parameter=P("budget_hard_stop"),
+        config_parameter=param_key("budget_hard_stop"),
         help="Refuse AI calls once a budget is spent. Otherwise administrators are only alerted.",
     )
     l10n_cl_ai_validate_rate_per_minute = fields.Integer(
         string="Validations per minute and user",
-        config_parameter=P("validate_rate_per_minute"),
+        config_parameter=param_key("validate_rate_per_minute"),
         default=20,
     )
     l10n_cl_ai_chat_rate_per_minute = fields.Integer(
         string="Chat questions per minute and user",
-        config_parameter=P("chat_rate_per_minute"),
+        config_parameter=param_key("chat_rate_per_minute"),
         default=10,
     )
     l10n_cl_ai_limiter_fail_mode = fields.Selection(
         [("open", "Open: limit per worker"), ("closed", "Closed: refuse")],
         string="When Redis is down",
-        config_parameter=P("limiter_fail_mode"),
+        config_parameter=param_key("limiter_fail_mode"),
         default="open",
         help="Open: each worker keeps counting on its own until Redis returns. Closed: AI calls are refused.",
     )
     l10n_cl_ai_redis_url = fields.Char(
         string="Redis URL",
-        config_parameter=P("redis_url"),
+        config_parameter=param_key("redis_url"),
         help="For example redis://127.0.0.1:6379/0. Leave empty when using Sentinel.",
     )
     l10n_cl_ai_redis_sentinels = fields.Char(
         string="Redis Sentinels",
-        config_parameter=P("redis_sentinels"),
+        config_parameter=param_key("redis_sentinels"),
         help="host:port of each sentinel, separated by commas. Takes precedence over the Redis URL.",
     )
     l10n_cl_ai_redis_sentinel_master = fields.Char(
         string="Sentinel master name",
-        config_parameter=P("redis_sentinel_master"),
+        config_parameter=param_key("redis_sentinel_master"),
     )
     l10n_cl_ai_embedding_model = fields.Char(
         string="Embedding model",
-        config_parameter=P("embedding_model"),
+        config_parameter=param_key("embedding_model"),
         default="sentence-transformers/all-MiniLM-L6-v2",
         help="Sentence-transformers model used to search the knowledge base (loaded offline).",
     )
     l10n_cl_ai_metrics_token = fields.Char(
         string="Metrics token",
-        config_parameter=P("metrics_token"),
+        config_parameter=param_key("metrics_token"),
         groups="base.group_system",
         help="Bearer token Prometheus must send to /metrics. Empty: /metrics is disabled.",
     )
     l10n_cl_ai_sii_urls = fields.Char(
         string="SII pages to follow",
-        config_parameter=P("sii_urls"),
+        config_parameter=param_key("sii_urls"),
         help="Addresses of SII publication pages, separated by commas or spaces.",
     )
     l10n_cl_ai_notify_channel_id = fields.Many2one(
         "discuss.channel",
         string="Alert channel",
-        config_parameter=P("notify_channel_id"),
+        config_parameter=param_key("notify_channel_id"),
         help="Discuss channel where budget alerts and new SII publications are posted.",
     )
     l10n_cl_ai_dte_ai_review = fields.Boolean(
         string="Claude reviews DTEs",
-        config_parameter=P("dte_ai_review"),
+        config_parameter=param_key("dte_ai_review"),
         default=True,
         help="After the deterministic SII checks, ask Claude to review the document.",
     )
     l10n_cl_ai_dte_ai_review_on_errors = fields.Boolean(
         string="Review even with blocking errors",
-        config_parameter=P("dte_ai_review_on_errors"),
+        config_parameter=param_key("dte_ai_review_on_errors"),
         help="Also ask Claude when the deterministic checks already found blocking errors.",
     )
     l10n_cl_ai_dte_post_policy = fields.Selection(
@@ -169,7 +169,7 @@ class ResConfigSettings(models.TransientModel):
             ("require", "Require a validation without errors of the document as it is"),
         ],
         string="Posting rule",
-        config_parameter=P("dte_post_policy"),
+        config_parameter=param_key("dte_post_policy"),
         default="off",
         required=True,
         help="Applies to every way of posting (the button, the Post entries action, automatic posting). "
@@ -178,7 +178,7 @@ class ResConfigSettings(models.TransientModel):
     )
     l10n_cl_ai_minimize_personal_data = fields.Boolean(
         string="Minimise personal data",
-        config_parameter=P("minimize_personal_data"),
+        config_parameter=param_key("minimize_personal_data"),
         default=True,
         help="Replace names, RUTs, addresses and e-mails of natural persons by placeholders before "
         "sending anything to Claude (Ley 21.719).",

@@ -111,7 +111,7 @@ class ClaudeResult:
     cache_breakpoints: int = 0  # markers placed on the first request
 
 
-class _Call:
+class _CallSpend:
     """What one ``create()`` has consumed so far (for the result and for failure details)."""
 
     def __init__(self, model, cache_ttl):
@@ -270,7 +270,7 @@ class ClaudeClient:
         the result text, or ``(text, is_error)``; at most ``max_tool_rounds`` rounds, then Claude must answer.
         """
         model = model or self.settings.model
-        call = _Call(model, self.settings.cache_ttl)
+        call = _CallSpend(model, self.settings.cache_ttl)
         self._warn_if_deprecated(model)
         try:
             price_row = price_for(model, self.prices if prices is None else prices)

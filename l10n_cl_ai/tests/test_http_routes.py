@@ -58,8 +58,8 @@ class TestHttpRoutes(EngineHarnessMixin, HttpCase):
             silent.listen(64)
             self.set_engine_params(redis_url=f"redis://127.0.0.1:{port}/0")
             try:
-                operations = self.env["l10n_cl_ai.operations"]
-                reports = [operations._health()[1] for _ in range(10)]
+                monitoring = self.env["l10n_cl_ai.health.metrics"]
+                reports = [monitoring._health()[1] for _ in range(10)]
                 probe = self.env["l10n_cl_ai.engine"]._services()._built["redis_health"]
             finally:
                 self.set_engine_params(redis_url=self.redis_server.url)

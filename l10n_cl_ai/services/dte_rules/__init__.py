@@ -42,10 +42,10 @@ def check(snapshot):
     """Every finding on the document, in catalogue order; the skipped-checks info comes last."""
     if not isinstance(snapshot, Snapshot):
         snapshot = Snapshot.from_dict(snapshot)
-    figures = compute(snapshot)
+    amounts = compute(snapshot)  # DteAmounts: what every section checks against
     out = Collector()
     for section in SECTIONS:
-        section.check(snapshot, figures, out)
+        section.check(snapshot, amounts, out)
     return out.result()
 
 

@@ -6,7 +6,7 @@ what Odoo stored. On boletas (39/41) the lines are gross: MntTotal is the sum of
 the net/VAT split is BOLETA_TOTALES' job (``boletas.py``), so IVA_MONTO does not apply there.
 """
 
-from . import doc_types as dt
+from . import type_codes as dt
 from .dte_totals import VAT_CODE, VAT_RATE, is_exempt
 from .finding import ERROR, WARNING
 from .money import is_whole, percent_of, plain, round_half_up, same_amount

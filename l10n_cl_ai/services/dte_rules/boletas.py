@@ -1,6 +1,6 @@
 """F. Boletas: BOLETA_RESTRICCION, BOLETA_RECEPTOR, BOLETA_TOTALES."""
 
-from . import doc_types as dt
+from . import type_codes as dt
 from .dte_totals import ILA_CODES, is_withholding
 from .finding import ERROR, INFO
 from .money import net_of_gross, plain, round_half_up, same_amount

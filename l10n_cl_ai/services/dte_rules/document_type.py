@@ -4,7 +4,7 @@ TIPO_CONTRIBUYENTE and DOC_EXTRANJERO mirror ``l10n_cl``'s ``_check_document_typ
 posting), so users see them on drafts, with the fix.
 """
 
-from . import doc_types as dt
+from . import type_codes as dt
 from .finding import ERROR, WARNING
 from .parties import is_foreign
 

@@ -1,6 +1,6 @@
 """G. Exports (110-112): EXP_MONEDA, EXP_RECEPTOR."""
 
-from . import doc_types as dt
+from . import type_codes as dt
 from .finding import ERROR, WARNING
 from .parties import is_foreign
 

@@ -16,8 +16,8 @@ class Finding:
 
     ``code``: the catalogue code (``RUT_RECEPTOR``...), the API shared by tests and translations.
     ``severity``: ``error`` (blocks: reject), ``warning`` (review), ``info``.
-    ``field``: the snapshot path concerned (``partner.rut``, ``lines``...; ``snapshot.ODOO_FIELDS`` maps it
-    to the Odoo field), ``""`` when the whole document is concerned.
+    ``field``: the snapshot path concerned (``partner.rut``, ``lines``...), ``""`` when the whole
+    document is concerned.
     ``params``: JSON-safe values for the message (``%(name)s`` placeholders). ``params["reason"]``, when
     present, says which variant of the code's message applies (message key ``CODE.reason``).
     """

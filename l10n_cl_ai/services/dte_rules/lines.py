@@ -1,6 +1,6 @@
 """C. Lines: LINEAS_MAX, LINEA_DATOS, DSCRCG."""
 
-from . import doc_types as dt
+from . import type_codes as dt
 from .dte_totals import additional_taxes, is_exempt
 from .finding import ERROR, WARNING
 from .money import plain

@@ -1,6 +1,6 @@
 """A. Parties and issuer: RUT_RECEPTOR, GIRO_RECEPTOR, DIR_RECEPTOR, EMISOR_CONFIG, EMAIL_DTE."""
 
-from . import doc_types as dt
+from . import type_codes as dt
 from .finding import ERROR, WARNING
 from .rut import sii_rut
 

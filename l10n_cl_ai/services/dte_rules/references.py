@@ -8,7 +8,7 @@ Community has no reference model: the snapshot carries the user's own references
 import datetime
 from dataclasses import dataclass
 
-from . import doc_types as dt
+from . import type_codes as dt
 from .dates import add_months, month_index
 from .finding import ERROR, WARNING
 from .money import plain, same_amount

@@ -203,40 +203,6 @@ class Snapshot:
         return _build(cls, data)
 
 
-# Snapshot paths used as ``Finding.field`` -> the Odoo field the user has to change. "references" is the
-# addon's own reference lines (name chosen by the Odoo layer); "origin" is ``debit_origin_id`` on debit
-# notes; the EE-only names are the enterprise DTE module's and only mean something where it is installed.
-ODOO_FIELDS = {
-    "document_type": "l10n_latam_document_type_id",
-    "issue_date": "invoice_date",
-    "currency": "currency_id",
-    "lines": "invoice_line_ids",
-    "totals.amount_untaxed": "amount_untaxed",
-    "totals.amount_tax": "amount_tax",
-    "totals.amount_total": "amount_total",
-    "references": "l10n_cl_ai_reference_ids",
-    "origin": "reversed_entry_id",
-    "partner.rut": "partner_id.vat",
-    "partner.taxpayer_type": "partner_id.l10n_cl_sii_taxpayer_type",
-    "partner.giro": "partner_id.l10n_cl_activity_description",
-    "partner.street": "partner_id.street",
-    "partner.city": "partner_id.city",
-    "partner.dte_email": "partner_id.l10n_cl_dte_email",
-    "partner.country_code": "partner_id.country_id",
-    "partner.customs_code": "partner_id.country_id.l10n_cl_customs_code",
-    "company.rut": "company_id.vat",
-    "company.giro": "company_id.l10n_cl_activity_description",
-    "company.street": "company_id.street",
-    "company.city": "company_id.city",
-    "company.tax_rounding": "company_id.tax_calculation_rounding_method",
-    "company.acteco": "company_id.l10n_cl_company_activity_ids",
-    "company.resolution": "company_id.l10n_cl_dte_resolution_number",
-    "company.certificate": "company_id.l10n_cl_certificate_ids",
-    "company.caf": "l10n_latam_document_type_id",
-    "company.dte_email": "company_id.l10n_cl_dte_email",
-}
-
-
 def _build(cls, data):
     if isinstance(data, cls):
         return data

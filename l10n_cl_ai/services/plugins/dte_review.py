@@ -51,7 +51,7 @@ REVIEW_OUTPUT_SCHEMA = {
     },
 }
 
-# Codes of the deterministic checks (``services/dte_rules.py``), for Claude to reuse.
+# Codes of the deterministic checks (``services/dte_rules/``), for Claude to reuse.
 RULE_CATALOGUE = (
     ("RUT_RECEPTOR", "RUT del receptor ausente, con formato inválido o dígito verificador erróneo"),
     ("GIRO_RECEPTOR", "giro del receptor vacío o de más de 40 caracteres"),
