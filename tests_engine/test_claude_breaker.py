@@ -9,12 +9,11 @@ import uuid
 import pytest
 import redis
 
-from fakes.fake_anthropic import FakeAnthropic
+from claude_clients import make_client
 from fakes.redis_server import RedisServer
 from services.breaker import CLOSED, HALF_OPEN, OPEN, CircuitBreaker
-from services.claude import ClaudeClient, ClaudeSettings, Prompt
+from services.claude import Prompt
 from services.errors import CircuitOpen, ClaudeRequestError, ClaudeUnavailable
-from services.pricing import DEFAULT_PRICES
 
 PROMPT = Prompt(messages=[{"role": "user", "content": "Hola"}])
 
@@ -22,12 +21,6 @@ PROMPT = Prompt(messages=[{"role": "user", "content": "Hola"}])
 @pytest.fixture(scope="module")
 def redis_server():
     with RedisServer() as server:
-        yield server
-
-
-@pytest.fixture
-def fake():
-    with FakeAnthropic() as server:
         yield server
 
 
@@ -63,8 +56,7 @@ def breaker_for(server, name, clock, **options):
 
 
 def client_for(fake, breaker):
-    settings = ClaudeSettings(api_key=fake.api_key, base_url=fake.base_url, timeout_s=5, max_attempts=1)
-    return ClaudeClient(settings, DEFAULT_PRICES, breaker=breaker)
+    return make_client(fake, breaker=breaker, max_attempts=1)
 
 
 def fail_calls(fake, client, count):

@@ -3,23 +3,12 @@
 
 import pytest
 
-from fakes.fake_anthropic import FakeAnthropic, estimate_tokens
-from services.claude import ClaudeClient, ClaudeSettings, Prompt
-from services.pricing import DEFAULT_PRICES, DEFAULT_PRICES_BY_MODEL, cost_usd
+from claude_clients import make_client
+from fakes.fake_anthropic import estimate_tokens
+from services.claude import Prompt
+from services.pricing import DEFAULT_PRICES_BY_MODEL, cost_usd
 
 QUESTION = [{"role": "user", "content": "¿La factura 33 N° 1520 tiene el IVA bien calculado?"}]
-
-
-@pytest.fixture
-def fake():
-    with FakeAnthropic() as server:
-        yield server
-
-
-def make_client(fake, **options):
-    settings = {"api_key": fake.api_key, "base_url": fake.base_url, "timeout_s": 5, "backoff_base_s": 0.01}
-    settings.update(options)
-    return ClaudeClient(ClaudeSettings(**settings), DEFAULT_PRICES)
 
 
 def markers(body):

@@ -2,10 +2,9 @@
 
 import pytest
 
-from fakes.fake_anthropic import FakeAnthropic
-from services.claude import ClaudeClient, ClaudeSettings, Prompt
+import claude_clients
+from services.claude import Prompt
 from services.errors import ClaudeUnavailable, InvalidReply
-from services.pricing import DEFAULT_PRICES
 
 TOOLS = [
     {
@@ -18,16 +17,8 @@ SYSTEM = ["Eres el asistente contable de la empresa. Responde en español de Chi
 QUESTION = [{"role": "user", "content": "¿Cuánto nos debe 76.086.428-5?"}]
 
 
-@pytest.fixture
-def fake():
-    with FakeAnthropic() as server:
-        yield server
-
-
 def make_client(fake, **options):
-    settings = {"api_key": fake.api_key, "base_url": fake.base_url, "timeout_s": 5, "backoff_base_s": 0.01}
-    settings.update(options)
-    return ClaudeClient(ClaudeSettings(**settings), DEFAULT_PRICES, sleep=lambda _s: None)
+    return claude_clients.make_client(fake, sleep=lambda _s: None, **options)
 
 
 def test_streaming_calls_back_with_each_delta_and_reports_the_final_usage(fake):

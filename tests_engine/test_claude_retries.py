@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from fakes.fake_anthropic import FakeAnthropic
+import claude_clients
 from fakes.redis_server import free_port
 from services.claude import ClaudeClient, ClaudeSettings, Prompt
 from services.errors import (
@@ -22,12 +22,6 @@ from services.pricing import DEFAULT_PRICES
 PROMPT = Prompt(system=["Eres un asistente contable."], messages=[{"role": "user", "content": "Hola"}])
 
 
-@pytest.fixture
-def fake():
-    with FakeAnthropic() as server:
-        yield server
-
-
 class RecordingSleep:
     """Injected instead of time.sleep: records the waits, does not wait."""
 
@@ -39,17 +33,8 @@ class RecordingSleep:
 
 
 def make_client(fake, sleep=time.sleep, **options):
-    settings = {
-        "api_key": fake.api_key,
-        "base_url": fake.base_url,
-        "timeout_s": 5,
-        "backoff_base_s": 0.05,
-        "backoff_max_s": 1.0,
-        "max_attempts": 4,
-        "max_retry_time_s": 10,
-    }
-    settings.update(options)
-    return ClaudeClient(ClaudeSettings(**settings), DEFAULT_PRICES, sleep=sleep)
+    retries = {"backoff_base_s": 0.05, "backoff_max_s": 1.0, "max_attempts": 4, "max_retry_time_s": 10}
+    return claude_clients.make_client(fake, sleep=sleep, **{**retries, **options})
 
 
 def test_429_waits_the_retry_after_the_server_asked_for(fake):

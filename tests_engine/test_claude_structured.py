@@ -5,10 +5,9 @@ import json
 
 import pytest
 
-from fakes.fake_anthropic import FakeAnthropic
-from services.claude import ClaudeClient, ClaudeSettings, Prompt
+from claude_clients import make_client
+from services.claude import Prompt
 from services.errors import InvalidReply
-from services.pricing import DEFAULT_PRICES
 
 VERDICT_SCHEMA = {
     "type": "object",
@@ -25,15 +24,8 @@ GOOD = {"verdict": "review", "score": 40, "findings": ["RUT receptor inválido"]
 
 
 @pytest.fixture
-def fake():
-    with FakeAnthropic() as server:
-        yield server
-
-
-@pytest.fixture
 def client(fake):
-    settings = ClaudeSettings(api_key=fake.api_key, base_url=fake.base_url, timeout_s=5)
-    return ClaudeClient(settings, DEFAULT_PRICES)
+    return make_client(fake, backoff_base_s=1.0)
 
 
 def test_json_is_asked_through_structured_outputs_not_a_forced_tool(fake, client):

@@ -9,15 +9,9 @@ import urllib.request
 import anthropic
 import pytest
 
-from fakes.fake_anthropic import FakeAnthropic, estimate_tokens
+from fakes.fake_anthropic import estimate_tokens
 
 MODEL = "claude-sonnet-5-5"
-
-
-@pytest.fixture
-def fake():
-    with FakeAnthropic() as server:
-        yield server
 
 
 @pytest.fixture

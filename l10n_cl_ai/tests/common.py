@@ -9,7 +9,8 @@ records and are rolled back with it. ``registry_test_mode=False`` keeps real cur
 prove what survives a rollback.
 """
 
-from odoo.tests import TransactionCase
+from odoo import Command
+from odoo.tests import TransactionCase, new_test_user
 
 from .fakes.fake_anthropic import FakeAnthropic
 from .fakes.redis_server import RedisServer
@@ -38,6 +39,17 @@ class EngineHarnessMixin:
         )
         if registry_test_mode and not cls._registry_patched:
             cls.registry_enter_test_mode_cls()
+
+    @classmethod
+    def company_user(cls, login, groups, companies):
+        """A user in ``groups`` (comma-separated XML ids) working in ``companies`` (the first is current)."""
+        return new_test_user(
+            cls.env,
+            login=login,
+            groups=groups,
+            company_id=companies[:1].id,
+            company_ids=[Command.set(companies.ids)],
+        )
 
     @classmethod
     def run_validation_queue(cls):

@@ -1,5 +1,4 @@
-from odoo import Command
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from .common import L10nClAiCase
 
@@ -13,12 +12,8 @@ class TestBudgetAlerts(L10nClAiCase):
         cls.channel = cls.env["discuss.channel"].create({"name": "Alertas IA", "channel_type": "channel"})
         cls.channel._add_members(users=cls.admin)  # an AI manager of the company: alerts may go there
         cls.other_company = cls.env["res.company"].create({"name": "Filial Austral SpA"})
-        cls.other_manager = new_test_user(
-            cls.env,
-            login="ai_other_manager",
-            groups="l10n_cl_ai.group_manager",
-            company_id=cls.other_company.id,
-            company_ids=[Command.set(cls.other_company.ids)],
+        cls.other_manager = cls.company_user(
+            "ai_other_manager", "l10n_cl_ai.group_manager", cls.other_company
         )
         cls.set_engine_params(
             daily_budget_usd="10", monthly_budget_usd="0", notify_channel_id=str(cls.channel.id)

@@ -1,7 +1,6 @@
 """Validating a list selection: queued, then run by the cron as the requester, one commit per document."""
 
-from odoo import Command
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from .test_dte_common import DteTestCommon, claude_review
 
@@ -12,12 +11,8 @@ class TestDteBatch(DteTestCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.cron = cls.env.ref("l10n_cl_ai.ir_cron_dte_validation_queue")
-        cls.accountant = new_test_user(
-            cls.env,
-            login="dte_batch_accountant",
-            groups="account.group_account_invoice",
-            company_id=cls.company.id,
-            company_ids=[Command.set(cls.company.ids)],
+        cls.accountant = cls.company_user(
+            "dte_batch_accountant", "account.group_account_invoice", cls.company
         )
 
     def _triggers(self):

@@ -2,7 +2,7 @@
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from .test_dte_common import DteTestCommon
 
@@ -13,12 +13,8 @@ class TestDtePostingRule(DteTestCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.set_engine_params(dte_ai_review="False")
-        cls.accountant = new_test_user(
-            cls.env,
-            login="dte_posting_accountant",
-            groups="account.group_account_invoice",
-            company_id=cls.company.id,
-            company_ids=[Command.set(cls.company.ids)],
+        cls.accountant = cls.company_user(
+            "dte_posting_accountant", "account.group_account_invoice", cls.company
         )
 
     def _wrong(self):

@@ -279,13 +279,7 @@ class TestDteValidation(DteTestCommon):
     def test_invoice_readers_see_the_findings_and_a_salesman_opens_the_invoice_without_them(self):
         move = self._invoice()
         self._validate(move)
-        auditor = new_test_user(
-            self.env,
-            login="dte_auditor",
-            groups="account.group_account_readonly",
-            company_id=self.company.id,
-            company_ids=[Command.set(self.company.ids)],
-        )
+        auditor = self.company_user("dte_auditor", "account.group_account_readonly", self.company)
         arch = (
             self.env["account.move"].with_user(auditor).get_views([(False, "form")])["views"]["form"]["arch"]
         )
@@ -303,13 +297,7 @@ class TestDteValidation(DteTestCommon):
                     "perm_read": True,
                 }
             )
-        salesman = new_test_user(
-            self.env,
-            login="dte_salesman",
-            groups="base.group_user",
-            company_id=self.company.id,
-            company_ids=[Command.set(self.company.ids)],
-        )
+        salesman = self.company_user("dte_salesman", "base.group_user", self.company)
         salesman.group_ids += salesmen
         views = self.env["account.move"].with_user(salesman).get_views([(False, "form")])
         arch = views["views"]["form"]["arch"]
