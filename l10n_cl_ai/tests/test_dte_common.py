@@ -106,6 +106,20 @@ class DteTestCommon(EngineHarnessMixin, AccountTestInvoicingCommon):
         self.env["l10n_cl_ai.engine"].sudo()._services().redis.flushdb()
 
     @classmethod
+    def _cash_rounding(cls):
+        """Cash rounding to 10 pesos, added as an invoice line (what Chilean cash sales use)."""
+        return cls.env["account.cash.rounding"].create(
+            {
+                "name": "Redondeo a 10 pesos",
+                "rounding": 10,
+                "strategy": "add_invoice_line",
+                "rounding_method": "HALF-UP",
+                "profit_account_id": cls.company_data["default_account_revenue"].id,
+                "loss_account_id": cls.company_data["default_account_expense"].id,
+            }
+        )
+
+    @classmethod
     def _doc(cls, code):
         return cls.env.ref(DOC_REFS[code])
 

@@ -256,17 +256,7 @@ class TestDteRulesOnMoves(DteTestCommon):
             return wrapped
 
         def cash_rounded():
-            rounding = self.env["account.cash.rounding"].create(
-                {
-                    "name": "Redondeo a 10 pesos",
-                    "rounding": 10,
-                    "strategy": "add_invoice_line",
-                    "rounding_method": "HALF-UP",
-                    "profit_account_id": self.company_data["default_account_revenue"].id,
-                    "loss_account_id": self.company_data["default_account_expense"].id,
-                }
-            )
-            return self._move([("Resma", 1, 1003, vat)], invoice_cash_rounding_id=rounding.id)
+            return self._move([("Resma", 1, 1003, vat)], invoice_cash_rounding_id=self._cash_rounding().id)
 
         def without_document_type():
             move = self._move()

@@ -88,17 +88,9 @@ class TestDteSnapshot(DteTestCommon):
         )
 
     def test_totales_on_a_real_invoice_with_cash_rounding(self):
-        rounding = self.env["account.cash.rounding"].create(
-            {
-                "name": "Redondeo a 10 pesos",
-                "rounding": 10,
-                "strategy": "add_invoice_line",
-                "rounding_method": "HALF-UP",
-                "profit_account_id": self.company_data["default_account_revenue"].id,
-                "loss_account_id": self.company_data["default_account_expense"].id,
-            }
+        move = self._invoice(
+            [("Resma", 1, 1003, self.vat)], invoice_cash_rounding_id=self._cash_rounding().id
         )
-        move = self._invoice([("Resma", 1, 1003, self.vat)], invoice_cash_rounding_id=rounding.id)
         self.assertEqual((move.amount_untaxed, move.amount_total), (999, 1190))
         findings = {f.code: f for f in dte_rules.check(self._snapshot(move))}
         self.assertEqual(findings["TOTALES"].severity, "error")
