@@ -249,6 +249,7 @@ def default_origin(doc_type, totals):
         amount_total=totals.amount_total,
         codref=1 if doc_type in ("61", "112") else 3,
         credited_total=0.0,
+        debit=doc_type in ("56", "111"),
     )
 
 

@@ -13,9 +13,12 @@ from dte_rules_factory import (
     company_ee,
     consumer,
     customer,
+    default_lines,
+    default_origin,
     document,
     foreigner,
     only,
+    totals_for,
 )
 from services.dte_rules import SKIPPED_CODE, check
 
@@ -255,6 +258,16 @@ def test_doc_tipo_contradicting_the_move_type_is_an_error():
     assert found(document("61", move_type="out_invoice"), "DOC_TIPO") == [("error", "credit_note_on_invoice")]
     assert found(document("33", move_type="out_refund"), "DOC_TIPO") == [("error", "invoice_on_refund")]
     assert found(document("56", move_type="out_refund"), "DOC_TIPO") == [("error", "invoice_on_refund")]
+
+
+def test_doc_tipo_a_debit_note_left_with_an_invoice_type_is_an_error():
+    """The debit note wizard keeps the origin's type: ``debit_origin_id`` set, type 33 or 110."""
+    for code in ("33", "110"):
+        origin = default_origin("111" if code == "110" else "56", totals_for(default_lines(code)))
+        note = document(code, origin=origin)
+        assert found(note, "DOC_TIPO") == [("error", "invoice_on_debit_note")], code
+    credit = document("61")
+    assert not credit.origin.debit and found(credit, "DOC_TIPO") == []
 
 
 def test_doc_tipo_consistent_types_are_silent():

@@ -107,6 +107,10 @@ DTE_RULE_MESSAGES = {
         "Document type %(doc_type)s is a credit note but this is an invoice. Choose an invoice or debit "
         "note type, or create a credit note instead."
     ),
+    "DOC_TIPO.invoice_on_debit_note": _lt(
+        "This is a debit note (it debits another document) but its type %(doc_type)s is not a debit note "
+        "type. Choose a debit note type (56, or 111 for exports)."
+    ),
     "DOC_TIPO.invoice_on_refund": _lt(
         "Document type %(doc_type)s is not a credit note but this is a credit note. Choose a credit note "
         "type (61, or 112 for exports)."

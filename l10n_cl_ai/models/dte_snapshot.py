@@ -224,8 +224,10 @@ class L10nClAiDteSnapshot(models.AbstractModel):
     def _origin(self, move):
         """The modified document: ``reversed_entry_id`` (credit notes) or ``debit_origin_id``."""
         origin = move.reversed_entry_id
+        debit = False
         if not origin and "debit_origin_id" in move._fields:
             origin = move.debit_origin_id
+            debit = bool(origin)
         if not origin:
             return None
         credited = 0.0
@@ -246,6 +248,7 @@ class L10nClAiDteSnapshot(models.AbstractModel):
             "amount_total": origin.amount_total,
             "codref": int(move.l10n_cl_ai_origin_codref) if move.l10n_cl_ai_origin_codref else None,
             "credited_total": credited,
+            "debit": debit,
         }
 
 

@@ -12,8 +12,8 @@ Codes (or parts of codes) that no real Community move can produce, hence absent 
   ``EMISOR_CONFIG``: they need enterprise-only data (DTE e-mail, CAF, resolution, certificate, ACTECO).
   In Community they are skipped and listed once in the ``VERIFICACION_OMITIDA`` info, which is asserted.
 - ``DOC_TIPO`` with a document type contradicting the move type (a credit-note type on an invoice):
-  ``l10n_latam_invoice_document``'s constraint refuses to store such a move. Its other half (a documents
-  journal move without a document type) is covered.
+  ``l10n_latam_invoice_document``'s constraint refuses to store such a move. Its other parts (a documents
+  journal move without a document type, a debit note from the wizard typed as an invoice) are covered.
 - ``REF_CODREF`` "invalid code": the reference code is a selection of 1, 2 and 3. The missing code is
   covered.
 - ``REF_CAMPOS`` empty folio or missing date: both reference fields are required. Its other parts (folio
@@ -263,6 +263,18 @@ class TestDteRulesOnMoves(DteTestCommon):
             move.l10n_latam_document_type_id = False
             return move
 
+        def debit_note_typed_as_invoice():
+            """The debit note wizard, then the type left at (or set back to) 33, as the origin."""
+            wizard = (
+                self.env["account.debit.note"]
+                .with_context(active_model="account.move", active_ids=self.invoice_33.ids)
+                .create({"reason": "Intereses por mora", "copy_lines": True, "journal_id": self.journal.id})
+            )
+            note = self.env["account.move"].browse(wizard.create_debit()["res_id"])
+            note.write({"l10n_latam_document_type_id": self._doc("33").id, "invoice_date": self.issue})
+            self.assertEqual(note.debit_origin_id, self.invoice_33)
+            return note
+
         def second_full_credit_note():
             self._credit_note(self.invoice_33, post=True)
             return self._credit_note(self.invoice_33)
@@ -350,6 +362,7 @@ class TestDteRulesOnMoves(DteTestCommon):
                 reason="consumer_on_invoice",
             ),
             Case("DOC_TIPO", ERROR, without_document_type, reason="missing"),
+            Case("DOC_TIPO", ERROR, debit_note_typed_as_invoice, reason="invoice_on_debit_note"),
             # C. lines
             Case("LINEAS_MAX", ERROR, lambda: self._move(sixty_one)),
             Case(

@@ -1,4 +1,5 @@
-"""B. Document type: TIPO_CONTRIBUYENTE, DOC_EXTRANJERO, DOC_VS_CONTRIBUYENTE, DOC_TIPO.
+"""B. Document type: TIPO_CONTRIBUYENTE, DOC_EXTRANJERO, DOC_VS_CONTRIBUYENTE, DOC_TIPO (also a debit
+note, ``debit_origin_id`` set, left with an invoice type by the debit note wizard).
 
 TIPO_CONTRIBUYENTE and DOC_EXTRANJERO mirror ``l10n_cl``'s ``_check_document_types_post`` (which refuses
 posting), so users see them on drafts, with the fix.
@@ -54,3 +55,6 @@ def _doc_tipo(snap, code, out):
         out.add("DOC_TIPO", ERROR, "document_type", reason="credit_note_on_invoice", doc_type=code)
     elif internal != "credit_note" and refund:
         out.add("DOC_TIPO", ERROR, "document_type", reason="invoice_on_refund", doc_type=code)
+    elif snap.origin is not None and snap.origin.debit and internal != "debit_note":
+        # the debit note wizard keeps the origin's type: a "debit note" still typed 33 is an invoice
+        out.add("DOC_TIPO", ERROR, "document_type", reason="invoice_on_debit_note", doc_type=code)

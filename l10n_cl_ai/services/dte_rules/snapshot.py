@@ -96,6 +96,7 @@ class Origin:
     amount_total: float = 0.0  # origin's amount_total (same currency as this move)
     codref: int | None = None  # CodRef this move states for its origin (the addon's field on the move)
     credited_total: float = 0.0  # amount_total of the OTHER posted credit notes against the origin
+    debit: bool = False  # True when this move is a debit note of its origin (``debit_origin_id``)
 
 
 @dataclass
