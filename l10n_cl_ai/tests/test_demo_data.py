@@ -1,6 +1,10 @@
+from psycopg2 import IntegrityError
 from stdnum.cl import rut
 
+from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
+
+from ..hooks import uninstall_hook
 
 
 @tagged("post_install", "-at_install")
@@ -26,3 +30,24 @@ class TestDemoData(TransactionCase):
         self.assertFalse(ref("l10n_cl_ai.partner_no_giro").l10n_cl_activity_description)
         self.assertEqual(ref("l10n_cl_ai.partner_consumer").l10n_cl_sii_taxpayer_type, "3")
         self.assertNotEqual(ref("l10n_cl_ai.partner_foreign").country_id.code, "CL")
+
+    def test_uninstall_keeps_the_demo_companies_and_partners_as_business_data(self):
+        """Uninstalling deletes every record the addon's XML ids name: the demo company cannot be deleted
+        (it has journal entries), so the hook forgets those XML ids first and the records stay."""
+        company = self.env.ref("l10n_cl_ai.demo_company")
+        partner = self.env.ref("l10n_cl_ai.partner_los_andes")
+        view = self.env.ref("l10n_cl_ai.view_model_price_form")
+        try:
+            with self.env.cr.savepoint():
+                company.unlink()  # what uninstalling would try without the hook
+                self.env.flush_all()
+        except (UserError, IntegrityError):
+            refused = True
+        else:
+            refused = False
+        self.assertTrue(refused, "a company with journal entries cannot be deleted")
+        uninstall_hook(self.env)
+        named = self.env["ir.model.data"].search([("module", "=", "l10n_cl_ai")])
+        self.assertFalse(named.filtered(lambda data: data.model in ("res.company", "res.partner")))
+        self.assertTrue(company.exists() and partner.exists(), "business data outlives the addon")
+        self.assertTrue(named.filtered(lambda data: data.model == "ir.ui.view" and data.res_id == view.id))

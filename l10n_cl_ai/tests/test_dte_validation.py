@@ -128,6 +128,48 @@ class TestDteValidation(DteTestCommon):
         giro = validation.finding_ids.filtered(lambda f: f.code == "GIRO_RECEPTOR")
         self.assertEqual((giro.severity, giro.source), ("warning", "deterministic"))
 
+    def test_a_dropped_repeat_of_a_check_does_not_weigh_on_the_verdict(self):
+        """Claude repeats a rule's warning as an error and says "reject": the repeat is dropped, and with
+        no error of its own shown the document is "review", never "errors" with no error listed."""
+        self.set_engine_params(dte_post_policy="errors")
+        # a giro over 40 characters: GIRO_RECEPTOR, a warning
+        self.customer.l10n_cl_activity_description = (
+            "Construcción de edificios completos y obras de ingeniería civil"
+        )
+        self.anthropic.reply_json(
+            claude_review(
+                confidence=30,
+                findings=[
+                    {
+                        "code": "GIRO_RECEPTOR",
+                        "severity": "error",
+                        "field": "partner.giro",
+                        "message": "Giro.",
+                    }
+                ],
+                recommendation="reject",
+            )
+        )
+        move = self._invoice()
+        validation = self._validate(move)
+        self.assertEqual(validation.ai_status, "done")
+        self.assertFalse(validation.finding_ids.filtered(lambda f: f.source == "ai"))
+        self.assertFalse(validation.finding_ids.filtered(lambda f: f.severity == "error"))
+        self.assertEqual((validation.recommendation, move.l10n_cl_ai_state), ("review", "review"))
+        move.action_post()  # the posting rule reads the verdict: no error shown, nothing blocks
+        self.assertEqual(move.state, "posted")
+
+    def test_a_redis_answering_errors_keeps_reviews_going(self):
+        """NOREPLICAS (like MISCONF, BUSY, READONLY): the limiter and the breaker fall back per process."""
+        self.anthropic.reply_json(claude_review(confidence=77))
+        admin = self.env["l10n_cl_ai.engine"].sudo()._services().redis
+        admin.config_set("min-replicas-to-write", 1)
+        try:
+            validation = self._validate(self._invoice())
+        finally:
+            admin.config_set("min-replicas-to-write", 0)
+        self.assertEqual((validation.ai_status, validation.confidence), ("done", 77))
+
     def test_claude_can_make_the_recommendation_worse(self):
         self.anthropic.reply_json(
             claude_review(

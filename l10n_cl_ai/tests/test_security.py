@@ -76,3 +76,26 @@ class TestSecurity(L10nClAiCase):
         with self.assertRaises(AccessError):
             price.with_user(self.accountant).write({"input_per_mtok": 0})
         price.with_user(self.admin).write({"input_per_mtok": price.input_per_mtok})
+
+    def test_the_ledger_is_append_only_even_for_managers(self):
+        row = self._usage(self.accountant, self.company_a)
+        for user in (self.accountant, self.admin):
+            with self.assertRaises(AccessError):
+                row.with_user(user).write({"cost_usd": 0})
+            with self.assertRaises(AccessError):
+                row.with_user(user).unlink()
+        self.assertAlmostEqual(row.cost_usd, 0.01)
+
+    def test_price_changes_are_tracked_with_who_when_old_and_new(self):
+        price = self.env["l10n_cl_ai.model.price"].search([("model", "=", "claude-sonnet-5-5")], limit=1)
+        old = price.input_per_mtok
+        price.with_user(self.admin).write({"input_per_mtok": old + 1})
+        self.env.flush_all()
+        self.env.cr.precommit.run()  # tracking values are written when the transaction commits
+        tracking = price.message_ids.tracking_value_ids.filtered(
+            lambda value: value.field_id.name == "input_per_mtok"
+        )
+        self.assertEqual(len(tracking), 1)
+        self.assertEqual((tracking.old_value_float, tracking.new_value_float), (old, old + 1))
+        self.assertEqual(tracking.mail_message_id.author_id, self.admin.partner_id)
+        self.assertTrue(tracking.mail_message_id.date)
