@@ -3,7 +3,8 @@
     .venv/bin/python bench/dte_rules.py --orm-db dte_dev [--orm-invoices 1000]
     .venv/bin/python bench/dte_rules_orm.py dte_dev [--invoices 1000]
 
-Everything happens in one transaction that is rolled back at the end: the database is left unchanged.
+Everything happens in one transaction that is rolled back at the end, and the two usage rows the ledger
+commits on their own transaction are deleted: the database is left unchanged.
 
 1. A batch of generated invoices (types 33, 34, 39, 61; 1-8 lines; the demo customers, some with
    defects) validated the way the cron does it (``_process_queued``: savepoint, snapshot, rules,
@@ -200,13 +201,31 @@ def _claude_part(env, company, journal, taxes, partners, docs):
                 }
             )
             fake.reply_json(REVIEW_REPLY)
-            move.action_l10n_cl_ai_validate()
+            move.action_l10n_cl_ai_validate()  # the checks; the review is queued
             validation = move.l10n_cl_ai_last_validation_id
+            validation._run_review()  # what the queue's cron runs
             assert validation.ai_status == "done", (validation.ai_status, validation.ai_reason)
-            usages.append(validation.usage_id)
+            usages.append(_committed_usage(env, validation._call_key()))
         return settings.dte_model, usages
     finally:
         fake.stop()
+
+
+def _committed_usage(env, call_key):
+    """The ledger row of a call, read on its own cursor (the ledger commits it on its own transaction),
+    then deleted so that the database is left as it was."""
+    from types import SimpleNamespace  # noqa: PLC0415
+
+    fields = ("input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens", "cost_usd")
+    with env.registry.cursor() as cr:
+        cr.execute(
+            "SELECT input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cost_usd "
+            "FROM l10n_cl_ai_usage WHERE call_key = %s ORDER BY id DESC LIMIT 1",
+            [call_key],
+        )
+        row = cr.fetchone()
+        cr.execute("DELETE FROM l10n_cl_ai_usage WHERE call_key = %s", [call_key])
+    return SimpleNamespace(**dict(zip(fields, row, strict=True)))
 
 
 def run(db, invoices=1000, seed=11, conf=None):

@@ -2,7 +2,7 @@
 type a correct move on which all the rules stay silent.
 
 The findings come from the snapshot of the real ``account.move`` and ``dte_rules.check``, as
-``l10n_cl_ai.validation._execute`` computes them; the correct moves also go through the Validate (AI)
+``l10n_cl_ai.validation._run_checks`` computes them; the correct moves also go through the Validate (AI)
 button with Claude's review turned off. Each failing case mutates a correct move (inside a savepoint rolled
 back after it) so that it triggers its code and nothing else.
 
