@@ -129,3 +129,30 @@ def test_build_redis_refuses_missing_or_malformed_settings():
         build_redis(sentinels="127.0.0.1:26379")
     with pytest.raises(ConfigurationError, match="port must be"):
         build_redis(sentinels="127.0.0.1:x", sentinel_master="mymaster")
+
+
+def test_a_url_is_shown_without_its_password():
+    from services.redis_conn import redacted_url
+
+    assert redacted_url("redis://:s3cret@10.0.0.5:6380/1") == "redis://:***@10.0.0.5:6380/1"
+    assert redacted_url("rediss://app:pw@cache.example:6379/0") == "rediss://app:***@cache.example:6379/0"
+    assert redacted_url("redis://127.0.0.1:6379/0") == "redis://127.0.0.1:6379/0"
+
+
+def test_redis_settings_come_from_the_database_then_the_environment_then_the_configuration_file():
+    from services.settings import redis_source
+
+    conf = {"l10n_cl_ai_redis_url": "redis://conf:6379/0"}
+    env = {"L10N_CL_AI_REDIS_SENTINELS": "s1:26379,s2:26379", "L10N_CL_AI_REDIS_SENTINEL_MASTER": "m"}
+    assert redis_source({"redis_url": "redis://db:6379/0"}, env, conf)[0] == "settings"
+    source, values = redis_source({"redis_url": False}, env, conf)
+    assert (source, values["redis_sentinels"], values["redis_url"]) == (
+        "environment",
+        "s1:26379,s2:26379",
+        "",
+    )
+    assert redis_source({}, {}, conf) == (
+        "server configuration",
+        {"redis_url": "redis://conf:6379/0", "redis_sentinels": "", "redis_sentinel_master": ""},
+    )
+    assert redis_source({}, {}, {})[0] == "none"

@@ -8,9 +8,11 @@ worker reads the new values, gets a new fingerprint and rebuilds its services. N
 
 import json
 import logging
+import os
 import threading
 
 from odoo import api, models
+from odoo.tools import config
 
 from ..services import errors
 from ..services import settings as engine_settings
@@ -38,7 +40,20 @@ class L10nClAiEngine(models.AbstractModel):
             name: params.get_param(engine_settings.param_key(name))
             for name in engine_settings.FIELD_NAMES + engine_settings.LEGACY_NAMES
         }
+        raw.update(self._redis_source(raw)[1])
         return engine_settings.from_params(raw)
+
+    @api.model
+    def _redis_source(self, raw=None):
+        """``(source, values)`` of the Redis settings in force: the database's setting, else the server's
+        environment (``L10N_CL_AI_REDIS_URL``...), else its configuration file (``l10n_cl_ai_redis_url``)."""
+        if raw is None:
+            params = self.env["ir.config_parameter"].sudo()
+            raw = {
+                name: params.get_param(engine_settings.param_key(name))
+                for name in engine_settings.REDIS_FIELDS
+            }
+        return engine_settings.redis_source(raw, os.environ, config)
 
     @api.model
     def _services(self, settings=None):

@@ -54,6 +54,12 @@ class ResConfigSettings(models.TransientModel):
     l10n_cl_ai_model_warning = fields.Char(
         string="Model warning", compute="_compute_l10n_cl_ai_model_warning"
     )
+    l10n_cl_ai_redis_in_force = fields.Char(
+        string="Redis in force",
+        compute="_compute_l10n_cl_ai_redis_in_force",
+        help="Where the Redis address comes from: these settings when set, else the server's environment "
+        "(L10N_CL_AI_REDIS_URL...) or its configuration file (l10n_cl_ai_redis_url...).",
+    )
     l10n_cl_ai_dte_model = fields.Char(
         string="Model for DTE reviews",
         config_parameter=param_key("dte_model"),
@@ -200,6 +206,33 @@ class ResConfigSettings(models.TransientModel):
     @api.onchange("l10n_cl_ai_model_preset")
     def _onchange_l10n_cl_ai_model_preset(self):
         self._inverse_l10n_cl_ai_model_preset()
+
+    @api.depends("l10n_cl_ai_redis_url", "l10n_cl_ai_redis_sentinels", "l10n_cl_ai_redis_sentinel_master")
+    def _compute_l10n_cl_ai_redis_in_force(self):
+        from ..services.redis_conn import redacted_url
+
+        labels = {
+            "settings": self.env._("these settings"),
+            "environment": self.env._("the server's environment"),
+            "server configuration": self.env._("the server's configuration file"),
+        }
+        for config in self:
+            source, values = self.env["l10n_cl_ai.engine"]._redis_source(
+                {name: config[f"l10n_cl_ai_{name}"] for name in engine_settings.REDIS_FIELDS}
+            )
+            if source == "none":
+                config.l10n_cl_ai_redis_in_force = self.env._(
+                    "None: limits, the breaker and caches are kept per worker process."
+                )
+                continue
+            where = (
+                f"Sentinel {values['redis_sentinels']} ({values['redis_sentinel_master']})"
+                if values["redis_sentinels"]
+                else redacted_url(values["redis_url"])
+            )
+            config.l10n_cl_ai_redis_in_force = self.env._(
+                "%(where)s, from %(origin)s.", where=where, origin=labels[source]
+            )
 
     @api.depends("l10n_cl_ai_model", "l10n_cl_ai_dte_model")
     def _compute_l10n_cl_ai_model_warning(self):

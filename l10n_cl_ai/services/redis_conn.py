@@ -8,7 +8,7 @@ The validators (``validate_redis_url``, ``parse_sentinels``, ``validate_sentinel
 """
 
 import re
-from urllib.parse import urlparse
+from urllib.parse import urlparse, urlsplit, urlunsplit
 
 import redis
 from redis.backoff import ExponentialWithJitterBackoff
@@ -193,3 +193,14 @@ def build_redis(redis_url=None, sentinels=None, sentinel_master=None, socket_tim
         sentinel_options["password"] = sentinel_password
     sentinel = Sentinel(addresses, sentinel_kwargs=sentinel_options)
     return sentinel.master_for(master, db=db, password=password, username=username, **options)
+
+
+def redacted_url(url):
+    """``url`` with its password hidden (``redis://user:***@host:6379/0``), for screens and reports."""
+    parts = urlsplit(url or "")
+    if not parts.password:
+        return url
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{host}"))

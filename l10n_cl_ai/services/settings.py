@@ -80,6 +80,12 @@ class EngineSettings:
 
 
 FIELD_NAMES = tuple(field.name for field in dataclasses.fields(EngineSettings))
+# Where Redis is belongs to the deployment more than to one database (a copy on staging must not count
+# against production's Redis): these come from the server's environment or its configuration file when
+# the database's own setting is empty.
+REDIS_FIELDS = ("redis_url", "redis_sentinels", "redis_sentinel_master")
+REDIS_ENV = {name: f"L10N_CL_AI_{name.upper()}" for name in REDIS_FIELDS}  # L10N_CL_AI_REDIS_URL...
+REDIS_CONF = {name: f"l10n_cl_ai_{name}" for name in REDIS_FIELDS}  # odoo.conf: l10n_cl_ai_redis_url...
 # parameters of earlier versions still read when their successor is unset
 LEGACY_NAMES = ("dte_block_post_on_error",)
 DEFAULTS = EngineSettings()
@@ -114,6 +120,20 @@ def from_params(raw):
         else:
             values[name] = str(value).strip()
     return EngineSettings(**values)
+
+
+def redis_source(params, environ, conf):
+    """Which Redis settings are in force: ``("settings" | "environment" | "server configuration" |
+    "none", {redis field: value})``. The database's setting wins when an administrator set it; else the
+    environment variables, else the options of the server's configuration file."""
+    for source, values in (
+        ("settings", {name: params.get(name) or "" for name in REDIS_FIELDS}),
+        ("environment", {name: environ.get(REDIS_ENV[name]) or "" for name in REDIS_FIELDS}),
+        ("server configuration", {name: conf.get(REDIS_CONF[name]) or "" for name in REDIS_FIELDS}),
+    ):
+        if values["redis_url"] or values["redis_sentinels"]:
+            return source, {name: str(value).strip() for name, value in values.items()}
+    return "none", dict.fromkeys(REDIS_FIELDS, "")
 
 
 def validate(settings):

@@ -1,5 +1,9 @@
+import os
+from unittest.mock import patch
+
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
+from odoo.tools import config
 
 from .common import L10nClAiCase
 
@@ -95,3 +99,24 @@ class TestSettings(L10nClAiCase):
         self.assertEqual(
             self.env["res.config.settings"]._fields["l10n_cl_ai_api_key"].groups, "base.group_system"
         )
+
+    def test_redis_comes_from_the_server_when_the_database_sets_none(self):
+        """The database's setting wins; else the server's environment; else its configuration file."""
+        engine = self.env["l10n_cl_ai.engine"]
+        self.set_engine_params(redis_url="", redis_sentinels="")
+        clean = {name: value for name, value in os.environ.items() if not name.startswith("L10N_CL_AI_REDIS")}
+        with patch.dict(os.environ, clean, clear=True), patch.dict(config.options):
+            self.assertEqual(engine._read_settings().redis_url, "")
+            self.assertIn("per worker", self._settings().l10n_cl_ai_redis_in_force)
+            config.options["l10n_cl_ai_redis_url"] = "redis://conf-host:6379/2"
+            self.assertEqual(engine._read_settings().redis_url, "redis://conf-host:6379/2")
+            self.assertIn("configuration file", self._settings().l10n_cl_ai_redis_in_force)
+            os.environ["L10N_CL_AI_REDIS_URL"] = "redis://:env-secret@env-host:6379/0"
+            self.assertEqual(engine._read_settings().redis_url, "redis://:env-secret@env-host:6379/0")
+            shown = self._settings().l10n_cl_ai_redis_in_force
+            self.assertIn("environment", shown)
+            self.assertIn("env-host", shown)
+            self.assertNotIn("env-secret", shown, "a URL's credentials are never shown")
+            self.set_engine_params(redis_url=self.redis_server.url)
+            self.assertEqual(engine._read_settings().redis_url, self.redis_server.url)
+            self.assertIn("these settings", self._settings().l10n_cl_ai_redis_in_force)
