@@ -1,5 +1,7 @@
 import json
 
+import psycopg2
+
 from odoo import http
 from odoo.exceptions import UserError
 from odoo.http import request
@@ -18,7 +20,11 @@ def _json(payload, status=200, headers=None):
 class L10nClAiController(http.Controller):
     @http.route("/health", type="http", auth="none", methods=["GET"], save_session=False)
     def health(self):
-        status, report = request.env["l10n_cl_ai.health.metrics"].sudo()._health()
+        authorization = request.httprequest.headers.get("Authorization")
+        try:
+            status, report = request.env["l10n_cl_ai.health.metrics"].sudo()._health(authorization)
+        except psycopg2.Error:
+            return _json({"status": "fail"}, status=503)  # PostgreSQL is down or refuses
         return _json(report, status=status)
 
     @http.route("/metrics", type="http", auth="none", methods=["GET"], save_session=False)

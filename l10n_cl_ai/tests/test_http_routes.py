@@ -1,7 +1,10 @@
 import json
+import os
 import socket
+from unittest.mock import patch
 
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import config
 
 from .common import EngineHarnessMixin
 from .fakes.redis_server import free_port
@@ -17,37 +20,71 @@ class TestHttpRoutes(EngineHarnessMixin, HttpCase):
             cls.env, login="ai_http_user", password="ai_http_user_pw", groups="account.group_account_invoice"
         )
 
-    def test_health_reports_components_without_secrets(self):
-        response = self.url_open("/health")
-        self.assertEqual(response.status_code, 200)
-        report = response.json()
-        self.assertEqual(report["database"], "ok")
-        self.assertEqual(report["redis"], "ok")
-        self.assertEqual(report["breaker"], "closed")
-        self.assertTrue(report["claude"]["configured"])
-        self.assertNotIn(self.anthropic.api_key, response.text)
+    TOKEN = "s3cret-health-token"
 
-    def test_health_degraded_when_redis_is_down(self):
-        self.set_engine_params(timeout_s="6")  # new settings, new services: no cached Redis probe
+    def _health(self, token=None):
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return self.url_open("/health", headers=headers)
+
+    def test_health_without_a_token_says_only_pass_warn_or_fail(self):
+        self.set_engine_params(metrics_token=self.TOKEN)
+        for token in (None, "wrong"):
+            response = self._health(token)
+            self.assertEqual(response.status_code, 200)
+            self.assertEqual(response.json(), {"status": "pass"})
+
+    def test_health_with_the_token_gives_the_detail_and_no_secret(self):
+        self.set_engine_params(metrics_token=self.TOKEN)
+        response = self._health(self.TOKEN)
+        report = response.json()
+        self.assertEqual((response.status_code, report["status"], report["problems"]), (200, "pass", {}))
+        self.assertGreaterEqual(report["postgresql_ms"], 0)
+        self.assertEqual((report["redis"]["state"], report["redis"]["source"]), ("ok", "settings"))
+        self.assertGreaterEqual(report["redis"]["ping_ms"], 0)
+        self.assertEqual((report["claude"]["configured"], report["claude"]["breaker"]), (True, "closed"))
+        self.assertEqual(report["plugins"], ["account", "dte", "payroll", "stock"])
+        self.assertGreater(report["knowledge"]["chunks"], report["knowledge"]["documents"] - 1)
+        self.assertIn("Chilean AI: run queued DTE validations", report["crons"])
+        for secret in (self.anthropic.api_key, self.TOKEN):
+            self.assertNotIn(secret, response.text)
+
+    def test_health_warns_when_redis_is_down(self):
+        self.set_engine_params(timeout_s="6", metrics_token=self.TOKEN)  # new services: no cached probe
         self.redis_server.stop()
         try:
-            report = self.url_open("/health").json()
+            plain, detail = self._health(), self._health(self.TOKEN)
         finally:
             self.redis_server.start()
-        self.assertEqual(report["status"], "degraded")
-        self.assertTrue(report["redis"].startswith("down"))
+        self.assertEqual((plain.status_code, plain.json()), (200, {"status": "warn"}))
+        report = detail.json()
+        self.assertEqual((report["redis"]["state"], report["problems"]), ("down", {"redis": "warn"}))
+        self.assertTrue(report["redis"]["error"])
 
-    def test_health_degraded_while_the_breaker_is_open(self):
+    def test_health_warns_while_the_breaker_is_open(self):
+        self.set_engine_params(metrics_token=self.TOKEN)
         engine = self.env["l10n_cl_ai.engine"]
         engine._services().redis.flushdb()
         breaker = engine._services().breaker(engine._namespace())
         for _ in range(breaker.failure_threshold):
             breaker.failure()
         try:
-            report = self.url_open("/health").json()
+            report = self._health(self.TOKEN).json()
         finally:
             engine._services().redis.flushdb()
-        self.assertEqual((report["status"], report["breaker"]), ("degraded", "open"))
+        self.assertEqual((report["status"], report["claude"]["breaker"]), ("warn", "open"))
+
+    def test_health_warns_when_several_workers_run_without_redis(self):
+        self.set_engine_params(redis_url="", metrics_token=self.TOKEN)
+        monitoring = self.env["l10n_cl_ai.health.metrics"]
+        with patch.dict(os.environ), patch.dict(config.options, {"workers": 0}):
+            for name in ("L10N_CL_AI_REDIS_URL", "L10N_CL_AI_REDIS_SENTINELS"):
+                os.environ.pop(name, None)
+            self.assertEqual(monitoring._health()[1], {"status": "pass"}, "one process: nothing to share")
+            config.options["workers"] = 2
+            _status, report = monitoring._health(f"Bearer {self.TOKEN}")
+        self.set_engine_params(redis_url=self.redis_server.url)
+        self.assertEqual((report["status"], report["problems"]), ("warn", {"redis": "warn"}))
+        self.assertIn("multi-worker", report["redis"]["note"])
 
     def test_health_does_not_wait_for_a_hanging_redis_on_every_call(self):
         """A server that accepts connections and never answers: one probe per cache period and back-off
@@ -56,16 +93,20 @@ class TestHttpRoutes(EngineHarnessMixin, HttpCase):
         with socket.socket() as silent:
             silent.bind(("127.0.0.1", port))
             silent.listen(64)
-            self.set_engine_params(redis_url=f"redis://127.0.0.1:{port}/0")
+            self.set_engine_params(
+                redis_url=f"redis://:hidden-pw@127.0.0.1:{port}/0", metrics_token=self.TOKEN
+            )
             try:
                 monitoring = self.env["l10n_cl_ai.health.metrics"]
                 reports = [monitoring._health()[1] for _ in range(10)]
+                detail = monitoring._health(f"Bearer {self.TOKEN}")[1]
                 probe = self.env["l10n_cl_ai.engine"]._services()._built["redis_health"]
             finally:
                 self.set_engine_params(redis_url=self.redis_server.url)
         self.assertEqual(probe.probes, 1)
-        self.assertTrue(all(report["redis"].startswith("down") for report in reports), reports[0])
-        self.assertEqual(reports[-1]["status"], "degraded")
+        self.assertEqual(reports, [{"status": "warn"}] * 10)
+        self.assertEqual(detail["redis"]["state"], "down")
+        self.assertNotIn("hidden-pw", json.dumps(detail))
 
     def test_metrics_need_the_token(self):
         self.assertEqual(self.url_open("/metrics").status_code, 404, "disabled without a token")
@@ -93,6 +134,8 @@ class TestHttpRoutes(EngineHarnessMixin, HttpCase):
         self.assertNotIn("s3cret-scrape-token", response.text)
 
     def test_knowledge_search_route_is_rate_limited_with_headers(self):
+        # the index is built by its scheduled action in production, not inside a search request
+        self.env["l10n_cl_ai.knowledge.index"]._get()
         self.set_engine_params(chat_rate_per_minute="2")
         self.authenticate("ai_http_user", "ai_http_user_pw")
         for remaining in ("1", "0"):
