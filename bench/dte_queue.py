@@ -226,6 +226,8 @@ def main():
     from fakes.fake_anthropic import FakeAnthropic  # noqa: PLC0415
     from fakes.redis_server import RedisServer  # noqa: PLC0415
 
+    for name in ("L10N_CL_AI_REDIS_URL", "L10N_CL_AI_REDIS_SENTINELS"):
+        os.environ.pop(name, None)  # the storm runs without Redis (its clock is simulated)
     db, drop = _scratch_copy(args.db, args.conf)
     fake = FakeAnthropic(api_key="sk-ant-bench")
     fake.start()
