@@ -11,9 +11,12 @@ run: setup
 	L10N_CL_AI_REDIS_URL="$${L10N_CL_AI_REDIS_URL:-$(RUN_REDIS_URL)}" \
 	    .venv/bin/python $(ODOO_PATH)/odoo-bin -c .run/odoo.conf -d $(DB) --db-filter='^$(DB)$$'
 
-## everything `run` does, without serving: database $(DB) with l10n_cl_ai and its demo data
+## everything `run` does, without serving: database $(DB) with l10n_cl_ai and its demo data, admin in the
+## Chilean demo company and in Spanish (Chile)
 setup:
 	DB=$(DB) scripts/setup.sh
+	.venv/bin/python $(ODOO_PATH)/odoo-bin shell -c .run/odoo.conf -d $(DB) --no-http --log-level=warn \
+	    < scripts/first_run.py
 
 ## the whole suite on a fresh test database, with the coverage total
 test:
