@@ -55,7 +55,7 @@ WATCHED_LINE_FIELDS = frozenset(
 )
 # Validation records hold customers' data: read by those who may read invoices (invoicing or accounting
 # read rights); other readers of a move see the state alone.
-AI_USERS = "account.group_account_invoice,account.group_account_readonly"
+INVOICE_READERS = "account.group_account_invoice,account.group_account_readonly"
 # Written only by the validation code (as superuser, within ``keeping_state``), never over RPC.
 VALIDATION_FIELDS = frozenset({"l10n_cl_ai_state", "l10n_cl_ai_fingerprint", "l10n_cl_ai_last_validation_id"})
 
@@ -75,19 +75,23 @@ class AccountMove(models.Model):
     )
     l10n_cl_ai_fingerprint = fields.Char(string="DTE check fingerprint", copy=False, readonly=True)
     l10n_cl_ai_validation_ids = fields.One2many(
-        "l10n_cl_ai.validation", "move_id", string="DTE validations", readonly=True, groups=AI_USERS
+        "l10n_cl_ai.validation", "move_id", string="DTE validations", readonly=True, groups=INVOICE_READERS
     )
     l10n_cl_ai_validation_count = fields.Integer(
-        string="DTE validation count", compute="_compute_l10n_cl_ai_validation_count", groups=AI_USERS
+        string="DTE validation count", compute="_compute_l10n_cl_ai_validation_count", groups=INVOICE_READERS
     )
     l10n_cl_ai_last_validation_id = fields.Many2one(
-        "l10n_cl_ai.validation", string="Last DTE validation", copy=False, readonly=True, groups=AI_USERS
+        "l10n_cl_ai.validation",
+        string="Last DTE validation",
+        copy=False,
+        readonly=True,
+        groups=INVOICE_READERS,
     )
     l10n_cl_ai_finding_ids = fields.One2many(
-        related="l10n_cl_ai_last_validation_id.finding_ids", string="DTE findings", groups=AI_USERS
+        related="l10n_cl_ai_last_validation_id.finding_ids", string="DTE findings", groups=INVOICE_READERS
     )
     l10n_cl_ai_queued = fields.Boolean(
-        string="DTE validation queued", compute="_compute_l10n_cl_ai_queued", groups=AI_USERS
+        string="DTE validation queued", compute="_compute_l10n_cl_ai_queued", groups=INVOICE_READERS
     )
     l10n_cl_ai_can_validate = fields.Boolean(
         string="Can be validated (AI)", compute="_compute_l10n_cl_ai_can_validate"
@@ -97,7 +101,7 @@ class AccountMove(models.Model):
         "move_id",
         string="DTE references",
         copy=False,
-        groups="account.group_account_invoice,account.group_account_readonly",
+        groups=INVOICE_READERS,
         help="Documents this document references (issued in or outside Odoo).",
     )
     l10n_cl_ai_origin_codref = fields.Selection(

@@ -159,12 +159,7 @@ class L10nClAiKnowledgeDocument(models.Model):
         if not visible or not (query or "").strip():
             return []
         index = self.env["l10n_cl_ai.knowledge.index"]._get()
-        hits = index.search(
-            query[:MAX_QUERY_CHARS],
-            top_k=min(max(int(top_k), 1), MAX_TOP_K),
-            plugin=plugin or None,
-            allowed_document_ids=set(visible.ids),
-        )
+        hits = index.search(query, top_k=top_k, plugin=plugin or None, allowed_document_ids=set(visible.ids))
         return [
             {key: hit[key] for key in ("slug", "title", "score", "excerpt", "document_id")} for hit in hits
         ]

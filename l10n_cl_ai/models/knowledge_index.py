@@ -47,9 +47,9 @@ class L10nClAiKnowledgeIndex(models.AbstractModel):
         """This worker's index for the current knowledge version, loaded or built once."""
         from ..services.knowledge.search import KnowledgeIndex
 
-        embedder = self.env["l10n_cl_ai.engine"]._services().embedder
-        settings = self.env["l10n_cl_ai.engine"]._services().settings
-        key = (self.env.cr.dbname, self._version(), settings.embedding_model)
+        bundle = self.env["l10n_cl_ai.engine"]._services()
+        embedder = bundle.embedder
+        key = (self.env.cr.dbname, self._version(), bundle.settings.embedding_model)
         index = _INDEXES.get(key)
         if index is not None:
             return index

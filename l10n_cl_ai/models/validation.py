@@ -180,7 +180,7 @@ class L10nClAiValidation(models.Model):
         first = fields.Datetime.now() + timedelta(seconds=max(1.0, retry_after or interval))
         attempts = self.attempts + 1
         if attempts >= MAX_ATTEMPTS:
-            self.sudo().with_user(self.user_id)._give_up_review()
+            self.with_user(self.user_id)._give_up_review()
         else:
             self.sudo().write({"attempts": attempts, "not_before": first})
         slots = [first + timedelta(seconds=interval * (index + 1)) for index in range(len(waiting))]
