@@ -109,6 +109,7 @@ class TestHttpRoutes(EngineHarnessMixin, HttpCase):
         self.assertNotIn("hidden-pw", json.dumps(detail))
 
     def test_metrics_need_the_token(self):
+        self.set_engine_params(metrics_token="")  # whatever the database holds
         self.assertEqual(self.url_open("/metrics").status_code, 404, "disabled without a token")
         self.set_engine_params(metrics_token="s3cret-scrape-token")
         self.assertEqual(self.url_open("/metrics").status_code, 401)

@@ -37,7 +37,8 @@ class TestTourValidate(EngineHarnessMixin, HttpCase):
         self.assertTrue(invoice)
         self.assertEqual(invoice.l10n_cl_ai_state, "not_checked")
         admin = self.env.ref("base.user_admin")
-        admin.write({"company_ids": [Command.link(company.id)], "company_id": company.id})
+        # the tour reads English labels: admin may work in es_CL (``make setup`` sets it on a demo database)
+        admin.write({"company_ids": [Command.link(company.id)], "company_id": company.id, "lang": "en_US"})
         self.anthropic.reply_json(
             claude_review(
                 confidence=35,
