@@ -6,7 +6,7 @@
 #   scripts/setup.sh --no-db    # everything but the database
 #
 # Environment: ODOO_PATH (default /opt/odoo19), ODOO_ARCHIVE (tarball used when ODOO_PATH is missing),
-# DB, PGPORT (5432), REDIS_PORT (6379).
+# DB, PGPORT (5432), REDIS_PORT (6379), HTTP_PORT (8069, Odoo's port in .run/odoo.conf; tours use it).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -124,6 +124,7 @@ db_password = odoo
 admin_passwd = admin
 http_interface = 127.0.0.1
 data_dir = $RUN_DIR/filestore
+http_port = ${HTTP_PORT:-8069}
 EOF
 }
 
