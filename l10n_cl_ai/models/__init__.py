@@ -13,3 +13,8 @@ from . import dte_review
 from . import dte_reference
 from . import validation
 from . import account_move
+from . import chat_read
+from . import chat_request
+from . import chat_tools
+from . import chat_answer
+from . import discuss_channel

@@ -227,9 +227,11 @@ class L10nClAiEngine(models.AbstractModel):
 
     @api.model
     def _model_for(self, feature, settings):
-        """The Claude model of a feature: DTE reviews have their own (cheaper) setting."""
+        """The Claude model of a feature: DTE reviews and the chat have their own settings."""
         if feature == "dte_validation" and settings.dte_model:
             return settings.dte_model
+        if feature == "chat" and settings.chat_model:
+            return settings.chat_model
         return settings.model
 
     @api.model

@@ -24,6 +24,7 @@ SETTING_PROBLEMS = {
     "sentinel_master": _lt("Redis Sentinel needs the name of the master (for example mymaster)."),
     "base_url": _lt("Malformed API base URL %(value)s: it must start with http:// or https://."),
     "model": _lt("Choose a Claude model."),
+    "range": _lt("%(field)s must be between %(min)s and %(max)s."),
 }
 
 param_key = engine_settings.param_key  # "model" -> "l10n_cl_ai.model"
@@ -190,6 +191,31 @@ class ResConfigSettings(models.TransientModel):
         "sending anything to Claude (Ley 21.719).",
     )
 
+    l10n_cl_ai_chat_bot_enabled = fields.Boolean(
+        string="Tax assistant in Discuss",
+        config_parameter=param_key("chat_bot_enabled"),
+        default=True,
+        help="The bot answers in direct chats and when mentioned in a channel.",
+    )
+    l10n_cl_ai_chat_context_messages = fields.Integer(
+        string="Earlier messages sent as context",
+        config_parameter=param_key("chat_context_messages"),
+        default=6,
+        help="How many earlier messages of the conversation Claude reads with each question (0 to 30).",
+    )
+    l10n_cl_ai_chat_max_tool_rounds = fields.Integer(
+        string="Data lookups per answer",
+        config_parameter=param_key("chat_max_tool_rounds"),
+        default=3,
+        help="Rounds of read-only lookups in Odoo's data the bot may make for one answer (0 to 8). "
+        "0: the bot answers from the knowledge base only.",
+    )
+    l10n_cl_ai_chat_model = fields.Char(
+        string="Model for the chat",
+        config_parameter=param_key("chat_model"),
+        help="Claude model of the Discuss bot. Empty: the main model.",
+    )
+
     @api.depends("l10n_cl_ai_model")
     def _compute_l10n_cl_ai_model_preset(self):
         known = {model_id for model_id, _label in model_catalog.KNOWN_MODELS}
@@ -277,6 +303,35 @@ class ResConfigSettings(models.TransientModel):
                 )
             raise ValidationError("\n".join(messages))
 
+    def _l10n_cl_ai_falsy_kept(self):
+        """Our boolean and number settings whose default is not empty: Odoo deletes a parameter set
+        to False or 0, which would bring the default back; these are stored explicitly instead."""
+        return [
+            (name, field)
+            for name, field in self._fields.items()
+            if name.startswith("l10n_cl_ai_")
+            and getattr(field, "config_parameter", None)
+            and field.type in ("boolean", "integer", "float")
+            and field.default
+            and field.default(self)
+        ]
+
+    @api.model
+    def default_get(self, fields):
+        res = super().default_get(fields)
+        params = self.env["ir.config_parameter"].sudo()
+        for name, field in self._l10n_cl_ai_falsy_kept():
+            if field.type == "boolean" and name in res:
+                raw = params.get_param(field.config_parameter)
+                if raw not in (False, None):  # Odoo reads any stored string, "False" too, as True
+                    res[name] = str(raw).strip().lower() in ("1", "true", "yes", "on")
+        return res
+
     def set_values(self):
         self._l10n_cl_ai_check_settings()
-        return super().set_values()
+        res = super().set_values()
+        params = self.env["ir.config_parameter"].sudo()
+        for name, field in self._l10n_cl_ai_falsy_kept():
+            if not self[name]:
+                params.set_param(field.config_parameter, "False" if field.type == "boolean" else "0")
+        return res

@@ -117,7 +117,12 @@ class L10nClAiUsage(models.Model):
                 outcome="ok",
                 model=result.model,
                 reply=json.dumps(
-                    {"content": result.content, "parsed": result.parsed, "tool_calls": result.tool_calls},
+                    {
+                        "content": result.content,
+                        "parsed": result.parsed,
+                        # the calls, not their results: what a tool read stays with the user who could read it
+                        "tool_calls": [{"name": c.name, "input": c.input} for c in result.tool_calls],
+                    },
                     ensure_ascii=False,
                     default=str,
                 ),

@@ -17,6 +17,8 @@ FAIL_MODES = ("open", "closed")
 # What posting a DTE requires: nothing, no errors in its last validation, or a validation without errors
 # of the document exactly as it is now.
 POST_POLICIES = ("off", "errors", "require")
+MAX_CHAT_CONTEXT = 30
+MAX_CHAT_TOOL_ROUNDS = 8
 
 _NUMBER_FIELDS = {
     "timeout_s": float,
@@ -31,12 +33,15 @@ _NUMBER_FIELDS = {
     "retry_backoff_s": float,
     "breaker_failure_threshold": int,
     "breaker_cooldown_s": float,
+    "chat_context_messages": int,
+    "chat_max_tool_rounds": int,
 }
 _BOOL_FIELDS = (
     "budget_hard_stop",
     "dte_ai_review",
     "dte_ai_review_on_errors",
     "minimize_personal_data",
+    "chat_bot_enabled",
 )
 
 
@@ -68,6 +73,10 @@ class EngineSettings:
     dte_post_policy: str = "off"
     minimize_personal_data: bool = True
     partner_history_size: int = 10
+    chat_bot_enabled: bool = True
+    chat_context_messages: int = 6  # earlier messages of the channel sent with a question
+    chat_max_tool_rounds: int = 3
+    chat_model: str = ""  # empty: the general model
     # advanced, set as system parameters only (no field in the form)
     retry_max_attempts: int = 4
     retry_backoff_s: float = 1.0
@@ -136,6 +145,18 @@ def redis_source(params, environ, conf):
     return "none", dict.fromkeys(REDIS_FIELDS, "")
 
 
+def _range_problems(settings):
+    """The bounded chat settings that are out of their range."""
+    problems = []
+    for name, maximum in (
+        ("chat_context_messages", MAX_CHAT_CONTEXT),
+        ("chat_max_tool_rounds", MAX_CHAT_TOOL_ROUNDS),
+    ):
+        if not 0 <= getattr(settings, name) <= maximum:
+            problems.append((name, "range", {"min": 0, "max": maximum}))
+    return problems
+
+
 def validate(settings):
     """Problems of a settings object as ``[(field name, problem kind, details)]``; empty when valid.
 
@@ -150,6 +171,7 @@ def validate(settings):
     for name in ("validate_rate_per_minute", "chat_rate_per_minute", "partner_history_size"):
         if getattr(settings, name) < 0:
             problems.append((name, "negative", {}))
+    problems += _range_problems(settings)
     if settings.dte_post_policy not in POST_POLICIES:
         problems.append(("dte_post_policy", "post_policy", {"value": settings.dte_post_policy}))
     if settings.limiter_fail_mode not in FAIL_MODES:

@@ -153,3 +153,54 @@ BUSCAR_TRANSFERENCIAS = ToolSpec(
     ),
     model="stock.picking",
 )
+
+RESUMEN_DOCUMENTOS = ToolSpec(
+    name="resumen_documentos",
+    description=(
+        "Cuenta y suma documentos contables por tipo de documento SII y por mes en un período: cantidad, "
+        "neto, IVA y total, y cuántos están sin validar o con errores en la validación IA. Úsala para "
+        "preguntas como «¿cuántas facturas 33 emití este mes?» o «¿cuánto facturé en marzo?»."
+    ),
+    input_schema=_schema(
+        tipo_documento={
+            "type": "string",
+            "description": "Código SII del tipo de documento, p. ej. '33'; vacío para todos.",
+        },
+        movimiento={
+            "type": "string",
+            "enum": ["venta", "compra"],
+            "description": "Documentos de venta (emitidos) o de compra (recibidos).",
+        },
+        estado={"type": "string", "enum": ["borrador", "publicado", "anulado"]},
+        fecha_desde=_DATE_FROM,
+        fecha_hasta=_DATE_TO,
+    ),
+    model="account.move",
+)
+
+BUSCAR_CONTACTO = ToolSpec(
+    name="buscar_contacto",
+    description=(
+        "Busca clientes o proveedores por RUT (con o sin puntos y guion) o por nombre y devuelve: id, "
+        "nombre, RUT, giro, tipo de contribuyente SII, comuna y correo."
+    ),
+    input_schema=_schema(
+        rut={"type": "string", "description": "RUT, p. ej. 76.086.428-5 o 760864285."},
+        nombre={"type": "string", "description": "Nombre o parte del nombre."},
+        limite=_LIMIT,
+    ),
+    model="res.partner",
+)
+
+CONSUMO_IA = ToolSpec(
+    name="consumo_ia",
+    description=(
+        "Consumo del asistente IA de la empresa del usuario (solo administradores de IA): gasto en USD y "
+        "consultas de hoy y del mes, presupuestos diario y mensual, y el gasto por función."
+    ),
+    input_schema=_schema(),
+    model="l10n_cl_ai.usage",
+)
+
+# what the bot may offer besides each plugin's own tools (the Odoo layer filters by access)
+CHAT_COMMON = (BUSCAR_FACTURAS, OBTENER_FACTURA, RESUMEN_DOCUMENTOS, BUSCAR_CONTACTO, CONSUMO_IA)

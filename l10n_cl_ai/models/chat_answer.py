@@ -1,0 +1,266 @@
+"""``l10n_cl_ai.chat.answer``: the answer to one queued question, as the asking user (in the cron).
+
+Plugin selection, knowledge passages, the channel's last messages, then one Claude call with the
+plugin's cached system prompt and its read-only tools (``l10n_cl_ai.chat.tools``). The reply is
+Claude's Markdown rendered to safe HTML (``services/chat/render``), followed by the sources: the
+knowledge documents by title and legal source, and links to the records the tools read. Any failure
+becomes a :class:`ChatOutcome` the request posts and schedules; nothing here raises to the cron.
+"""
+
+import logging
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from odoo import api, models
+from odoo.tools import html2plaintext
+
+from ..services.chat import conversation
+from ..services.chat.render import link, render_markdown
+from ..services.claude import Prompt
+from ..services.plugins.registry import REGISTRY
+from .engine import UserFacingEngineError
+
+_logger = logging.getLogger(__name__)
+
+CHAT_MAX_TOKENS = 1200
+PASSAGES = 3
+MAX_LINKS = 10
+RETRYABLE = frozenset({"unavailable", "circuit_open", "error", "invalid_reply"})
+
+
+@dataclass
+class ChatOutcome:
+    """What the bot does with a request: post ``body``; with ``retry_after``, try again later."""
+
+    kind: str  # answer | knowledge_only | refused | apology | retry
+    body: Markup | str = ""
+    error: str = ""
+    plugin: str = ""
+    retry_after: float | None = None
+    rate_limited: bool = False
+
+
+class L10nClAiChatAnswer(models.AbstractModel):
+    _name = "l10n_cl_ai.chat.answer"
+    _description = "Answer of the Discuss tax assistant"
+
+    # -- the bot in the channel ---------------------------------------------------------------------
+    @api.model
+    def _bot_partner(self):
+        return self.env.ref("l10n_cl_ai.partner_chat_bot")
+
+    @api.model
+    def _post_as_bot(self, channel, body):
+        return channel.sudo().message_post(
+            author_id=self._bot_partner().id,
+            body=body,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            silent=True,
+        )
+
+    @api.model
+    def _set_typing(self, channel, is_typing):
+        """Show (or stop showing) the bot as typing in ``channel``, where it is a member."""
+        bot = self._bot_partner()
+        member = channel.sudo().channel_member_ids.filtered(lambda m: m.partner_id == bot)
+        if member:
+            member._notify_typing(is_typing)
+
+    # -- answering ------------------------------------------------------------------------------------
+    @api.model
+    def _answer(self, request):
+        """The :class:`ChatOutcome` of ``request``, computed as its user in the companies they used."""
+        user = request.user_id
+        companies = request.company_ids or request.company_id
+        runner = (
+            self.with_user(user)
+            .with_company(request.company_id)
+            .with_context(
+                lang=user.lang,
+                tz=user.tz,
+                allowed_company_ids=[request.company_id.id, *(companies - request.company_id).ids],
+            )
+        )
+        return runner._answer_as_user(request.with_env(runner.env))
+
+    def _answer_as_user(self, request):
+        engine = self.env["l10n_cl_ai.engine"]
+        settings = engine._read_settings()
+        question = request.question
+        plugin = REGISTRY.select_detailed(question, similarity=engine._services(settings).similarity).plugin
+        passages = self._passages(question, plugin)
+        if not settings.api_key:
+            return ChatOutcome("knowledge_only", body=self._knowledge_only_body(passages), plugin=plugin.code)
+        tools = self.env["l10n_cl_ai.chat.tools"]
+        offered = tools._offered(plugin) if settings.chat_max_tool_rounds else []
+        history = self._history(request, settings.chat_context_messages)
+        prompt = Prompt(
+            system=conversation.system_parts(plugin.system_prompt),
+            messages=[conversation.question_message(question, passages, history)],
+            tools=offered,
+        )
+        options = {}
+        if offered:
+            executor = tools._executor(request, {tool["name"] for tool in offered})
+            options.update(tool_executor=executor, max_tool_rounds=settings.chat_max_tool_rounds)
+        try:
+            result, _usage = engine._call_claude(
+                "chat",
+                prompt,
+                record=request,
+                plugin=plugin.code,
+                call_key=f"{request._name}:{request.id}",
+                defer_rate_limited=True,
+                settings=settings,
+                max_tokens=CHAT_MAX_TOKENS,
+                **options,
+            )
+        except UserFacingEngineError as error:
+            return self._engine_failure(error, plugin.code)
+        reads = options["tool_executor"].reads if offered else []
+        return ChatOutcome(
+            "answer", body=self._reply_body(result.content, passages, reads), plugin=plugin.code
+        )
+
+    @api.model
+    def _passages(self, question, plugin):
+        """The best knowledge passages for the question, with their documents' legal source; none when
+        the index is unusable (the answer goes on without them)."""
+        documents = self.env["l10n_cl_ai.knowledge.document"]
+        try:
+            hits = documents._search_knowledge(
+                question, top_k=PASSAGES, plugin=list(plugin.knowledge_plugins)
+            )
+        except Exception as error:  # noqa: BLE001 - answered without passages, and logged
+            _logger.warning("Discuss bot without knowledge passages: %s: %s", type(error).__name__, error)
+            return []
+        sources = {doc.id: doc.source for doc in documents.browse([hit["document_id"] for hit in hits])}
+        return [dict(hit, source=sources.get(hit["document_id"]) or "") for hit in hits]
+
+    @api.model
+    def _history(self, request, size):
+        """The ``size`` messages of the conversation before the question, oldest first."""
+        if size <= 0 or not request.message_id:
+            return []
+        bot = self._bot_partner()
+        messages = self.env["mail.message"].search(
+            [
+                ("model", "=", "discuss.channel"),
+                ("res_id", "=", request.channel_id.id),
+                ("message_type", "=", "comment"),
+                ("id", "<", request.message_id.id),
+            ],
+            order="id desc",
+            limit=size,
+        )
+        return [
+            {
+                "author": message.author_id.name,
+                "is_bot": message.author_id == bot,
+                "text": html2plaintext(message.body or ""),
+            }
+            for message in reversed(messages)
+        ]
+
+    # -- bodies -----------------------------------------------------------------------------------------
+    @api.model
+    def _reply_body(self, content, passages, reads):
+        # escape-first rendering: no HTML of the model's survives
+        body = Markup(render_markdown(content))  # noqa: S704
+        return body + self._sources_block(passages, reads)
+
+    @api.model
+    def _sources_block(self, passages, reads):
+        items = []
+        for passage in passages:
+            source = f" ({passage['source']})" if passage.get("source") else ""
+            items.append(Markup("<li>%s%s</li>") % (passage["title"], source))
+        links = []
+        seen = set()
+        for model, ids in reads:
+            for record in self.env[model].browse(ids).exists():
+                if (model, record.id) in seen or len(links) >= MAX_LINKS:
+                    continue
+                seen.add((model, record.id))
+                try:
+                    name = record.display_name
+                except Exception as error:  # noqa: BLE001 - a record the user cannot name is not linked
+                    _logger.info("Discuss bot: no link to %s,%s: %s", model, record.id, error)
+                    continue
+                links.append(Markup(link(f"/odoo/{model}/{record.id}", name)))  # noqa: S704 - escaped by link()
+        parts = []
+        if items:
+            parts.append(
+                Markup("<p><b>%s</b></p><ul>%s</ul>") % (self.env._("Sources"), Markup("").join(items))
+            )
+        if links:
+            parts.append(
+                Markup("<p><b>%s</b> %s</p>") % (self.env._("Records consulted:"), Markup(", ").join(links))
+            )
+        return Markup("").join(parts)
+
+    @api.model
+    def _knowledge_only_body(self, passages):
+        intro = self.env._(
+            "Claude is not configured (no API key), so I cannot write an answer. These are the most relevant "
+            "passages of the knowledge base:"
+        )
+        if not passages:
+            return Markup("<p>%s</p>") % self.env._(
+                "Claude is not configured (no API key) and the knowledge base has no passage for this "
+                "question."
+            )
+        items = Markup("").join(
+            Markup("<li><b>%s</b>%s<br/>%s</li>")
+            % (p["title"], f" ({p['source']})" if p.get("source") else "", p["excerpt"])
+            for p in passages
+        )
+        return Markup("<p>%s</p><ul>%s</ul>") % (intro, items)
+
+    # -- failures ---------------------------------------------------------------------------------------
+    @api.model
+    def _engine_failure(self, error, plugin_code):
+        """The outcome of a refused or failed Claude call (its usage row is already written)."""
+        status = (getattr(error.error, "details", None) or {}).get("status")
+        if error.kind == "rate_limited" or (error.kind == "unavailable" and status == 429):
+            wait = error.error.retry_after or 60.0
+            body = Markup("<p>%s</p>") % self.env._(
+                "Many questions are arriving at the moment: I will answer yours in about %(seconds)s "
+                "seconds.",
+                seconds=int(round(wait)),
+            )
+            return ChatOutcome(
+                "retry",
+                body=body,
+                error=error.message,
+                plugin=plugin_code,
+                retry_after=wait,
+                rate_limited=True,
+            )
+        if error.kind in RETRYABLE:
+            body = Markup("<p>%s</p>") % self.env._(
+                "I could not reach Claude (%(reason)s). I will try again in a moment.", reason=error.message
+            )
+            return ChatOutcome("retry", body=body, error=error.message, plugin=plugin_code, retry_after=0.0)
+        return ChatOutcome(
+            "refused", body=Markup("<p>%s</p>") % error.message, error=error.message, plugin=plugin_code
+        )
+
+    @api.model
+    def _failure_outcome(self, request, error_name):
+        reason = self.env._("unexpected error %(error)s", error=error_name)
+        body = Markup("<p>%s</p>") % self.env._(
+            "I could not reach Claude (%(reason)s). I will try again in a moment.", reason=reason
+        )
+        return ChatOutcome("retry", body=body, error=reason, retry_after=0.0)
+
+    @api.model
+    def _apology_outcome(self, request, outcome):
+        body = Markup("<p>%s</p>") % self.env._(
+            "Sorry: I could not answer your question after several attempts (%(reason)s). Please ask again "
+            "later; an administrator can see the details in the AI assistant's questions.",
+            reason=outcome.error or self.env._("unknown error"),
+        )
+        return ChatOutcome("apology", body=body, error=outcome.error, plugin=outcome.plugin)
