@@ -141,3 +141,28 @@ def test_structured_tool_results_are_sent_as_json(fake):
     )
     sent = fake.messages_requests[1].body["messages"][2]["content"][0]["content"]
     assert sent == '{"saldo": 1190000, "moneda": "CLP"}'
+
+
+def _last_message_marked(body):
+    content = body["messages"][-1]["content"]
+    return isinstance(content, list) and "cache_control" in content[-1]
+
+
+def test_the_question_is_not_written_to_the_cache_unless_a_tool_round_follows(fake):
+    fake.reply_text("Respuesta directa, sin herramientas.")
+    make_client(fake).create(
+        Prompt(system=SYSTEM, tools=TOOLS, messages=QUESTION), tool_executor=lambda *_a: "x"
+    )
+    first = fake.messages_requests[0]
+    assert not _last_message_marked(first.body)
+    served = first.response["usage"]
+    prompt = served["input_tokens"] + served["cache_creation_input_tokens"]
+    assert 0 < served["cache_creation_input_tokens"] < prompt, "tools and system cached, the question not"
+    fake.clear()
+    fake.reply_tool_use("partner_balance", {"rut": "76.086.428-5"})
+    fake.reply_text("Le debe $1.190.000.")
+    make_client(fake).create(
+        Prompt(system=SYSTEM, tools=TOOLS, messages=QUESTION), tool_executor=lambda *_a: "x"
+    )
+    assert not _last_message_marked(fake.messages_requests[0].body)
+    assert _last_message_marked(fake.messages_requests[1].body)

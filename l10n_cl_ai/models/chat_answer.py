@@ -10,6 +10,7 @@ becomes a :class:`ChatOutcome` the request posts and schedules; nothing here rai
 import logging
 from dataclasses import dataclass
 
+from lxml import html as lxml_html
 from markupsafe import Markup
 
 from odoo import api, models
@@ -26,6 +27,7 @@ _logger = logging.getLogger(__name__)
 CHAT_MAX_TOKENS = 1200
 PASSAGES = 3
 MAX_LINKS = 10
+SOURCES_CLASS = "o_l10n_cl_ai_sources"  # the footer the history leaves out (Claude does not need it again)
 RETRYABLE = frozenset({"unavailable", "circuit_open", "error", "invalid_reply"})
 
 
@@ -159,7 +161,7 @@ class L10nClAiChatAnswer(models.AbstractModel):
             {
                 "author": message.author_id.name,
                 "is_bot": message.author_id == bot,
-                "text": html2plaintext(message.body or ""),
+                "text": _text_without_sources(message.body),
             }
             for message in reversed(messages)
         ]
@@ -199,7 +201,11 @@ class L10nClAiChatAnswer(models.AbstractModel):
             parts.append(
                 Markup("<p><b>%s</b> %s</p>") % (self.env._("Records consulted:"), Markup(", ").join(links))
             )
-        return Markup("").join(parts)
+        return (
+            Markup('<div class="%s">%s</div>') % (SOURCES_CLASS, Markup("").join(parts))
+            if parts
+            else Markup("")
+        )
 
     @api.model
     def _knowledge_only_body(self, passages):
@@ -264,3 +270,13 @@ class L10nClAiChatAnswer(models.AbstractModel):
             reason=outcome.error or self.env._("unknown error"),
         )
         return ChatOutcome("apology", body=body, error=outcome.error, plugin=outcome.plugin)
+
+
+def _text_without_sources(body):
+    """The plain text of a message body, without the bot's sources footer."""
+    if not body or SOURCES_CLASS not in body:
+        return html2plaintext(body or "")
+    tree = lxml_html.fragment_fromstring(str(body), create_parent="div")
+    for footer in tree.xpath(f"//div[contains(@class, '{SOURCES_CLASS}')]"):
+        footer.drop_tree()
+    return html2plaintext(lxml_html.tostring(tree, encoding="unicode"))

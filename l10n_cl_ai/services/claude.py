@@ -346,9 +346,9 @@ class ClaudeClient:
         """
         tool_calls, rounds, first_breakpoints = [], 0, None
         while True:
-            sent, breakpoints = self._with_breakpoints(
-                body, scale, cache_last_message=tool_executor is not None
-            )
+            # the conversation so far is cached only once a tool round makes it a prefix worth reading back
+            # (on the first request it would be written at 1.25x and never read when Claude just answers)
+            sent, breakpoints = self._with_breakpoints(body, scale, cache_last_message=rounds > 0)
             if first_breakpoints is None:
                 first_breakpoints, input_tokens = len(breakpoints), counted
             else:

@@ -8,7 +8,7 @@ from unittest.mock import patch
 import psycopg2.errors
 
 from odoo import Command, fields
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import TransactionCase, tagged
 
 from ..models import chat_tool_books
@@ -123,6 +123,10 @@ class TestChatBot(DteTestCommon):
         self.assertIn("<historial>", turn)
         self.assertIn("¿Qué es el CAF?", turn)
         self.assertIn("asistente: El CAF es el código de autorización de folios.", turn)
+        self.assertIn(
+            "o_l10n_cl_ai_sources", self._bot_messages(channel)[0].body, "the first answer has its footer"
+        )
+        self.assertNotIn("Sources", turn, "the bot's footers are not sent back to Claude")
 
     def test_in_a_channel_the_bot_answers_only_when_mentioned(self):
         channel = self.env["discuss.channel"]._create_channel(name="contabilidad", group_id=None)
@@ -338,6 +342,56 @@ class TestChatBot(DteTestCommon):
         self.assertFalse(self.env["l10n_cl_ai.chat.request"].search([]))
         self._run_queue()
         self.assertEqual(self.anthropic.messages_requests, [])
+
+    def test_the_bot_shows_as_typing_while_it_works_and_stops_when_it_posts(self):
+        member_model = type(self.env["discuss.channel.member"])
+        signals = []
+        original = member_model._notify_typing
+
+        def spy(members, is_typing):
+            signals.append((members.partner_id, is_typing, self.anthropic.messages_requests != []))
+            return original(members, is_typing)
+
+        self.anthropic.reply_text("El IVA es el impuesto al valor agregado.")
+        channel = self._ask("¿Qué es el IVA?")
+        with patch.object(member_model, "_notify_typing", spy):
+            self._run_queue()
+        self.assertEqual(signals, [(self.bot, True, False), (self.bot, False, True)])
+        self.assertTrue(self._bot_messages(channel))
+
+    def test_users_cannot_create_or_change_requests_or_audit_rows_over_rpc(self):
+        channel = self._ask("¿Qué es el IVA?")
+        request = self._requests(channel)
+        values = {
+            "channel_id": channel.id,
+            "question": "x",
+            "user_id": self.accountant.id,
+            "company_id": self.company.id,
+        }
+        with self.assertRaises(AccessError):
+            self.env["l10n_cl_ai.chat.request"].with_user(self.accountant).create(values)
+        with self.assertRaises(AccessError):
+            request.with_user(self.accountant).write({"state": "done"})
+        with self.assertRaises(AccessError):
+            self.env["l10n_cl_ai.chat.read"].with_user(self.accountant).create(
+                {
+                    "request_id": request.id,
+                    "user_id": self.accountant.id,
+                    "company_id": self.company.id,
+                    "tool": "x",
+                }
+            )
+
+    def test_the_ledger_keeps_the_tool_calls_but_not_the_data_they_returned(self):
+        self.anthropic.reply_tool_use("buscar_facturas", {"contacto": "Cordillera"})
+        self.anthropic.reply_text("Dos facturas.")
+        channel = self._ask("¿Qué facturas tiene Cordillera?")
+        self._run_queue()
+        reply = json.loads(self._usage(self._requests(channel)).reply)
+        self.assertEqual(
+            reply["tool_calls"], [{"name": "buscar_facturas", "input": {"contacto": "Cordillera"}}]
+        )
+        self.assertNotIn("Constructora Cordillera", json.dumps(reply, ensure_ascii=False))
 
     def test_queue_stats_for_metrics(self):
         self._ask("¿Qué es el IVA?")

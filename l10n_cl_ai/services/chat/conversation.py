@@ -10,7 +10,8 @@ tools run as the asking user whatever Claude is told).
 
 import json
 
-MAX_HISTORY_CHARS = 1500  # of each earlier message
+MAX_HISTORY_CHARS = 600  # of each earlier message
+MAX_SOURCE_CHARS = 120  # of a passage's legal source (the reply's footer gives it whole)
 MAX_QUESTION_CHARS = 4000
 
 BOT_RULES = """\
@@ -38,7 +39,10 @@ def passages_block(passages):
         return "<pasajes>\n(ningún pasaje relevante en la base de conocimiento)\n</pasajes>"
     lines = ["<pasajes>"]
     for passage in passages:
-        source = f" — {passage['source']}" if passage.get("source") else ""
+        source = passage.get("source") or ""
+        if len(source) > MAX_SOURCE_CHARS:
+            source = source[:MAX_SOURCE_CHARS].rsplit(" ", 1)[0] + "…"
+        source = f" — {source}" if source else ""
         lines.append(f"[{passage['slug']}] {passage['title']}{source}\n{passage['excerpt'].strip()}")
     lines.append("</pasajes>")
     return "\n\n".join(lines)

@@ -1,0 +1,245 @@
+"""The Discuss tax assistant: posting costs no Claude latency, one cron worker's throughput, and the tokens
+and cost of an answer, cold and warm.
+
+    .venv/bin/python bench/chat.py SOURCE_DB [--posts 30] [--answers 30] [--latency 0.5]
+
+SOURCE_DB is a database with l10n_cl_ai and its demo data (``make setup``). The benchmark works on a
+scratch copy of it (``createdb -T``), dropped at the end; Claude is the test suite's fake Messages API
+on 127.0.0.1 (its usage counts cached prefixes as the API does).
+
+1. Post-to-stored. The server work of posting a question to the bot (``message_post`` in the direct
+   chat: the hook stores the request and wakes the cron; flushed and committed), against a plain
+   ``message_post`` in a direct chat with a colleague, same process, same text: p50/p95 and their ratio.
+   Claude is scripted to take 5 s: any Claude call on this path would show.
+2. Throughput. ``--answers`` questions queued, then the queue's scheduled action run once, as one cron
+   worker would, with a fake Claude of fixed ``--latency`` seconds: answers per minute against the ideal
+   ``60 / latency``.
+3. Tokens and cost of a typical answer (no tool round), at the ``claude-sonnet-5-5`` price row: a first
+   question with the prompt cache cold, then a second question in the same conversation (warm): input,
+   cache write, cache read and output tokens, cost, and the share of the prompt read from the cache.
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path[:0] = [os.path.join(ROOT, "l10n_cl_ai", "tests")]
+
+QUESTIONS = [
+    "¿Cómo anulo una factura electrónica que ya envié al SII?",
+    "¿Qué significa que el SII dejó un documento con reparos?",
+    "¿Cuándo debo usar una boleta exenta en vez de una afecta?",
+    "¿Qué plazo tiene mi cliente para reclamar una factura en el registro de compras?",
+    "¿Cómo se calcula el IVA de una boleta de 11.900 pesos?",
+    "¿Qué es el CAF y qué pasa si se me acaban los folios?",
+]
+# a typical answer: direct reply, three steps, sources (about 120 output tokens)
+ANSWER = (
+    "Se anula emitiendo una **nota de crédito electrónica (61)** que referencia la factura con CodRef 1.\n\n"
+    "1. Abra la factura y pulse *Nota de crédito*.\n"
+    "2. Elija «Anular documento» y confirme.\n"
+    "3. Envíe la nota al SII como cualquier DTE.\n\n"
+    "Fuentes: [notas-credito-debito] Res. Ex. SII N° 45 de 2003."
+)
+
+
+def _scratch_copy(source):
+    name = f"{source}_bench_chat"
+    env = dict(os.environ, PGPASSWORD="odoo")
+    args = ["-h", "127.0.0.1", "-U", "odoo"]
+    subprocess.run(["dropdb", *args, "--if-exists", name], check=True, env=env)
+    subprocess.run(["createdb", *args, "-T", source, name], check=True, env=env)
+    return name, lambda: subprocess.run(["dropdb", *args, "--if-exists", name], check=False, env=env)
+
+
+def _registry(db, conf):
+    from odoo.modules.registry import Registry  # noqa: PLC0415
+    from odoo.tools import config  # noqa: PLC0415
+
+    config.parse_config(["-c", conf, "-d", db])
+    return Registry(db)
+
+
+def _env(cr):
+    import odoo  # noqa: PLC0415
+
+    env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+    company = env.ref("l10n_cl_ai.demo_company")
+    admin = env.ref("base.user_admin")
+    admin.write({"company_ids": [odoo.Command.link(company.id)], "company_id": company.id})
+    return env(user=admin, context={"allowed_company_ids": company.ids})
+
+
+def _wire(env, fake):
+    params = env["ir.config_parameter"].sudo()
+    for name, value in {
+        "api_key": fake.api_key,
+        "base_url": fake.base_url,
+        "retry_max_attempts": "1",
+        "budget_hard_stop": "False",
+        "chat_rate_per_minute": "100000",
+        "chat_bot_enabled": "True",
+        "chat_context_messages": "6",
+        "model": "claude-sonnet-5-5",
+        "chat_model": "",
+        "redis_url": "",  # per-process limiter: the throughput measured is the queue's, not Redis'
+    }.items():
+        params.set_param(f"l10n_cl_ai.{name}", value)
+
+
+def _percentile(values, share):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def _post_timings(registry, fake, count):
+    """(bot chat samples, plain channel samples) in ms, interleaved in rounds."""
+    from fakes.fake_anthropic import Reply  # noqa: PLC0415
+
+    fake.default_reply = Reply(content=[{"type": "text", "text": ANSWER}], delay=5.0)
+    with registry.cursor() as cr:
+        env = _env(cr)
+        _wire(env, fake)
+        bot = env.ref("l10n_cl_ai.partner_chat_bot")
+        chat = env["discuss.channel"]._get_or_create_chat([bot.id])
+        colleague = env["res.users"].create({"name": "Colega de bench", "login": "bench_colleague"})
+        plain = env["discuss.channel"]._get_or_create_chat([colleague.partner_id.id])
+    samples = {"bot": [], "plain": []}
+    for index in range(2 * count + 4):
+        kind = "bot" if index % 2 else "plain"
+        with registry.cursor() as cr:
+            env = _env(cr)
+            channel = env["discuss.channel"].browse((chat if kind == "bot" else plain).id)
+            started = time.perf_counter()
+            channel.message_post(body=QUESTIONS[index % len(QUESTIONS)], message_type="comment")
+            env.flush_all()
+            cr.commit()
+            if index >= 4:  # the first rounds warm the caches of both paths
+                samples[kind].append((time.perf_counter() - started) * 1000)
+    with registry.cursor() as cr:
+        env = _env(cr)
+        stored = env["l10n_cl_ai.chat.request"].search_count([("state", "=", "queued")])
+    return samples, stored, len(fake.messages_requests)
+
+
+def _throughput(registry, fake, count, latency):
+    from fakes.fake_anthropic import Reply  # noqa: PLC0415
+
+    fake.default_reply = Reply(content=[{"type": "text", "text": ANSWER}], delay=latency)
+    with registry.cursor() as cr:
+        env = _env(cr)
+        env["l10n_cl_ai.chat.request"].search([]).sudo().write({"state": "done"})  # drop part 1's questions
+        bot = env.ref("l10n_cl_ai.partner_chat_bot")
+        chat = env["discuss.channel"]._get_or_create_chat([bot.id])
+        for index in range(count):
+            chat.message_post(body=QUESTIONS[index % len(QUESTIONS)], message_type="comment")
+    with registry.cursor() as cr:  # warm-up: one answer loads the embedder and the index
+        env = _env(cr)
+        env["l10n_cl_ai.chat.request"]._cron_answer_queue(batch_size=1)
+    calls_before = len(fake.messages_requests)
+    with registry.cursor() as cr:
+        env = _env(cr)
+        started = time.perf_counter()
+        env["l10n_cl_ai.chat.request"]._cron_answer_queue(batch_size=count)
+        elapsed = time.perf_counter() - started
+        done = env["l10n_cl_ai.chat.request"].search_count(
+            [("state", "=", "done"), ("answer_kind", "=", "answer")]
+        )
+    answered = len(fake.messages_requests) - calls_before
+    return answered, elapsed, done
+
+
+def _cost(registry, fake):
+    """Usage rows of a cold then a warm answer in one conversation."""
+    from fakes.fake_anthropic import Reply  # noqa: PLC0415
+
+    fake.default_reply = Reply(content=[{"type": "text", "text": ANSWER}])
+    fake.reset_cache()
+    rows = []
+    with registry.cursor() as cr:
+        env = _env(cr)
+        bot = env.ref("l10n_cl_ai.partner_chat_bot")
+        chat = env["discuss.channel"]._create_group(partners_to=bot.ids, name="bench-cost")
+    for question in QUESTIONS[:2]:
+        with registry.cursor() as cr:
+            env = _env(cr)
+            channel = env["discuss.channel"].browse(chat.id)
+            channel.message_post(body=question, message_type="comment", partner_ids=bot.ids)
+            env.flush_all()
+            cr.commit()
+            env["l10n_cl_ai.chat.request"]._cron_answer_queue()
+        with registry.cursor() as cr:
+            env = _env(cr)
+            rows.append(
+                env["l10n_cl_ai.usage"]
+                .sudo()
+                .search([("feature", "=", "chat")], order="id desc", limit=1)
+                .read(
+                    ["input_tokens", "cache_write_tokens", "cache_read_tokens", "output_tokens", "cost_usd"]
+                )[0]
+            )
+    return rows
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("db")
+    parser.add_argument("--conf", default=os.path.join(ROOT, ".run", "odoo.conf"))
+    parser.add_argument("--posts", type=int, default=30)
+    parser.add_argument("--answers", type=int, default=30)
+    parser.add_argument("--latency", type=float, default=0.5)
+    args = parser.parse_args()
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from fakes.fake_anthropic import FakeAnthropic  # noqa: PLC0415
+
+    db, drop = _scratch_copy(args.db)
+    fake = FakeAnthropic(api_key="sk-ant-bench")
+    fake.start()
+    try:
+        registry = _registry(db, args.conf)
+        samples, stored, calls = _post_timings(registry, fake, args.posts)
+        bot, plain = samples["bot"], samples["plain"]
+        print(f"post-to-stored, {len(bot)} posts each (ms; Claude scripted at 5 s):")
+        p50, p95 = statistics.median(plain), _percentile(plain, 0.95)
+        print(f"  chat with a colleague: p50 {p50:7.1f}  p95 {p95:7.1f}")
+        print(
+            f"  question to the bot:   p50 {statistics.median(bot):7.1f}  p95 {_percentile(bot, 0.95):7.1f}"
+        )
+        print(
+            f"  ratio bot/plain:       p50 {statistics.median(bot) / statistics.median(plain):.2f}"
+            f"  p95 {_percentile(bot, 0.95) / _percentile(plain, 0.95):.2f}"
+            f"   requests stored: {stored}, Claude calls while posting: {calls}"
+        )
+        answered, elapsed, done = _throughput(registry, fake, args.answers, args.latency)
+        per_minute = answered / elapsed * 60
+        ideal = 60 / args.latency
+        print(f"throughput, one cron worker, fake Claude at {args.latency * 1000:.0f} ms:")
+        print(
+            f"  {answered} answered in {elapsed:.1f} s = {per_minute:.1f}/min"
+            f" (ideal {ideal:.0f}/min, ratio {per_minute / ideal:.2f}); answered requests in total: {done}"
+        )
+        cold, warm = _cost(registry, fake)
+        print("tokens and cost of a typical answer (claude-sonnet-5-5 price row):")
+        for label, row in (("cold", cold), ("warm", warm)):
+            prompt = row["input_tokens"] + row["cache_write_tokens"] + row["cache_read_tokens"]
+            print(
+                f"  {label}: input {row['input_tokens']}, cache write {row['cache_write_tokens']},"
+                f" cache read {row['cache_read_tokens']}, output {row['output_tokens']};"
+                f" ${row['cost_usd']:.5f}; prompt from cache {row['cache_read_tokens'] / prompt:.0%}"
+            )
+    finally:
+        fake.stop()
+        from odoo.sql_db import close_db  # noqa: PLC0415
+
+        close_db(db)
+        drop()
+
+
+if __name__ == "__main__":
+    main()
