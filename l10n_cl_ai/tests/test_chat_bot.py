@@ -248,6 +248,49 @@ class TestChatBot(DteTestCommon):
         self.assertEqual(result["resultados"][0]["empresa"], self.company.name)
         self.assertGreater(result["resultados"][0]["gasto_mes_usd"], 0)
 
+    def test_why_a_document_is_under_review_comes_from_its_last_validation(self):
+        invoice = self._invoice(partner=self.env["res.partner"].create({"name": "Cliente Sin Giro SpA"}))
+        invoice.with_user(self.accountant).action_l10n_cl_ai_validate()
+        validation = invoice.l10n_cl_ai_last_validation_id
+        self.assertTrue(validation.finding_ids)
+        self.anthropic.reply_tool_use("obtener_factura", {"id": invoice.id})
+        self.anthropic.reply_text("Quedó con errores: falta el RUT del receptor.")
+        channel = self._ask(f"¿Por qué la factura {invoice.id} quedó con errores?")
+        self._run_queue()
+        result = json.loads(self.anthropic.messages_requests[1].body["messages"][-1]["content"][0]["content"])
+        row = result["resultados"][0]
+        self.assertEqual(row["id"], invoice.id)
+        self.assertEqual(
+            {f["codigo"] for f in row["ultima_validacion"]["hallazgos"]},
+            set(validation.finding_ids.mapped("code")),
+        )
+        self.assertEqual(row["lineas"][0]["descripcion"], "Resma papel carta 500 hojas")
+        audit = self._requests(channel).read_ids
+        self.assertEqual(set(audit.mapped("res_model")), {"account.move", "l10n_cl_ai.validation"})
+
+    def test_counts_and_totals_by_document_type_and_month(self):
+        self.anthropic.reply_tool_use("resumen_documentos", {"tipo_documento": "33", "movimiento": "venta"})
+        self.anthropic.reply_text("Emitió 2 facturas 33.")
+        self._ask("¿Cuántas facturas 33 emití este mes y por cuánto?")
+        self._run_queue()
+        result = json.loads(self.anthropic.messages_requests[1].body["messages"][-1]["content"][0]["content"])
+        rows = result["resultados"]
+        self.assertEqual(sum(row["cantidad"] for row in rows), 2)
+        self.assertEqual(sum(row["total"] for row in rows), sum(self.invoices.mapped("amount_total")))
+        self.assertEqual({row["tipo_documento"] for row in rows}, {"33"})
+
+    def test_a_spent_budget_is_answered_with_the_reason(self):
+        self.set_engine_params(monthly_budget_usd="1.0", budget_hard_stop="True")
+        self.env["l10n_cl_ai.usage"].sudo().create(
+            {"feature": "chat", "cost_usd": 1.5, "user_id": self.accountant.id, "company_id": self.company.id}
+        )
+        channel = self._ask("¿Qué es el PPM?")
+        self._run_queue()
+        request = self._requests(channel)
+        self.assertEqual((request.state, request.answer_kind), ("done", "refused"))
+        self.assertIn("1.50 of 1.00 USD", request.reply_message_id.body)
+        self.assertEqual(self.anthropic.messages_requests, [])
+
     def test_the_audit_is_read_by_its_user_and_managers_only(self):
         self.anthropic.reply_tool_use("buscar_facturas", {"contacto": "Cordillera"})
         self.anthropic.reply_text("Dos facturas.")
