@@ -73,9 +73,13 @@ class L10nClAiChatAnswer(models.AbstractModel):
     # -- answering ------------------------------------------------------------------------------------
     @api.model
     def _answer(self, request):
-        """The :class:`ChatOutcome` of ``request``, computed as its user in the companies they used."""
+        """The :class:`ChatOutcome` of ``request``, computed as its user in the companies they used (those
+        they may still use: access removed since the question is not given back)."""
         user = request.user_id
-        companies = request.company_ids or request.company_id
+        if not user.active or request.company_id not in user.company_ids:
+            reason = self.env._("you no longer have access to the company of this question")
+            return ChatOutcome("refused", body=Markup("<p>%s</p>") % reason, error=reason)
+        companies = (request.company_ids or request.company_id) & user.company_ids
         runner = (
             self.with_user(user)
             .with_company(request.company_id)

@@ -436,6 +436,23 @@ class TestChatBot(DteTestCommon):
         )
         self.assertNotIn("Constructora Cordillera", json.dumps(reply, ensure_ascii=False))
 
+    def test_access_removed_before_the_answer_is_not_used(self):
+        user = self.company_user(
+            "chat_leaving", "account.group_account_invoice", self.company | self.other_company
+        )
+        in_one_company = self._chat(user).with_context(
+            allowed_company_ids=self.company.ids
+        )  # the UI's selection
+        channel = self._ask("¿Qué facturas tiene Inmobiliaria Reservada?", user=user, channel=in_one_company)
+        request = self._requests(channel)
+        self.assertEqual(request.company_ids, self.company)
+        user.write(
+            {"company_ids": [Command.set(self.other_company.ids)], "company_id": self.other_company.id}
+        )
+        self._run_queue()
+        self.assertEqual((request.state, request.answer_kind), ("done", "refused"))
+        self.assertEqual(self.anthropic.messages_requests, [])
+
     def test_queue_stats_for_metrics(self):
         self._ask("¿Qué es el IVA?")
         stats = self.env["l10n_cl_ai.chat.request"]._queue_stats()
