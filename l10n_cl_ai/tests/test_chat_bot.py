@@ -138,6 +138,15 @@ class TestChatBot(DteTestCommon):
         self.assertEqual(len(request), 1)
         self.assertEqual(request.question, "¿cuándo vence el F29?")
 
+    def test_any_internal_user_finds_the_assistant_to_mention_or_chat_with(self):
+        partners = self.env["res.partner"].with_user(self.accountant)
+        found = partners._search_mention_suggestions(partners._get_mention_suggestions_domain("Asistente"), 8)
+        self.assertIn(self.bot, found)
+        self.assertTrue(self.bot.image_1920, "it has an avatar")
+        bot_user = self.env.ref("l10n_cl_ai.user_chat_bot")
+        self.assertTrue(bot_user._is_internal() and bot_user.active)
+        self.assertFalse(bot_user.sudo().password, "it cannot log in")
+
     def test_the_bot_ignores_itself_and_non_comment_messages(self):
         channel = self._chat(self.accountant)
         self.env["l10n_cl_ai.chat.answer"]._post_as_bot(channel, "Hola, soy el asistente.")
