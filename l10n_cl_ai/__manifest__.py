@@ -36,6 +36,8 @@
         "views/validation_views.xml",
         "views/account_move_views.xml",
         "views/menus.xml",
+        "data/ir_cron_sii.xml",
+        "views/sii_views.xml",
     ],
     "demo": [
         "demo/demo_company.xml",
