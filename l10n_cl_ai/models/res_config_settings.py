@@ -309,17 +309,31 @@ class ResConfigSettings(models.TransientModel):
         self._l10n_cl_ai_store_unchecked_booleans()
         return result
 
+    @api.model
+    def get_values(self):
+        values = super().get_values()
+        params = self.env["ir.config_parameter"].sudo()
+        for name in self._l10n_cl_ai_booleans_on_by_default():
+            if params.get_param(self._fields[name].config_parameter) == "False":
+                values[name] = False
+        return values
+
+    def _l10n_cl_ai_booleans_on_by_default(self):
+        return [
+            name
+            for name, field in self._fields.items()
+            if name.startswith("l10n_cl_ai_")
+            and field.type == "boolean"
+            and field.config_parameter
+            and field.default
+            and field.default(self)
+        ]
+
     def _l10n_cl_ai_store_unchecked_booleans(self):
         """Odoo deletes the parameter of an unchecked boolean, which reads back as its default: for the
-        settings that are on by default, store "False" so that turning them off sticks."""
+        settings that are on by default, store "False" so that turning them off sticks (``get_values``
+        shows it)."""
         params = self.env["ir.config_parameter"].sudo()
-        for name, field in self._fields.items():
-            if (
-                name.startswith("l10n_cl_ai_")
-                and field.type == "boolean"
-                and field.config_parameter
-                and field.default
-                and field.default(self)
-                and not self[name]
-            ):
-                params.set_param(field.config_parameter, "False")
+        for name in self._l10n_cl_ai_booleans_on_by_default():
+            if not self[name]:
+                params.set_param(self._fields[name].config_parameter, "False")
