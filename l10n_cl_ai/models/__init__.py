@@ -15,3 +15,4 @@ from . import validation
 from . import account_move
 from . import sii_page
 from . import sii_publication
+from . import budget_alert_mail

@@ -73,13 +73,16 @@ class L10nClAiUsageBudgetAlerts(models.Model):
             channel.message_post(
                 body=body, author_id=author.id, message_type="comment", subtype_xmlid="mail.mt_comment"
             )
-        elif managers:
-            company.partner_id.sudo().message_notify(
-                body=body,
-                author_id=author.id,
-                partner_ids=managers.partner_id.ids,
-                subject=self.env._("AI budget alert"),
-            )
+        else:
+            # managers who take notifications by e-mail get the detailed e-mail instead (budget_alert_mail)
+            inbox = managers.filtered(lambda user: user.notification_type == "inbox" or not user.email)
+            if inbox:
+                company.partner_id.sudo().message_notify(
+                    body=body,
+                    author_id=author.id,
+                    partner_ids=inbox.partner_id.ids,
+                    subject=self.env._("AI budget alert"),
+                )
 
     @api.model
     def _company_ai_managers(self, company):
