@@ -4,12 +4,12 @@ a link to the usage analysis."""
 
 import calendar
 import datetime
-import itertools
 
 import pytz
 from markupsafe import Markup
 
 from odoo import Command, api, models
+from odoo.tools import groupby
 
 TOP_ROWS = 5
 USAGE_ACTION_XMLID = "l10n_cl_ai.action_usage"
@@ -33,22 +33,17 @@ def linear_projection(spent_month, now_local):
     return spent_month / max(elapsed, 1.0 / (24 * 31))  # at least one hour elapsed
 
 
-class L10nClAiUsageBudgetMail(models.Model):
-    _inherit = "l10n_cl_ai.usage"
-
-    @api.model
-    def _post_budget_alert(self, company, period, spent, budget, settings):
-        super()._post_budget_alert(company, period, spent, budget, settings)
-        self._mail_budget_alert(company, period, spent, budget, settings)
+class L10nClAiBudgetAlertMail(models.AbstractModel):
+    _name = "l10n_cl_ai.budget.alert.mail"
+    _description = "AI budget alert e-mail"
 
     @api.model
     def _mail_budget_alert(self, company, period, spent, budget, settings):
         """One e-mail per language to the company's AI managers who have an address; returns them."""
-        managers = self._company_ai_managers(company).filtered("email")
+        managers = self.env["l10n_cl_ai.usage"]._company_ai_managers(company).filtered("email")
         figures = self._budget_figures(company)
         mails = self.env["mail.mail"].sudo()
-        by_lang = itertools.groupby(managers.sorted(lambda user: user.lang or ""), key=lambda u: u.lang)
-        for lang, users in by_lang:
+        for lang, users in groupby(managers, key=lambda user: user.lang):
             partners = self.env["res.users"].concat(*users).partner_id
             env = self.with_context(lang=lang).env
             mails |= mails.create(
@@ -68,12 +63,12 @@ class L10nClAiUsageBudgetMail(models.Model):
     @api.model
     def _budget_figures(self, company, now=None):
         """This month's spend, its linear projection, and the top features and users by cost."""
-        tz = self._budget_timezone(company)
+        usage = self.env["l10n_cl_ai.usage"].sudo()
+        tz = usage._budget_timezone(company)
         now_local = (now or datetime.datetime.now(pytz.utc)).astimezone(tz)
         start, _end = month_bounds(now_local)
         since = start.astimezone(pytz.utc).replace(tzinfo=None)
         domain = [("company_id", "=", company.id), ("create_date", ">=", since)]
-        usage = self.sudo()
         month = usage._spent_since(company.id, since)
         features = usage._read_group(domain, ["feature"], ["cost_usd:sum"], order="cost_usd:sum desc")
         users = usage._read_group(domain, ["user_id"], ["cost_usd:sum"], order="cost_usd:sum desc")
@@ -86,7 +81,7 @@ class L10nClAiUsageBudgetMail(models.Model):
 
     @api.model
     def _budget_mail_body(self, company, period, spent, budget, settings, figures):
-        labels = dict(self._fields["feature"]._description_selection(self.env))
+        labels = dict(self.env["l10n_cl_ai.usage"]._fields["feature"]._description_selection(self.env))
         period_label = self.env._("today") if period == "daily" else self.env._("this month")
         link = f"{company.get_base_url()}/odoo/action-{USAGE_ACTION_XMLID}"
         rows = [

@@ -111,10 +111,10 @@ class TestBudgetAlertMail(L10nClAiCase):
 
     def test_figures_count_only_this_month_of_this_company(self):
         self._spend(3.0)
-        figures = self.env["l10n_cl_ai.usage"]._budget_figures(self.env.company)
+        figures = self.env["l10n_cl_ai.budget.alert.mail"]._budget_figures(self.env.company)
         self.assertAlmostEqual(figures["month"], 3.0)
         self.assertEqual(
             [(feature, round(cost, 2)) for feature, cost in figures["features"]], [("chat", 3.0)]
         )
-        other = self.env["l10n_cl_ai.usage"]._budget_figures(self.other_company)
+        other = self.env["l10n_cl_ai.budget.alert.mail"]._budget_figures(self.other_company)
         self.assertEqual((other["month"], other["features"]), (0.0, []))
