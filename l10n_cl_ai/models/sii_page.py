@@ -25,6 +25,7 @@ FAILURE_MESSAGES = {
     "http": _lt("The SII answered HTTP %(status)s."),
     "too_large": _lt("The page is larger than %(limit)s MB: it was not read."),
     "malformed": _lt("The page's HTML could not be read (%(detail)s)."),
+    "unexpected": _lt("The page could not be processed (%(detail)s); the details are in the server log."),
     "empty": _lt(
         "No publication was found on the page: its layout may have changed, or it is empty. "
         "Check the address in the settings."

@@ -53,7 +53,7 @@ class L10nClAiSiiPublication(models.Model):
     kind = fields.Selection(KINDS, required=True, index=True)
     number = fields.Char()
     date = fields.Date(index=True)
-    year = fields.Integer(index=True, aggregator=False)
+    year = fields.Char(index=True, help="The publication's year (its date's, else its address').")
     title = fields.Char(required=True)
     subject = fields.Text()
     page_id = fields.Many2one("l10n_cl_ai.sii.page", string="Found on", index=True, ondelete="set null")
@@ -112,7 +112,12 @@ class L10nClAiSiiPublication(models.Model):
         cron = self.env["ir.cron"]
         cron._commit_progress(remaining=len(pages) + self.search_count([("state", "=", "pending")]))
         for page in pages:
-            page._check()
+            try:
+                with self.env.cr.savepoint():
+                    page._check()
+            except Exception as error:  # noqa: BLE001 - a page never stops the run; shown on the page
+                _logger.exception("SII page %s could not be processed", page.url)
+                page._fail("error", "unexpected", detail=type(error).__name__)
             cron._commit_progress(1)
         return self._summarize_pending(settings)
 
@@ -142,7 +147,7 @@ class L10nClAiSiiPublication(models.Model):
                     "kind": item.kind,
                     "number": item.number or False,
                     "date": item.date or False,
-                    "year": item.year or _year_of(item.url) or False,
+                    "year": str(item.year or _year_of(item.url) or "") or False,
                     "title": item.title or item.url,
                     "subject": item.subject or False,
                     "page_id": page.id,
@@ -162,7 +167,14 @@ class L10nClAiSiiPublication(models.Model):
             publication.invalidate_recordset(["state"])
             if publication.state != "pending":
                 continue
-            outcome = publication._summarize(settings)
+            try:
+                with self.env.cr.savepoint():
+                    outcome = publication._summarize(settings)
+            except Exception as error:  # noqa: BLE001 - counted as an unusable attempt, the run goes on
+                _logger.exception("Summary of SII publication %s failed", publication.id)
+                outcome = publication._count_failed_attempt(
+                    self.env._("The summary failed unexpectedly (%(error)s).", error=type(error).__name__)
+                )
             if outcome == "stop":
                 cron._commit_progress(0)
                 break
@@ -209,15 +221,7 @@ class L10nClAiSiiPublication(models.Model):
 
     def _summary_failed(self, error):
         if error.kind in PERMANENT_FAILURES:
-            attempts = self.attempts + 1
-            self.sudo().write(
-                {
-                    "attempts": attempts,
-                    "state": "failed" if attempts >= MAX_ATTEMPTS else "pending",
-                    "last_error": error.message,
-                }
-            )
-            return "next"
+            return self._count_failed_attempt(error.message)
         _logger.info("SII summaries paused (%s): %s", error.kind, error.message)
         self.sudo().last_error = error.message
         retry_after = getattr(error.error, "retry_after", None)
@@ -225,6 +229,18 @@ class L10nClAiSiiPublication(models.Model):
             cron = self.env.ref(CRON_XMLID).sudo()
             cron._trigger(at=fields.Datetime.now() + timedelta(seconds=max(1.0, retry_after)))
         return "stop"
+
+    def _count_failed_attempt(self, message):
+        """One more unusable attempt; past ``MAX_ATTEMPTS`` the publication is left unsummarized."""
+        attempts = self.attempts + 1
+        self.sudo().write(
+            {
+                "attempts": attempts,
+                "state": "failed" if attempts >= MAX_ATTEMPTS else "pending",
+                "last_error": message,
+            }
+        )
+        return "next"
 
     def _plain(self):
         return {
@@ -238,9 +254,12 @@ class L10nClAiSiiPublication(models.Model):
 
     # -- knowledge --------------------------------------------------------------------------------------
     def _knowledge_slug(self):
+        """Readable and unique: kind, year and number, then a digest of the URL (two pages may list a
+        "Circular N° 5" of different years or sites)."""
+        digest = hashlib.sha256(self.url.encode()).hexdigest()[:8]
         if self.number and self.kind != "news":
-            return f"sii-{self.kind}-{self.year or 'sf'}-{self.number}"
-        return f"sii-{self.kind}-{hashlib.sha256(self.url.encode()).hexdigest()[:12]}"
+            return f"sii-{self.kind}-{self.year or 'sf'}-{self.number}-{digest}"
+        return f"sii-{self.kind}-{digest}"
 
     def _to_knowledge(self, reply):
         """The summarized publication as a shared knowledge document (its plugin chosen by its areas,

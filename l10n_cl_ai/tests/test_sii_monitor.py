@@ -96,7 +96,7 @@ class TestSiiMonitor(L10nClAiCase):
         self.assertEqual(publications.mapped("kind"), ["circular"] * 3 + ["resolution"] * 2 + ["news"] * 2)
         self.assertEqual(set(publications.mapped("state")), {"done"})
         first = publications[0]
-        self.assertEqual((first.number, first.year, first.priority, first.area), ("54", 2025, 5, "boletas"))
+        self.assertEqual((first.number, first.year, first.priority, first.area), ("54", "2025", 5, "boletas"))
         self.assertEqual(
             first.url, self.site.url(f"/normativa_legislacion/circulares/{self.year}/circu54.pdf")
         )
