@@ -2,8 +2,11 @@
 daily scheduled action, Claude's summaries through the engine (the fake Anthropic API), the alert
 channel, the knowledge base, failures of pages and of Claude."""
 
+from psycopg2 import IntegrityError
+
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .common import L10nClAiCase
 from .fakes import sii_fixtures as fx
@@ -142,6 +145,22 @@ class TestSiiMonitor(L10nClAiCase):
         self.assertEqual(len(self.anthropic.messages_requests), 1)
         page = self.Page.search([("url", "=", self.site.url(self.paths[0]))])
         self.assertEqual((page.state, page.item_count, page.new_count), ("ok", 4, 1))
+
+    def test_a_document_listed_on_two_pages_is_stored_once(self):
+        circular = self.site.url(f"/normativa_legislacion/circulares/{self.year}/circu54.pdf")
+        news = fx.news_html(self.year).replace(
+            "</ul>", f'<li><a href="{circular}">Circular N° 54 del 23 de diciembre de 2025</a></li></ul>'
+        )
+        self.site.set_page(self.paths[2], fx.encoded(news))
+        self.script_replies()
+        self.run_monitor()
+        publications = self.publications()
+        self.assertEqual(len(publications), 7)
+        self.assertEqual(len(publications.filtered(lambda p: p.url == circular)), 1)
+        self.assertEqual(len(self.anthropic.messages_requests), 7, "summarized once")
+        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+            self.Publication.create({"url": circular, "kind": "circular", "title": "Duplicada"})
+            self.env.flush_all()
 
     # -- page failures ------------------------------------------------------------------------------------
     def test_broken_markup_is_read_and_an_empty_page_warns_once(self):
