@@ -2,7 +2,8 @@
 
 An unchanged page costs nothing downstream: a 304 answer, or a 200 whose bytes hash to the hash of the
 previous fetch, is reported as such and not parsed. Failures raise :class:`FetchError` with a stable
-``kind`` the Odoo layer turns into a translated warning.
+``kind`` the Odoo layer turns into a translated warning. The timeout bounds each connect and each read
+(requests' semantics), not the whole body: a server that trickles bytes is bounded by the size cap only.
 """
 
 import dataclasses
