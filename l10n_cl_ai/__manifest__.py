@@ -38,6 +38,8 @@
         "views/account_move_views.xml",
         "views/chat_request_views.xml",
         "views/menus.xml",
+        "data/ir_cron_sii.xml",
+        "views/sii_views.xml",
     ],
     "demo": [
         "demo/demo_company.xml",

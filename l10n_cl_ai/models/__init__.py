@@ -18,3 +18,6 @@ from . import chat_request
 from . import chat_tools
 from . import chat_answer
 from . import discuss_channel
+from . import sii_page
+from . import sii_publication
+from . import budget_alert_mail

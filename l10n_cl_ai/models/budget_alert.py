@@ -3,7 +3,7 @@
 Periods (day, month) are those of the company's budget time zone (Chile's by default), the same windows
 the hard stop counts. An alert reaches only the AI managers of the company concerned: directly (an inbox
 notification, not the followers of anything), or in the alert channel when every member of that channel
-is such a manager.
+is such a manager; and always by e-mail with the figures (``budget_alert_mail.py``).
 """
 
 import datetime
@@ -73,13 +73,17 @@ class L10nClAiUsageBudgetAlerts(models.Model):
             channel.message_post(
                 body=body, author_id=author.id, message_type="comment", subtype_xmlid="mail.mt_comment"
             )
-        elif managers:
-            company.partner_id.sudo().message_notify(
-                body=body,
-                author_id=author.id,
-                partner_ids=managers.partner_id.ids,
-                subject=self.env._("AI budget alert"),
-            )
+        else:
+            # managers who take notifications by e-mail get the detailed e-mail instead (below)
+            inbox = managers.filtered(lambda user: user.notification_type == "inbox" or not user.email)
+            if inbox:
+                company.partner_id.sudo().message_notify(
+                    body=body,
+                    author_id=author.id,
+                    partner_ids=inbox.partner_id.ids,
+                    subject=self.env._("AI budget alert"),
+                )
+        self.env["l10n_cl_ai.budget.alert.mail"]._mail_budget_alert(company, period, spent, budget, settings)
 
     @api.model
     def _company_ai_managers(self, company):

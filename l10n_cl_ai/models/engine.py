@@ -89,6 +89,7 @@ class L10nClAiEngine(models.AbstractModel):
         per_user = {
             "dte_validation": settings.validate_rate_per_minute,
             "chat": settings.chat_rate_per_minute,
+            "sii": settings.validate_rate_per_minute,  # a background batch, like the validation queue
         }.get(feature, settings.chat_rate_per_minute)
         rules = limiter_module.feature_rules(
             feature,
@@ -227,9 +228,11 @@ class L10nClAiEngine(models.AbstractModel):
 
     @api.model
     def _model_for(self, feature, settings):
-        """The Claude model of a feature: DTE reviews and the chat have their own settings."""
+        """The Claude model of a feature: DTE reviews, SII summaries and the chat have their own settings."""
         if feature == "dte_validation" and settings.dte_model:
             return settings.dte_model
+        if feature == "sii" and settings.sii_model:
+            return settings.sii_model
         if feature == "chat" and settings.chat_model:
             return settings.chat_model
         return settings.model

@@ -76,8 +76,26 @@ class L10nClAiHealthMetrics(models.AbstractModel):
             },
             crons=self._health_crons(problems),
             budgets=self._health_budgets(settings),
+            sii_pages=self._health_sii_pages(problems),
         )
         return detail, problems
+
+    @api.model
+    def _health_sii_pages(self, problems):
+        """The SII pages the monitor follows: status, last check, items, warning (a failing page warns)."""
+        Page = self.env["l10n_cl_ai.sii.page"].sudo()
+        report = {
+            page.url: {
+                "state": page.state,
+                "last_fetch": fields.Datetime.to_string(page.last_fetch) if page.last_fetch else None,
+                "items": page.item_count,
+                "warning": page.last_error or None,
+            }
+            for page in Page.search([])
+        }
+        if Page._failing_count():
+            problems["sii_pages"] = "warn"
+        return report
 
     @api.model
     def _health_crons(self, problems):

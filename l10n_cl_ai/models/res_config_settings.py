@@ -25,6 +25,10 @@ SETTING_PROBLEMS = {
     "base_url": _lt("Malformed API base URL %(value)s: it must start with http:// or https://."),
     "model": _lt("Choose a Claude model."),
     "range": _lt("%(field)s must be between %(min)s and %(max)s."),
+    "priority": _lt("%(field)s must be between 1 and 5 (got %(value)s)."),
+    "sii_urls": _lt(
+        "These SII pages are not http(s) addresses or use a placeholder other than {year}: %(value)s."
+    ),
 }
 
 param_key = engine_settings.param_key  # "model" -> "l10n_cl_ai.model"
@@ -150,7 +154,29 @@ class ResConfigSettings(models.TransientModel):
     l10n_cl_ai_sii_urls = fields.Char(
         string="SII pages to follow",
         config_parameter=param_key("sii_urls"),
-        help="Addresses of SII publication pages, separated by commas or spaces.",
+        help="Addresses of SII publication pages, separated by commas or spaces; {year} is replaced by "
+        "the current year on each run. Empty: this year's circulars, resolutions and news.",
+    )
+    l10n_cl_ai_sii_model = fields.Char(
+        string="Model for SII summaries",
+        config_parameter=param_key("sii_model"),
+        default=engine_settings.CHEAP_MODEL,
+        help="Summaries of SII publications are short structured replies: a cheaper model keeps them "
+        "cheap. Empty: the main model.",
+    )
+    l10n_cl_ai_sii_priority_threshold = fields.Integer(
+        string="Alert from priority",
+        config_parameter=param_key("sii_priority_threshold"),
+        default=4,
+        help="SII publications whose priority (1-5, given by Claude) is at least this are posted to the "
+        "alert channel.",
+    )
+    l10n_cl_ai_sii_knowledge = fields.Boolean(
+        string="Publications become knowledge documents",
+        config_parameter=param_key("sii_knowledge"),
+        default=True,
+        help="A summarized SII publication is added to the knowledge base, so the bot and the reviews "
+        "can cite it.",
     )
     l10n_cl_ai_notify_channel_id = fields.Many2one(
         "discuss.channel",

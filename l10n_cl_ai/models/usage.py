@@ -38,7 +38,7 @@ OUTCOMES = [
 FEATURES = [
     ("dte_validation", "DTE validation"),
     ("chat", "Discuss bot"),
-    ("sii_scraper", "SII publications"),
+    ("sii", "SII publications"),
     ("other", "Other"),
 ]
 

@@ -35,6 +35,7 @@ _NUMBER_FIELDS = {
     "breaker_cooldown_s": float,
     "chat_context_messages": int,
     "chat_max_tool_rounds": int,
+    "sii_priority_threshold": int,
 }
 _BOOL_FIELDS = (
     "budget_hard_stop",
@@ -42,6 +43,7 @@ _BOOL_FIELDS = (
     "dte_ai_review_on_errors",
     "minimize_personal_data",
     "chat_bot_enabled",
+    "sii_knowledge",
 )
 
 
@@ -82,6 +84,10 @@ class EngineSettings:
     retry_backoff_s: float = 1.0
     breaker_failure_threshold: int = 5
     breaker_cooldown_s: float = 30.0
+    # the SII publication monitor (``sii_urls`` above: empty follows ``sii_monitor.urls.DEFAULT_URLS``)
+    sii_model: str = CHEAP_MODEL  # short structured summaries: the cheap model by default
+    sii_priority_threshold: int = 4  # publications at or above it are posted to the alert channel
+    sii_knowledge: bool = True  # a summarized publication becomes a knowledge document
 
     def fingerprint(self):
         """A stable value that changes whenever any setting changes (the service cache key)."""
@@ -197,4 +203,17 @@ def validate(settings):
         problems.append(("base_url", "base_url", {"value": settings.base_url}))
     if not settings.model.strip():
         problems.append(("model", "model", {}))
+    problems.extend(_sii_problems(settings))
+    return problems
+
+
+def _sii_problems(settings):
+    from .sii_monitor import urls
+
+    problems = []
+    if not 1 <= settings.sii_priority_threshold <= 5:
+        problems.append(("sii_priority_threshold", "priority", {"value": settings.sii_priority_threshold}))
+    bad = urls.invalid_templates(settings.sii_urls)
+    if bad:
+        problems.append(("sii_urls", "sii_urls", {"value": ", ".join(bad)}))
     return problems

@@ -9,6 +9,7 @@ class TestBudgetAlerts(L10nClAiCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.admin = cls.env.ref("base.user_admin")
+        cls.admin.notification_type = "inbox"  # e-mail readers get the detailed e-mail instead
         cls.channel = cls.env["discuss.channel"].create({"name": "Alertas IA", "channel_type": "channel"})
         cls.channel._add_members(users=cls.admin)  # an AI manager of the company: alerts may go there
         cls.other_company = cls.env["res.company"].create({"name": "Filial Austral SpA"})

@@ -1,0 +1,109 @@
+"""A fake SII web site on 127.0.0.1, for tests and benchmarks. Plain Python, no odoo.
+
+Serves byte pages by path with an ETag and a Last-Modified date; answers 304 to a matching
+``If-None-Match`` (unless ``etags`` is off: then only the content hash can tell an unchanged page);
+a path can be made to fail with an HTTP status. Every request is recorded (path, headers).
+
+    with FakeSii() as site:
+        site.set_page("/circulares/2026/indcir2026.htm", encoded(circulars_html()))
+        url = site.url("/circulares/2026/indcir2026.htm")
+"""
+
+import hashlib
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+LAST_MODIFIED = "Mon, 02 Mar 2026 12:00:00 GMT"
+
+
+class FakeSii:
+    def __init__(self, host="127.0.0.1", etags=True):
+        self.host = host
+        self.etags = etags
+        self._pages = {}  # path -> (bytes, content type)
+        self._failures = {}  # path -> HTTP status
+        self._requests = []
+        self._lock = threading.Lock()
+        self._server = None
+        self._thread = None
+
+    def start(self):
+        site = self
+
+        class Handler(_Handler):
+            fake = site
+
+        self._server = ThreadingHTTPServer((self.host, 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self):
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._thread.join(timeout=5)
+            self._server = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def url(self, path):
+        return f"http://{self.host}:{self._server.server_address[1]}{path}"
+
+    def set_page(self, path, body, content_type="text/html"):
+        with self._lock:
+            self._pages[path] = (body, content_type)
+            self._failures.pop(path, None)
+
+    def fail(self, path, status=500):
+        with self._lock:
+            self._failures[path] = status
+
+    def clear_requests(self):
+        with self._lock:
+            self._requests.clear()
+
+    @property
+    def requests(self):
+        with self._lock:
+            return list(self._requests)
+
+    def _answer(self, path, headers):
+        with self._lock:
+            self._requests.append((path, dict(headers)))
+            if path in self._failures:
+                return self._failures[path], b"", {}
+            if path not in self._pages:
+                return 404, b"Not Found", {}
+            body, content_type = self._pages[path]
+        etag = '"' + hashlib.sha256(body).hexdigest() + '"'
+        extra = {"Content-Type": content_type}
+        if self.etags:
+            extra.update({"ETag": etag, "Last-Modified": LAST_MODIFIED})
+            if headers.get("if-none-match") == etag:
+                return 304, b"", extra
+        return 200, body, extra
+
+
+class _Handler(BaseHTTPRequestHandler):
+    fake = None
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *_args):
+        pass
+
+    def do_GET(self):  # noqa: N802 - http.server naming
+        headers = {key.lower(): value for key, value in self.headers.items()}
+        status, body, extra = self.fake._answer(self.path, headers)
+        self.send_response(status)
+        for key, value in extra.items():
+            self.send_header(key, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if body:
+            self.wfile.write(body)

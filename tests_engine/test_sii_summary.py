@@ -1,0 +1,96 @@
+"""The SII monitor's settings (URL templates) and the contract of Claude's summary."""
+
+import json
+
+import pytest
+
+from claude_clients import make_client
+from services import settings as engine_settings
+from services.sii_monitor import summary, urls
+
+
+def test_year_placeholder_is_filled_and_defaults_apply():
+    assert urls.expand("", 2026) == [template.format(year=2026) for template in urls.DEFAULT_URLS]
+    assert urls.expand("https://a.cl/{year}/x.htm, https://a.cl/{year}/x.htm\nhttps://b.cl/y.htm", 2027) == [
+        "https://a.cl/2027/x.htm",
+        "https://b.cl/y.htm",
+    ]
+
+
+def test_invalid_templates_are_refused_by_the_settings_validation():
+    assert urls.invalid_templates("https://a.cl/{year}/x.htm ftp://b.cl/x https://c.cl/{anio}/x") == [
+        "ftp://b.cl/x",
+        "https://c.cl/{anio}/x",
+    ]
+    bad = engine_settings.from_params({"sii_urls": "www.sii.cl/x", "sii_priority_threshold": "9"})
+    assert {(name, kind) for name, kind, _ in engine_settings.validate(bad)} == {
+        ("sii_urls", "sii_urls"),
+        ("sii_priority_threshold", "priority"),
+    }
+    assert engine_settings.validate(engine_settings.DEFAULTS) == []
+
+
+def test_sii_settings_defaults_and_parsing():
+    assert (engine_settings.DEFAULTS.sii_priority_threshold, engine_settings.DEFAULTS.sii_knowledge) == (
+        4,
+        True,
+    )
+    parsed = engine_settings.from_params({"sii_knowledge": "False", "sii_priority_threshold": "3"})
+    assert (parsed.sii_knowledge, parsed.sii_priority_threshold) == (False, 3)
+
+
+GOOD = {
+    "summary": "Cambia el formato.",
+    "areas": ["dte", "dte", "iva"],
+    "priority": 4,
+    "actions": [" Revisar ", ""],
+}
+
+
+def test_reply_checks_and_normalisation():
+    assert summary.summary_errors(GOOD) == []
+    assert summary.summary_errors(dict(GOOD, priority=7))
+    assert summary.summary_errors(dict(GOOD, areas=["astrologia"]))
+    assert summary.summary_errors(dict(GOOD, summary="  "))
+    assert summary.normalized(GOOD) == {
+        "summary": "Cambia el formato.",
+        "areas": ["dte", "iva"],
+        "priority": 4,
+        "actions": ["Revisar"],
+    }
+    assert summary.normalized(dict(GOOD, areas=[]))["areas"] == ["otros"]
+
+
+@pytest.mark.parametrize(
+    ("areas", "plugin"),
+    [(["boletas"], "dte"), (["otros", "remuneraciones"], "payroll"), (["iva"], "account"), ([], "general")],
+)
+def test_the_knowledge_plugin_follows_the_first_area_that_has_one(areas, plugin):
+    assert summary.plugin_for(areas) == plugin
+
+
+def test_a_summary_request_through_the_real_client(fake):
+    """The prompt and the output schema are accepted by the Messages API's contract (the fake checks
+    what the API refuses) and the structured reply comes back parsed."""
+    fake.reply_json(GOOD)
+    client = make_client(fake)
+    prompt = summary.build_prompt(
+        {
+            "kind": "circular",
+            "number": "54",
+            "date": "2025-12-23",
+            "title": "Circular N° 54",
+            "subject": "Boletas",
+            "url": "https://www.sii.cl/c.pdf",
+        }
+    )
+    result = client.create(
+        prompt,
+        model=engine_settings.DEFAULTS.sii_model,
+        json_schema=summary.OUTPUT_SCHEMA,
+        max_tokens=summary.SUMMARY_MAX_TOKENS,
+    )
+    assert result.parsed == GOOD
+    body = fake.messages_requests[-1].body
+    assert "Circular" in body["messages"][-1]["content"] and "Número: 54" in body["messages"][-1]["content"]
+    assert "minimum" not in json.dumps(body.get("output_config") or body)
