@@ -13,3 +13,5 @@ from . import dte_review
 from . import dte_reference
 from . import validation
 from . import account_move
+from . import metrics_scrape
+from . import ir_cron_metrics
