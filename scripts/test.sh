@@ -23,6 +23,10 @@ export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
 rm -f .coverage .coverage.*
 status=0
 
+echo "[test] Prometheus rules (promtool)"
+promtool check rules deploy/prometheus/rules.yml || status=1
+(cd deploy/prometheus && promtool test rules rules_test.yml) || status=1
+
 echo "[test] engine tests"
 "$PY" -m coverage run -p -m pytest -c tests_engine/pytest.ini --rootdir=tests_engine tests_engine \
     -q -p no:cacheprovider -rfEsxX 2>&1 | tee .run/engine-tests.log || status=1
