@@ -157,8 +157,9 @@ class OdooServer:
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(timeout=30)
         shutil.rmtree(self.metrics_dir, ignore_errors=True)
-        with contextlib.suppress(OSError):
-            os.remove(self.log_path)
+        if not os.environ.get("L10N_CL_AI_KEEP_SERVER_LOGS"):  # set it to read the servers' logs after a run
+            with contextlib.suppress(OSError):
+                os.remove(self.log_path)
 
 
 class Client:
