@@ -94,6 +94,21 @@ class TestTwoServers(ServerCase):
         )
         self.assertEqual(self.scrape(self.other)[("l10n_cl_ai_breaker_state", ())], 2)
         self.assertGreaterEqual(len(self.anthropic.messages_requests), 2, "opened by Claude's failures")
+        # its state is read at every scrape: once it is closed (here: its shared state reset), no server
+        # reports it open any more, whichever worker answers
+        self.anthropic.clear()
+        shared = redis.Redis.from_url(self.redis_server.url)
+        shared.delete(*shared.keys("*:breaker:*"))
+
+        def closed_everywhere():
+            return all(
+                self.scrape(server)[("l10n_cl_ai_breaker_state", ())] == 0 for server in self.servers()
+            )
+
+        self.wait_until(closed_everywhere, 60, "the breaker closed on both servers")
+
+    def servers(self):
+        return (self.cron_server, self.other)
 
     def test_the_rate_limit_consumed_on_one_is_seen_by_the_other(self):
         on_cron_server = self.client(self.cron_server)
