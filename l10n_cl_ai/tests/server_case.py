@@ -83,7 +83,8 @@ class ServerCase(BaseCase):
         shutil.rmtree(_knowledge_dir(cls.dbname), ignore_errors=True)
 
     @classmethod
-    def start_server(cls, workers=2, cron_threads=0):
+    def start_server(cls, workers=2, cron_threads=0, prepare=None):
+        """A started server; ``prepare(server)`` runs before it starts (e.g. to leave stale samples)."""
         odoo_args = [
             f"--addons-path={_addons_path()}",
             f"--db_host={config['db_host'] or '127.0.0.1'}",
@@ -98,6 +99,8 @@ class ServerCase(BaseCase):
         odoo_bin = os.path.join(os.path.dirname(list(odoo.__path__)[0]), "odoo-bin")
         server = OdooServer(odoo_bin, cls.dbname, odoo_args, workers=workers, cron_threads=cron_threads)
         cls.addClassCleanup(server.stop)
+        if prepare:
+            prepare(server)
         return server.start()
 
     # -- reading a server -------------------------------------------------------------------------------

@@ -4,6 +4,8 @@ requests show in /metrics, a dead worker's counts stay, and every name an alert 
 import os
 import re
 import signal
+import subprocess
+import sys
 
 import yaml
 
@@ -23,7 +25,19 @@ class TestMultiWorkerServer(ServerCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.server = cls.start_server(workers=2, cron_threads=1)
+        cls.server = cls.start_server(workers=2, cron_threads=1, prepare=cls._leave_stale_samples)
+
+    @staticmethod
+    def _leave_stale_samples(server):
+        """Samples of a previous run of the server in its directory, as a real process writes them."""
+        addon = os.path.join(os.path.dirname(__file__), "..")
+        code = (
+            f"import sys; sys.path.insert(0, {addon!r}); from services import metrics;"
+            " metrics.HTTP_REQUESTS.labels(route='/stale', code='200').inc(1000)"
+        )
+        env = dict(os.environ, PROMETHEUS_MULTIPROC_DIR=server.metrics_dir)
+        subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=60)  # noqa: S603
+        assert os.listdir(server.metrics_dir)
 
     def _spread_health_requests(self):
         """Concurrent /health requests until both HTTP workers served some; returns how many were sent."""
@@ -48,6 +62,11 @@ class TestMultiWorkerServer(ServerCase):
         self.assertEqual(detail["redis"]["state"], "ok")
         self.assertTrue(detail["claude"]["configured"])
         samples = self.scrape(self.server)
+        self.assertNotIn(
+            ("l10n_cl_ai_http_requests_total", (("code", "200"), ("route", "/stale"))),
+            samples,
+            "the server emptied its metrics directory when it started",
+        )
         self.assertEqual(samples[("l10n_cl_ai_redis_up", ())], 1)
         self.assertEqual(samples[("l10n_cl_ai_breaker_state", ())], 0)
         self.assertGreater(samples[("l10n_cl_ai_knowledge_chunks", ())], 0)
