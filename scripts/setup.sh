@@ -140,9 +140,29 @@ ensure_db() {
     fi
 }
 
+# promtool checks deploy/prometheus/ in CI; Debian ships it in the `prometheus` package, whose service must
+# not start on this machine: a policy-rc.d refuses service starts during the install (an existing one is kept).
+ensure_promtool() {
+    command -v promtool >/dev/null && return
+    command -v apt-get >/dev/null || die "promtool missing: install Debian package prometheus"
+    log "installing promtool (Debian package prometheus, its service not started)"
+    local sudo="" policy=/usr/sbin/policy-rc.d own_policy=0
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    if [ ! -e "$policy" ]; then
+        printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null && $sudo chmod 755 "$policy"
+        own_policy=1
+    fi
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends prometheus >/dev/null \
+        || { [ $own_policy -eq 1 ] && $sudo rm -f "$policy"; die "could not install prometheus (promtool)"; }
+    [ $own_policy -eq 1 ] && $sudo rm -f "$policy"
+    command -v systemctl >/dev/null && $sudo systemctl disable --now prometheus >/dev/null 2>&1 || true
+}
+
 cd "$ROOT"
 ensure_odoo
 ensure_system_packages
+ensure_promtool
 ensure_venv
 ensure_postgres
 ensure_redis

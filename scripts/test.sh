@@ -7,8 +7,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TEST_DB="${TEST_DB:-l10n_cl_ai_test}"
 COVERAGE_FLOOR="${COVERAGE_FLOOR:-85}"
-ENGINE_TEST_FLOOR=594  # tests that must pass in tests_engine/
-ODOO_TEST_FLOOR=169    # tests that must pass in l10n_cl_ai/tests/
+ENGINE_TEST_FLOOR=598  # tests that must pass in tests_engine/
+ODOO_TEST_FLOOR=184    # tests that must pass in l10n_cl_ai/tests/
 PY="$ROOT/.venv/bin/python"
 ODOO_PATH="${ODOO_PATH:-/opt/odoo19}"
 cd "$ROOT"
@@ -22,6 +22,10 @@ DB="$TEST_DB" scripts/setup.sh
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
 rm -f .coverage .coverage.*
 status=0
+
+echo "[test] Prometheus rules (promtool)"
+promtool check rules deploy/prometheus/rules.yml || status=1
+(cd deploy/prometheus && promtool test rules rules_test.yml) || status=1
 
 echo "[test] engine tests"
 "$PY" -m coverage run -p -m pytest -c tests_engine/pytest.ini --rootdir=tests_engine tests_engine \

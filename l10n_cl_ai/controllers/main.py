@@ -7,6 +7,15 @@ from odoo.exceptions import UserError
 from odoo.http import request
 
 from ..models.engine import UserFacingEngineError
+from ..services import metrics
+
+
+def _counted(route, response):
+    """Count the response in ``l10n_cl_ai_http_requests_total`` (every worker's count shows in /metrics)."""
+    metrics.PROCESSES.set(1)
+    code = getattr(response, "status_code", None) or getattr(response, "code", 0)  # a response or NotFound
+    metrics.HTTP_REQUESTS.labels(route=route, code=str(code)).inc()
+    return response
 
 
 def _json(payload, status=200, headers=None):
@@ -24,19 +33,22 @@ class L10nClAiController(http.Controller):
         try:
             status, report = request.env["l10n_cl_ai.health.metrics"].sudo()._health(authorization)
         except psycopg2.Error:
-            return _json({"status": "fail"}, status=503)  # PostgreSQL is down or refuses
-        return _json(report, status=status)
+            return _counted("/health", _json({"status": "fail"}, status=503))  # PostgreSQL is down
+        return _counted("/health", _json(report, status=status))
 
     @http.route("/metrics", type="http", auth="none", methods=["GET"], save_session=False)
     def metrics(self):
         monitoring = request.env["l10n_cl_ai.health.metrics"].sudo()
         authorized = monitoring._metrics_authorized(request.httprequest.headers.get("Authorization"))
         if authorized is None:
-            return request.not_found()
+            return _counted("/metrics", request.not_found())
         if not authorized:
-            return request.make_response(
-                "unauthorized\n", status=401, headers=[("WWW-Authenticate", "Bearer")]
+            return _counted(
+                "/metrics",
+                request.make_response("unauthorized\n", status=401, headers=[("WWW-Authenticate", "Bearer")]),
             )
+        metrics.HTTP_REQUESTS.labels(route="/metrics", code="200").inc()  # counted in its own scrape
+        metrics.PROCESSES.set(1)
         return request.make_response(
             monitoring._metrics_text(), headers=[("Content-Type", "text/plain; version=0.0.4; charset=utf-8")]
         )

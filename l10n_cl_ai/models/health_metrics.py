@@ -6,10 +6,6 @@ import time
 from odoo import api, fields, models
 from odoo.tools import config
 
-from ..services import metrics
-
-_BREAKER_VALUES = {"closed": 0, "half_open": 1, "open": 2}
-
 
 class L10nClAiHealthMetrics(models.AbstractModel):
     _name = "l10n_cl_ai.health.metrics"
@@ -144,68 +140,5 @@ class L10nClAiHealthMetrics(models.AbstractModel):
 
     @api.model
     def _metrics_text(self):
-        """Prometheus text: exact figures from the usage ledger, plus this server's process collectors."""
-        lines = []
-
-        def metric(name, kind, help_text, samples):
-            lines.append(f"# HELP {name} {help_text}")
-            lines.append(f"# TYPE {name} {kind}")
-            for labels, value in samples:
-                label_text = ",".join(f'{key}="{_escape(val)}"' for key, val in sorted(labels.items()))
-                lines.append(f"{name}{{{label_text}}} {value}")
-
-        Usage = self.env["l10n_cl_ai.usage"].sudo()
-        groups = Usage._read_group(
-            [],
-            ["feature", "model", "outcome"],
-            [
-                "__count",
-                "cost_usd:sum",
-                "input_tokens:sum",
-                "output_tokens:sum",
-                "cache_read_tokens:sum",
-                "cache_write_tokens:sum",
-            ],
-        )
-        metric(
-            "l10n_cl_ai_claude_requests_total",
-            "counter",
-            "Claude calls by outcome (usage ledger).",
-            [({"feature": f, "model": m or "", "outcome": o}, count) for f, m, o, count, *_ in groups],
-        )
-        metric(
-            "l10n_cl_ai_claude_cost_usd_total",
-            "counter",
-            "Cost of Claude calls in USD (usage ledger).",
-            [({"feature": f, "model": m or ""}, cost) for f, m, _o, _c, cost, *_ in groups],
-        )
-        token_samples = []
-        for _f, model, _o, _c, _cost, tokens_in, tokens_out, cache_read, cache_write in groups:
-            for kind, value in (
-                ("input", tokens_in),
-                ("output", tokens_out),
-                ("cache_read", cache_read),
-                ("cache_write", cache_write),
-            ):
-                token_samples.append(({"kind": kind, "model": model or ""}, value))
-        metric("l10n_cl_ai_claude_tokens_total", "counter", "Tokens by kind (usage ledger).", token_samples)
-        engine = self.env["l10n_cl_ai.engine"]
-        settings = engine._read_settings()
-        budget_samples = []
-        for company in self.env["res.company"].sudo().search([]):
-            today, month = Usage._spent_today_and_month(company)
-            for period, spent, budget in (
-                ("daily", today, settings.daily_budget_usd),
-                ("monthly", month, settings.monthly_budget_usd),
-            ):
-                if budget:
-                    budget_samples.append(({"company": company.name, "period": period}, spent / budget))
-        metric("l10n_cl_ai_budget_used_ratio", "gauge", "Share of the budget spent.", budget_samples)
-        state = engine._services().breaker(engine._namespace()).peek()
-        metrics.BREAKER_STATE.set(_BREAKER_VALUES.get(state.state, 0))
-        lines.append(f"# l10n_cl_ai scrape at {fields.Datetime.now()}")
-        return "\n".join(lines) + "\n" + metrics.process_metrics_text()
-
-
-def _escape(value):
-    return str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+        """Prometheus text: figures read at scrape time, then every process' samples (metrics_scrape.py)."""
+        return self.env["l10n_cl_ai.metrics.scrape"]._exposition()

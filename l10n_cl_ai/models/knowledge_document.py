@@ -5,6 +5,7 @@ import logging
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from ..services import metrics
 from ..services.knowledge.chunking import split_markdown
 
 _logger = logging.getLogger(__name__)
@@ -159,7 +160,10 @@ class L10nClAiKnowledgeDocument(models.Model):
         if not visible or not (query or "").strip():
             return []
         index = self.env["l10n_cl_ai.knowledge.index"]._get()
-        hits = index.search(query, top_k=top_k, plugin=plugin or None, allowed_document_ids=set(visible.ids))
+        with metrics.KNOWLEDGE_SEARCH_LATENCY.time():
+            hits = index.search(
+                query, top_k=top_k, plugin=plugin or None, allowed_document_ids=set(visible.ids)
+            )
         return [
             {key: hit[key] for key in ("slug", "title", "score", "excerpt", "document_id")} for hit in hits
         ]
