@@ -20,6 +20,7 @@
             "prometheus-client",
             "jsonschema",
             "numpy",
+            "PyStemmer",
         ],
     },
     "data": [

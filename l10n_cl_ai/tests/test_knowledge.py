@@ -224,3 +224,29 @@ class TestKnowledge(L10nClAiCase):
 
     def engine_redis_flush(self):
         self.env["l10n_cl_ai.engine"].sudo()._services().redis.flushdb()
+
+    def test_an_index_saved_before_the_spanish_analyzer_is_rebuilt(self):
+        """A database upgraded from the previous search keeps its saved index folder: format 1, keyword
+        tokens of the first analyzer. The next worker must rebuild it, not search it with the new tokens."""
+        from ..services.knowledge.search import FORMAT_VERSION  # noqa: PLC0415
+
+        knowledge = self.env["l10n_cl_ai.knowledge.index"]
+        saved = knowledge._get()
+        manifests = [
+            os.path.join(folder, "manifest.json")
+            for folder, _dirs, names in os.walk(knowledge._root())
+            if "manifest.json" in names and os.path.basename(folder) == saved.content_hash
+        ]
+        self.assertEqual(len(manifests), 1)
+        with open(manifests[0], encoding="utf-8") as handle:
+            manifest = json.load(handle)
+        manifest["format"] = 1  # what the previous version wrote
+        with open(manifests[0], "w", encoding="utf-8") as handle:
+            json.dump(manifest, handle)
+        index_module._INDEXES.clear()
+        rebuilt = knowledge._get()
+        self.assertIsNot(rebuilt, saved)
+        with open(manifests[0], encoding="utf-8") as handle:
+            self.assertEqual(json.load(handle)["format"], FORMAT_VERSION)
+        # the abbreviation reaches its document only through the analyzer's synonym table
+        self.assertEqual(self._slugs("¿en qué casos hago una NC o una ND?")[0], "notas-credito-debito")

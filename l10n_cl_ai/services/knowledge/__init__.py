@@ -8,7 +8,9 @@ Modules (import them where used; this package imports nothing heavy):
 - ``embedder``: ``OnnxEmbedder``, onnxruntime + tokenizers, one thread, lazy.
 - ``embedding_cache``: ``CachedEmbedder``, embeddings shared through Redis under sha256(model + text).
 - ``chunking``: markdown bodies split into bounded chunks that keep their heading path.
-- ``bm25``: Spanish-aware keyword tokenizer and ``KeywordIndex`` (bm25s).
+- ``analyzer``: the Spanish analyzer of the keyword half (folding, Snowball stemming, the Chilean synonym
+  table ``data/synonyms_cl.json``, stopwords).
+- ``bm25``: ``KeywordIndex`` (bm25s) over the analyzer's tokens.
 - ``index``: ``DenseIndex``, exact or approximate FAISS index, persisted with a content hash.
 - ``search``: ``KnowledgeIndex``, the hybrid search the Odoo layer calls.
 """

@@ -1,0 +1,114 @@
+"""The labelled question sets of the knowledge base and how a search is scored on them.
+
+Shared by ``test_knowledge_quality.py`` / ``test_knowledge_routing.py`` (which assert the goals) and
+``bench/knowledge.py`` (which prints the figures). Data: ``data/knowledge_questions.json`` (questions,
+expected document slug, phrases of the answer-bearing chunk, ``tune``/``test`` split) and
+``data/routing_questions.json`` (questions that match no plugin keyword, expected plugin).
+"""
+
+import json
+import os
+import re
+
+from lxml import etree
+
+from services.knowledge.bm25 import STOPWORDS, strip_accents
+from services.knowledge.chunking import split_markdown
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ADDON = os.path.join(os.path.dirname(HERE), "l10n_cl_ai")
+CORPUS = os.path.join(ADDON, "data", "knowledge_documents.xml")
+QUESTIONS_FILE = os.path.join(HERE, "data", "knowledge_questions.json")
+ROUTING_FILE = os.path.join(HERE, "data", "routing_questions.json")
+
+
+def load_questions(split=None):
+    """The labelled questions (dicts: question, slug, chunk, split), optionally of one split only."""
+    with open(QUESTIONS_FILE, encoding="utf-8") as handle:
+        rows = json.load(handle)["questions"]
+    return [row for row in rows if split is None or row["split"] == split]
+
+
+def load_routing_questions():
+    with open(ROUTING_FILE, encoding="utf-8") as handle:
+        return json.load(handle)["questions"]
+
+
+def corpus_documents(path=CORPUS):
+    """The shipped documents as dicts of their fields (slug, title, plugin, tags, body, source)."""
+    root = etree.parse(path).getroot()
+    documents = []
+    for record in root.iter("record"):
+        if record.get("model") != "l10n_cl_ai.knowledge.document":
+            continue
+        documents.append({field.get("name"): (field.text or "").strip() for field in record.iter("field")})
+    return documents
+
+
+def corpus_chunks(documents):
+    """The chunks the Odoo layer would index for ``documents`` (same splitting, same fields)."""
+    chunks = []
+    for document_id, document in enumerate(documents, start=1):
+        for text in split_markdown(document["body"], title=document["title"]):
+            chunks.append(
+                {
+                    "chunk_id": len(chunks) + 1,
+                    "document_id": document_id,
+                    "slug": document["slug"],
+                    "title": document["title"],
+                    "plugin": document.get("plugin"),
+                    "company_id": None,
+                    "text": text,
+                    "keywords": document.get("tags", ""),
+                }
+            )
+    return chunks
+
+
+def title_words(text):
+    """Words of ``text`` as compared with a document title: accent- and case-folded, stopwords out,
+    cut to 5 letters ("facturas" and "factura" are the same word), numbers whole. Stricter than any
+    analyzer, and independent of the one under test."""
+    words = set()
+    for word in re.findall(r"[a-z0-9ñ]+", strip_accents(text)):
+        if word in STOPWORDS:
+            continue
+        if word.isdigit():
+            words.add(word)
+        elif len(word) >= 2:
+            words.add(word[:5])
+    return words
+
+
+def chunk_matches(text, phrases):
+    return any(phrase in text for phrase in phrases)
+
+
+def evaluate(knowledge, questions, top_k=3):
+    """recall@1, recall@3 (document) and chunk recall@3 of ``knowledge.search`` on ``questions``, and the
+    questions missed at 3: ``{"at1", "at3", "chunk_at3", "missed", "chunk_missed"}``."""
+    texts = {knowledge.chunk_ids[row]: knowledge.chunk_text(row) for row in range(knowledge.size)}
+    at1 = at3 = chunk_at3 = 0
+    missed, chunk_missed = [], []
+    for row in questions:
+        hits = knowledge.search(row["question"], top_k=top_k)
+        slugs = [hit["slug"] for hit in hits]
+        at1 += slugs[:1] == [row["slug"]]
+        if row["slug"] in slugs:
+            at3 += 1
+        else:
+            missed.append((row["question"], row["slug"], slugs))
+        if any(
+            hit["slug"] == row["slug"] and chunk_matches(texts[hit["chunk_id"]], row["chunk"]) for hit in hits
+        ):
+            chunk_at3 += 1
+        else:
+            chunk_missed.append((row["question"], row["slug"]))
+    count = len(questions) or 1
+    return {
+        "at1": at1 / count,
+        "at3": at3 / count,
+        "chunk_at3": chunk_at3 / count,
+        "missed": missed,
+        "chunk_missed": chunk_missed,
+    }
