@@ -267,6 +267,14 @@ class L10nClAiChatAnswer(models.AbstractModel):
         return ChatOutcome("retry", body=body, error=reason, retry_after=0.0)
 
     @api.model
+    def _interrupted_outcome(self):
+        reason = self.env._("the previous attempt was interrupted")
+        body = Markup("<p>%s</p>") % self.env._(
+            "My previous attempt to answer was interrupted. I will try again in a moment."
+        )
+        return ChatOutcome("retry", body=body, error=reason, retry_after=0.0)
+
+    @api.model
     def _apology_outcome(self, request, outcome):
         body = Markup("<p>%s</p>") % self.env._(
             "Sorry: I could not answer your question after several attempts (%(reason)s). Please ask again "

@@ -23,6 +23,10 @@ QUEUE_BATCH_SIZE = 20
 MAX_ATTEMPTS = 3  # runs of a request Claude failed before the bot apologises
 MAX_DEFERRALS = 10  # rate-limited waits before the bot gives up
 RETRY_DELAY_S = 60  # after a failed run: 1, 2... minutes
+# An answer still "running" this long after it started was interrupted (a killed worker, a server stop):
+# far above one answer's worst case (timeout x retries x tool rounds); the queue's cron never runs twice
+# at once, so no live answer is taken back.
+INTERRUPTED_AFTER = timedelta(minutes=20)
 
 STATES = [
     ("queued", "Queued"),
@@ -150,6 +154,7 @@ class L10nClAiChatRequest(models.Model):
     def _cron_answer_queue(self, batch_size=QUEUE_BATCH_SIZE):
         """Answer queued questions oldest first, committing after each."""
         cron = self.env["ir.cron"]
+        self._requeue_interrupted()
         domain = self._queue_domain()
         queued = self.search(domain, order="id", limit=batch_size)
         cron._commit_progress(remaining=self.search_count(domain))
@@ -164,6 +169,16 @@ class L10nClAiChatRequest(models.Model):
                 break
         if self.search_count(domain, limit=1):
             self._trigger_queue()
+
+    @api.model
+    def _requeue_interrupted(self):
+        """Questions whose answer was interrupted count one failed attempt: retried, or apologised for."""
+        stale = self.search(
+            [("state", "=", "running"), ("started_at", "<", fields.Datetime.now() - INTERRUPTED_AFTER)]
+        )
+        for request in stale:
+            answer = self.env["l10n_cl_ai.chat.answer"].with_context(lang=request.user_id.lang)
+            request._apply_outcome(answer._interrupted_outcome())
 
     @api.model
     def _queue_stats(self):

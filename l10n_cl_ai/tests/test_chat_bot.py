@@ -462,6 +462,23 @@ class TestChatBot(DteTestCommon):
         self.assertEqual((request.state, request.answer_kind), ("done", "refused"))
         self.assertEqual(self.anthropic.messages_requests, [])
 
+    def test_an_answer_interrupted_by_a_killed_worker_is_retried(self):
+        channel = self._ask("¿Qué es el PPM?")
+        request = self._requests(channel)
+        started = fields.Datetime.now() - timedelta(minutes=30)
+        request.sudo().write({"state": "running", "started_at": started})  # the worker died there
+        self.anthropic.reply_text("El PPM es el pago provisional mensual.")
+        self._run_queue()
+        self.assertEqual((request.state, request.attempts), ("queued", 1), "counted as a failed attempt")
+        self.assertIn("interrupted", request.error)
+        self._make_due(request)
+        self._run_queue()
+        self.assertEqual((request.state, request.answer_kind), ("done", "answer"))
+        fresh = self._requests(self._ask("¿Y el IVA?", channel=channel))[-1]
+        fresh.sudo().write({"state": "running", "started_at": fields.Datetime.now()})
+        self._run_queue()
+        self.assertEqual(fresh.state, "running", "an answer that may still be under way is left alone")
+
     def test_queue_stats_for_metrics(self):
         self._ask("¿Qué es el IVA?")
         stats = self.env["l10n_cl_ai.chat.request"]._queue_stats()
