@@ -22,9 +22,10 @@ on 127.0.0.1 (its usage counts cached prefixes as the API does).
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import time
+
+from scratch_db import percentile, scratch_registry
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path[:0] = [os.path.join(ROOT, "l10n_cl_ai", "tests")]
@@ -45,23 +46,6 @@ ANSWER = (
     "3. Envíe la nota al SII como cualquier DTE.\n\n"
     "Fuentes: [notas-credito-debito] Res. Ex. SII N° 45 de 2003."
 )
-
-
-def _scratch_copy(source):
-    name = f"{source}_bench_chat"
-    env = dict(os.environ, PGPASSWORD="odoo")
-    args = ["-h", "127.0.0.1", "-U", "odoo"]
-    subprocess.run(["dropdb", *args, "--if-exists", name], check=True, env=env)
-    subprocess.run(["createdb", *args, "-T", source, name], check=True, env=env)
-    return name, lambda: subprocess.run(["dropdb", *args, "--if-exists", name], check=False, env=env)
-
-
-def _registry(db, conf):
-    from odoo.modules.registry import Registry  # noqa: PLC0415
-    from odoo.tools import config  # noqa: PLC0415
-
-    config.parse_config(["-c", conf, "-d", db])
-    return Registry(db)
 
 
 def _env(cr):
@@ -89,11 +73,6 @@ def _wire(env, fake):
         "redis_url": "",  # per-process limiter: the throughput measured is the queue's, not Redis'
     }.items():
         params.set_param(f"l10n_cl_ai.{name}", value)
-
-
-def _percentile(values, share):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
 def _post_timings(registry, fake, count):
@@ -198,47 +177,42 @@ def main():
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from fakes.fake_anthropic import FakeAnthropic  # noqa: PLC0415
 
-    db, drop = _scratch_copy(args.db)
     fake = FakeAnthropic(api_key="sk-ant-bench")
     fake.start()
     try:
-        registry = _registry(db, args.conf)
-        samples, stored, calls = _post_timings(registry, fake, args.posts)
-        bot, plain = samples["bot"], samples["plain"]
-        print(f"post-to-stored, {len(bot)} posts each (ms; Claude scripted at 5 s):")
-        p50, p95 = statistics.median(plain), _percentile(plain, 0.95)
-        print(f"  chat with a colleague: p50 {p50:7.1f}  p95 {p95:7.1f}")
-        print(
-            f"  question to the bot:   p50 {statistics.median(bot):7.1f}  p95 {_percentile(bot, 0.95):7.1f}"
-        )
-        print(
-            f"  ratio bot/plain:       p50 {statistics.median(bot) / statistics.median(plain):.2f}"
-            f"  p95 {_percentile(bot, 0.95) / _percentile(plain, 0.95):.2f}"
-            f"   requests stored: {stored}, Claude calls while posting: {calls}"
-        )
-        answered, elapsed, done = _throughput(registry, fake, args.answers, args.latency)
-        per_minute = answered / elapsed * 60
-        ideal = 60 / args.latency
-        print(f"throughput, one cron worker, fake Claude at {args.latency * 1000:.0f} ms:")
-        print(
-            f"  {answered} answered in {elapsed:.1f} s = {per_minute:.1f}/min"
-            f" (ideal {ideal:.0f}/min, ratio {per_minute / ideal:.2f}); answered requests in total: {done}"
-        )
-        cold, warm = _cost(registry, fake)
-        print("tokens and cost of a typical answer (claude-sonnet-5-5 price row):")
-        for label, row in (("cold", cold), ("warm", warm)):
-            prompt = row["input_tokens"] + row["cache_write_tokens"] + row["cache_read_tokens"]
+        with scratch_registry(args.db, args.conf, "chat") as registry:
+            samples, stored, calls = _post_timings(registry, fake, args.posts)
+            bot, plain = samples["bot"], samples["plain"]
+            print(f"post-to-stored, {len(bot)} posts each (ms; Claude scripted at 5 s):")
+            p50, p95 = statistics.median(plain), percentile(plain, 0.95)
+            print(f"  chat with a colleague: p50 {p50:7.1f}  p95 {p95:7.1f}")
+            p50, p95 = statistics.median(bot), percentile(bot, 0.95)
+            print(f"  question to the bot:   p50 {p50:7.1f}  p95 {p95:7.1f}")
             print(
-                f"  {label}: input {row['input_tokens']}, cache write {row['cache_write_tokens']},"
-                f" cache read {row['cache_read_tokens']}, output {row['output_tokens']};"
-                f" ${row['cost_usd']:.5f}; prompt from cache {row['cache_read_tokens'] / prompt:.0%}"
+                f"  ratio bot/plain:       p50 {statistics.median(bot) / statistics.median(plain):.2f}"
+                f"  p95 {percentile(bot, 0.95) / percentile(plain, 0.95):.2f}"
+                f"   requests stored: {stored}, Claude calls while posting: {calls}"
             )
+            answered, elapsed, done = _throughput(registry, fake, args.answers, args.latency)
+            per_minute = answered / elapsed * 60
+            ideal = 60 / args.latency
+            print(f"throughput, one cron worker, fake Claude at {args.latency * 1000:.0f} ms:")
+            print(
+                f"  {answered} answered in {elapsed:.1f} s = {per_minute:.1f}/min"
+                f" (ideal {ideal:.0f}/min, ratio {per_minute / ideal:.2f});"
+                f" answered requests in total: {done}"
+            )
+            cold, warm = _cost(registry, fake)
+            print("tokens and cost of a typical answer (claude-sonnet-5-5 price row):")
+            for label, row in (("cold", cold), ("warm", warm)):
+                prompt = row["input_tokens"] + row["cache_write_tokens"] + row["cache_read_tokens"]
+                print(
+                    f"  {label}: input {row['input_tokens']}, cache write {row['cache_write_tokens']},"
+                    f" cache read {row['cache_read_tokens']}, output {row['output_tokens']};"
+                    f" ${row['cost_usd']:.5f}; prompt from cache {row['cache_read_tokens'] / prompt:.0%}"
+                )
     finally:
         fake.stop()
-        from odoo.sql_db import close_db  # noqa: PLC0415
-
-        close_db(db)
-        drop()
 
 
 if __name__ == "__main__":

@@ -24,32 +24,16 @@ import datetime
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 from unittest import mock
+
+from scratch_db import percentile, scratch_registry
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path[:0] = [os.path.join(ROOT, "l10n_cl_ai", "tests")]
 
 REVIEW = {"confidence": 90, "findings": [], "recommendation": "send"}
-
-
-def _scratch_copy(source, conf):
-    name = f"{source}_bench_queue"
-    env = dict(os.environ, PGPASSWORD="odoo")
-    args = ["-h", "127.0.0.1", "-U", "odoo"]
-    subprocess.run(["dropdb", *args, "--if-exists", name], check=True, env=env)
-    subprocess.run(["createdb", *args, "-T", source, name], check=True, env=env)
-    return name, lambda: subprocess.run(["dropdb", *args, "--if-exists", name], check=False, env=env)
-
-
-def _registry(db, conf):
-    from odoo.modules.registry import Registry  # noqa: PLC0415
-    from odoo.tools import config  # noqa: PLC0415
-
-    config.parse_config(["-c", conf, "-d", db])
-    return Registry(db)
 
 
 def _env(cr):
@@ -110,11 +94,6 @@ def _invoices(env, company, count):
             for n in range(count)
         ]
     )
-
-
-def _percentile(values, share):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
 def _clicks(registry, fake, redis_url, count):
@@ -228,51 +207,48 @@ def main():
 
     for name in ("L10N_CL_AI_REDIS_URL", "L10N_CL_AI_REDIS_SENTINELS"):
         os.environ.pop(name, None)  # the storm runs without Redis (its clock is simulated)
-    db, drop = _scratch_copy(args.db, args.conf)
     fake = FakeAnthropic(api_key="sk-ant-bench")
     fake.start()
     redis_server = RedisServer().start()
     try:
-        registry = _registry(db, args.conf)
-        timings, inline = _clicks(registry, fake, redis_server.url, args.clicks)
-        off, queued = timings["off"], timings["queued"]
-        print(f"click-to-response, {len(off)} warm clicks each (ms):")
-        print(f"  review off:        p50 {statistics.median(off):7.1f}  p95 {_percentile(off, 0.95):7.1f}")
-        print(
-            f"  review queued:     p50 {statistics.median(queued):7.1f}  p95 {_percentile(queued, 0.95):7.1f}"
-            f"  (fake Claude answers in 5 s)"
-        )
-        print(
-            f"  ratio queued/off:  p50 {statistics.median(queued) / statistics.median(off):.2f}"
-            f"  p95 {_percentile(queued, 0.95) / _percentile(off, 0.95):.2f}"
-        )
-        print(
-            f"  the review itself (what an inline click would add): p50 {statistics.median(inline):.0f} ms,"
-            f" {statistics.median(inline) / statistics.median(off):.0f}x a click"
-        )
-        storm = _storm(registry, fake, args.documents, args.rate)
-        n = storm["documents"]
-        print(f"queue storm: {n} documents at {args.rate} reviews/minute (simulated clock):")
-        print(
-            f"  Claude calls per document {storm['claude_calls'] / n:.3f}, usage rows per document "
-            f"{storm['usage_rows'] / n:.3f}, deferrals per document {storm['deferrals'] / n:.3f}"
-        )
-        print(
-            f"  reviews done {storm['done']}, unavailable {storm['unavailable']}, "
-            f"queue passes {storm['passes']}"
-        )
-        print(
-            f"  simulated total {storm['simulated_s'] / 60:.1f} min against the ideal "
-            f"{storm['ideal_s'] / 60:.1f} min: ratio {storm['simulated_s'] / storm['ideal_s']:.3f}"
-            f" (wall clock {storm['wall_s']:.0f} s)"
-        )
+        with scratch_registry(args.db, args.conf, "queue") as registry:
+            timings, inline = _clicks(registry, fake, redis_server.url, args.clicks)
+            off, queued = timings["off"], timings["queued"]
+            print(f"click-to-response, {len(off)} warm clicks each (ms):")
+            print(f"  review off:        p50 {statistics.median(off):7.1f}  p95 {percentile(off, 0.95):7.1f}")
+            print(
+                f"  review queued:     p50 {statistics.median(queued):7.1f}"
+                f"  p95 {percentile(queued, 0.95):7.1f}"
+                f"  (fake Claude answers in 5 s)"
+            )
+            print(
+                f"  ratio queued/off:  p50 {statistics.median(queued) / statistics.median(off):.2f}"
+                f"  p95 {percentile(queued, 0.95) / percentile(off, 0.95):.2f}"
+            )
+            print(
+                "  the review itself (what an inline click would add):"
+                f" p50 {statistics.median(inline):.0f} ms,"
+                f" {statistics.median(inline) / statistics.median(off):.0f}x a click"
+            )
+            storm = _storm(registry, fake, args.documents, args.rate)
+            n = storm["documents"]
+            print(f"queue storm: {n} documents at {args.rate} reviews/minute (simulated clock):")
+            print(
+                f"  Claude calls per document {storm['claude_calls'] / n:.3f}, usage rows per document "
+                f"{storm['usage_rows'] / n:.3f}, deferrals per document {storm['deferrals'] / n:.3f}"
+            )
+            print(
+                f"  reviews done {storm['done']}, unavailable {storm['unavailable']}, "
+                f"queue passes {storm['passes']}"
+            )
+            print(
+                f"  simulated total {storm['simulated_s'] / 60:.1f} min against the ideal "
+                f"{storm['ideal_s'] / 60:.1f} min: ratio {storm['simulated_s'] / storm['ideal_s']:.3f}"
+                f" (wall clock {storm['wall_s']:.0f} s)"
+            )
     finally:
         redis_server.close()
         fake.stop()
-        from odoo.sql_db import close_db  # noqa: PLC0415
-
-        close_db(db)  # the scratch copy can be dropped only once its connections are closed
-        drop()
 
 
 if __name__ == "__main__":

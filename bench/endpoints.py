@@ -24,6 +24,7 @@ import time
 import uuid
 
 import requests
+from scratch_db import percentile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "l10n_cl_ai", "tests"))
@@ -67,11 +68,6 @@ def _round(url, headers, per_client):
     if errors:
         raise SystemExit(f"{url}: {len(errors)} requests did not answer 200")
     return latencies, wall
-
-
-def _percentile(values, share):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
 def main():
@@ -120,14 +116,14 @@ def main():
         database.drop(copy)
 
     base = results["/web/health"]
-    base_p50, base_p95 = statistics.median(base), _percentile(base, 0.95)
+    base_p50, base_p95 = statistics.median(base), percentile(base, 0.95)
     print(
         f"{CLIENTS} concurrent clients, --workers=2, {args.rounds} rounds x {args.per_client} requests each"
     )
     print(f"{'endpoint':<18} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>8} {'p50 ratio':>10} {'p95 ratio':>10}")
     for name, _path, _headers in ENDPOINTS:
         values = results[name]
-        p50, p95 = statistics.median(values), _percentile(values, 0.95)
+        p50, p95 = statistics.median(values), percentile(values, 0.95)
         print(
             f"{name:<18} {p50 * 1000:8.1f} {p95 * 1000:8.1f} {len(values) / walls[name]:8.1f}"
             f" {p50 / base_p50:10.2f} {p95 / base_p95:10.2f}"

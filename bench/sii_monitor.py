@@ -20,7 +20,6 @@ SOURCE_DB is a database with l10n_cl_ai (``make setup``); the runs work on a scr
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import time
 
@@ -28,6 +27,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path[:0] = [os.path.join(ROOT, "l10n_cl_ai"), os.path.join(ROOT, "l10n_cl_ai", "tests")]
 
 from lxml import html  # noqa: E402
+from scratch_db import scratch_registry  # noqa: E402
 
 from fakes import sii_fixtures as fx  # noqa: E402
 from fakes.fake_anthropic import FakeAnthropic  # noqa: E402
@@ -75,96 +75,74 @@ def parse_bench(repeat):
     print(f"   decode + parse_listing                 {ours:8.1f} ms   ratio {ours / baseline:.2f}x")
 
 
-def _scratch_copy(source):
-    name = f"{source}_bench_sii"
-    env = dict(os.environ, PGPASSWORD="odoo")
-    args = ["-h", "127.0.0.1", "-U", "odoo"]
-    subprocess.run(["dropdb", *args, "--if-exists", name], check=True, env=env)
-    subprocess.run(["createdb", *args, "-T", source, name], check=True, env=env)
-    return name, lambda: subprocess.run(["dropdb", *args, "--if-exists", name], check=False, env=env)
-
-
 def runs_bench(source, conf):
     import odoo  # noqa: PLC0415
-    from odoo.modules.registry import Registry  # noqa: PLC0415
-    from odoo.tools import config  # noqa: PLC0415
 
-    db, drop = _scratch_copy(source)
-    try:
-        config.parse_config(["-c", conf, "-d", db])
-        registry = Registry(db)
-        with FakeSii() as site, FakeAnthropic(api_key="sk-ant-bench") as claude:
+    with (
+        scratch_registry(source, conf, "sii") as registry,
+        FakeSii() as site,
+        FakeAnthropic(api_key="sk-ant-bench") as claude,
+    ):
+        with registry.cursor() as cr:
+            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+            year = env["l10n_cl_ai.sii.publication"]._current_year()
+            paths = [template.format(year=year) for template in TEMPLATES]
+            for path, body in zip(
+                paths,
+                (fx.circulars_html(year), fx.resolutions_html(year), fx.news_html(year)),
+                strict=True,
+            ):
+                site.set_page(path, fx.encoded(body))
+            params = env["ir.config_parameter"]
+            for key, value in {
+                "sii_urls": " ".join(site.url(template) for template in TEMPLATES),
+                "api_key": "sk-ant-bench",
+                "base_url": claude.base_url,
+                "redis_url": "",
+                "validate_rate_per_minute": "1000",
+                "sii_knowledge": "False",
+            }.items():
+                params.set_param(f"l10n_cl_ai.{key}", value)
+            env["l10n_cl_ai.sii.publication"].search([]).unlink()
+            env["l10n_cl_ai.sii.page"].with_context(active_test=False).search([]).unlink()
+            model = env["l10n_cl_ai.engine"]._read_settings().sii_model
+        claude.default_reply = None
+        rows = []
+        for label, etags in (("first run", True), ("unchanged (304)", True), ("unchanged (hash)", False)):
+            site.etags = etags
+            site.clear_requests()
+            claude.clear()
+            for _ in range(7):
+                claude.reply_json(REPLY)
+            started = time.perf_counter()
             with registry.cursor() as cr:
                 env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-                year = env["l10n_cl_ai.sii.publication"]._current_year()
-                paths = [template.format(year=year) for template in TEMPLATES]
-                for path, body in zip(
-                    paths,
-                    (fx.circulars_html(year), fx.resolutions_html(year), fx.news_html(year)),
-                    strict=True,
-                ):
-                    site.set_page(path, fx.encoded(body))
-                params = env["ir.config_parameter"]
-                for key, value in {
-                    "sii_urls": " ".join(site.url(template) for template in TEMPLATES),
-                    "api_key": "sk-ant-bench",
-                    "base_url": claude.base_url,
-                    "redis_url": "",
-                    "validate_rate_per_minute": "1000",
-                    "sii_knowledge": "False",
-                }.items():
-                    params.set_param(f"l10n_cl_ai.{key}", value)
-                env["l10n_cl_ai.sii.publication"].search([]).unlink()
-                env["l10n_cl_ai.sii.page"].with_context(active_test=False).search([]).unlink()
-                model = env["l10n_cl_ai.engine"]._read_settings().sii_model
-            claude.default_reply = None
-            rows = []
-            for label, etags in (("first run", True), ("unchanged (304)", True), ("unchanged (hash)", False)):
-                site.etags = etags
-                site.clear_requests()
-                claude.clear()
-                for _ in range(7):
-                    claude.reply_json(REPLY)
-                started = time.perf_counter()
-                with registry.cursor() as cr:
-                    env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-                    env["l10n_cl_ai.sii.publication"]._cron_monitor()
-                elapsed = (time.perf_counter() - started) * 1000
-                with registry.cursor() as cr:
-                    env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-                    stored = env["l10n_cl_ai.sii.publication"].search_count([])
-                    states = sorted(set(env["l10n_cl_ai.sii.page"].search([]).mapped("state")))
-                rows.append(
-                    (label, len(site.requests), len(claude.messages_requests), stored, states, elapsed)
-                )
-            print("2. full runs of the scheduled action (3 pages, fake SII and fake Claude on loopback)")
-            first_ms = rows[0][-1]
-            for label, fetched, calls, stored, states, elapsed in rows:
-                print(
-                    f"   {label:18s} pages fetched {fetched}, Claude calls {calls}, publications {stored}, "
-                    f"page states {','.join(states)}: {elapsed:7.1f} ms   ratio {elapsed / first_ms:.2f}x"
-                )
+                env["l10n_cl_ai.sii.publication"]._cron_monitor()
+            elapsed = (time.perf_counter() - started) * 1000
             with registry.cursor() as cr:
                 env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-                usage = env["l10n_cl_ai.usage"].search([("feature", "=", "sii"), ("outcome", "=", "ok")])
-                count = len(usage) or 1
-                print(
-                    f"3. per summary on {model} ({len(usage)} summaries, prices from l10n_cl_ai.model.price)"
-                )
-                print(
-                    f"   input {sum(usage.mapped('input_tokens')) / count:.0f} tokens "
-                    f"(+{sum(usage.mapped('cache_read_tokens')) / count:.0f} cache read, "
-                    f"{sum(usage.mapped('cache_write_tokens')) / count:.0f} cache write), "
-                    f"output {sum(usage.mapped('output_tokens')) / count:.0f} tokens, "
-                    f"cost {sum(usage.mapped('cost_usd')) / count:.6f} USD"
-                )
-    finally:
-        from odoo.modules.registry import Registry  # noqa: PLC0415
-        from odoo.sql_db import close_db  # noqa: PLC0415
-
-        Registry.delete(db)
-        close_db(db)  # the scratch copy can be dropped only once its connections are closed
-        drop()
+                stored = env["l10n_cl_ai.sii.publication"].search_count([])
+                states = sorted(set(env["l10n_cl_ai.sii.page"].search([]).mapped("state")))
+            rows.append((label, len(site.requests), len(claude.messages_requests), stored, states, elapsed))
+        print("2. full runs of the scheduled action (3 pages, fake SII and fake Claude on loopback)")
+        first_ms = rows[0][-1]
+        for label, fetched, calls, stored, states, elapsed in rows:
+            print(
+                f"   {label:18s} pages fetched {fetched}, Claude calls {calls}, publications {stored}, "
+                f"page states {','.join(states)}: {elapsed:7.1f} ms   ratio {elapsed / first_ms:.2f}x"
+            )
+        with registry.cursor() as cr:
+            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+            usage = env["l10n_cl_ai.usage"].search([("feature", "=", "sii"), ("outcome", "=", "ok")])
+            count = len(usage) or 1
+            print(f"3. per summary on {model} ({len(usage)} summaries, prices from l10n_cl_ai.model.price)")
+            print(
+                f"   input {sum(usage.mapped('input_tokens')) / count:.0f} tokens "
+                f"(+{sum(usage.mapped('cache_read_tokens')) / count:.0f} cache read, "
+                f"{sum(usage.mapped('cache_write_tokens')) / count:.0f} cache write), "
+                f"output {sum(usage.mapped('output_tokens')) / count:.0f} tokens, "
+                f"cost {sum(usage.mapped('cost_usd')) / count:.6f} USD"
+            )
 
 
 def main():
