@@ -250,21 +250,22 @@ class L10nClAiChatAnswer(models.AbstractModel):
                 rate_limited=True,
             )
         if error.kind in RETRYABLE:
-            body = Markup("<p>%s</p>") % self.env._(
-                "I could not reach Claude (%(reason)s). I will try again in a moment.", reason=error.message
-            )
-            return ChatOutcome("retry", body=body, error=error.message, plugin=plugin_code, retry_after=0.0)
+            return self._retry_outcome(error.message, plugin_code)
         return ChatOutcome(
             "refused", body=Markup("<p>%s</p>") % error.message, error=error.message, plugin=plugin_code
         )
 
     @api.model
-    def _failure_outcome(self, request, error_name):
-        reason = self.env._("unexpected error %(error)s", error=error_name)
+    def _retry_outcome(self, reason, plugin_code=""):
+        """A failed run that the queue tries again (``MAX_ATTEMPTS`` runs, then an apology)."""
         body = Markup("<p>%s</p>") % self.env._(
             "I could not reach Claude (%(reason)s). I will try again in a moment.", reason=reason
         )
-        return ChatOutcome("retry", body=body, error=reason, retry_after=0.0)
+        return ChatOutcome("retry", body=body, error=reason, plugin=plugin_code, retry_after=0.0)
+
+    @api.model
+    def _failure_outcome(self, error_name):
+        return self._retry_outcome(self.env._("unexpected error %(error)s", error=error_name))
 
     @api.model
     def _interrupted_outcome(self):
@@ -275,7 +276,7 @@ class L10nClAiChatAnswer(models.AbstractModel):
         return ChatOutcome("retry", body=body, error=reason, retry_after=0.0)
 
     @api.model
-    def _apology_outcome(self, request, outcome):
+    def _apology_outcome(self, outcome):
         body = Markup("<p>%s</p>") % self.env._(
             "Sorry: I could not answer your question after several attempts (%(reason)s). Please ask again "
             "later; an administrator can see the details in the AI assistant's questions.",

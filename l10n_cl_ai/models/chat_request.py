@@ -201,7 +201,7 @@ class L10nClAiChatRequest(models.Model):
                 outcome = answer._answer(self)
         except Exception as error:  # noqa: BLE001 - the request keeps the error; the user is told
             _logger.exception("The Discuss bot could not answer request %s", self.id)
-            outcome = answer._failure_outcome(self, type(error).__name__)
+            outcome = answer._failure_outcome(type(error).__name__)
         self._apply_outcome(outcome)
         answer._set_typing(self.channel_id, False)
 
@@ -224,7 +224,7 @@ class L10nClAiChatRequest(models.Model):
                 self._trigger_queue(at=not_before)
                 return
             values[key] = count
-            outcome = answer._apology_outcome(self, outcome)
+            outcome = answer._apology_outcome(outcome)
         message = answer._post_as_bot(self.channel_id, outcome.body)
         values.update(
             {

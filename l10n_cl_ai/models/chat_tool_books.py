@@ -186,10 +186,9 @@ def summarize_documents(env, args):
         }
         for doc_type, month, count, untaxed, tax, total in groups
     ]
-    if _reads_validations(env):
+    if rows and _reads_validations(env):
         states = dict(env["account.move"]._read_group(domain, ["l10n_cl_ai_state"], ["__count"]))
-        for row in rows[:1]:
-            row["validacion_ia_del_periodo"] = states
+        rows[0]["validacion_ia_del_periodo"] = states
     moves = env["account.move"].search(domain, limit=MAX_LIMIT)
     return rows, moves
 

@@ -91,28 +91,16 @@ class L10nClAiChatTools(models.AbstractModel):
     @api.model
     def _audit(self, request, tool, arguments, reads):
         """One audit row per model read by a tool call, on its own cursor, committed at once."""
+        call = {
+            "request_id": request.id,
+            "user_id": self.env.uid,
+            "company_id": request.company_id.id,
+            "tool": tool,
+            "arguments": json.dumps(arguments or {}, ensure_ascii=False, default=str)[:2000],
+        }
         values = [
-            {
-                "request_id": request.id,
-                "user_id": self.env.uid,
-                "company_id": request.company_id.id,
-                "tool": tool,
-                "arguments": json.dumps(arguments or {}, ensure_ascii=False, default=str)[:2000],
-                "res_model": model,
-                "res_ids": json.dumps(ids),
-                "count": len(ids),
-            }
-            for model, ids in reads
-        ] or [
-            {
-                "request_id": request.id,
-                "user_id": self.env.uid,
-                "company_id": request.company_id.id,
-                "tool": tool,
-                "arguments": json.dumps(arguments or {}, ensure_ascii=False, default=str)[:2000],
-                "count": 0,
-            }
-        ]
+            dict(call, res_model=model, res_ids=json.dumps(ids), count=len(ids)) for model, ids in reads
+        ] or [dict(call, count=0)]
         with self.env.registry.cursor() as cr:
             self.env(cr=cr, su=True)["l10n_cl_ai.chat.read"].create(values)
 

@@ -14,6 +14,12 @@ _PARTNER = {
     "type": "string",
     "description": "Nombre o RUT (o parte de ellos) del cliente o proveedor.",
 }
+_MOVE_KIND = {
+    "type": "string",
+    "enum": ["venta", "compra"],
+    "description": "Documentos de venta (emitidos) o de compra (recibidos).",
+}
+_MOVE_STATE = {"type": "string", "enum": ["borrador", "publicado", "anulado"]}
 
 
 def _schema(**properties):
@@ -34,12 +40,8 @@ BUSCAR_FACTURAS = ToolSpec(
             "description": "Código SII del tipo de documento, p. ej. '33' o '61'.",
         },
         folio={"type": "string", "description": "Folio (número) del documento."},
-        movimiento={
-            "type": "string",
-            "enum": ["venta", "compra"],
-            "description": "Documentos de venta (emitidos) o de compra (recibidos).",
-        },
-        estado={"type": "string", "enum": ["borrador", "publicado", "anulado"]},
+        movimiento=_MOVE_KIND,
+        estado=_MOVE_STATE,
         fecha_desde=_DATE_FROM,
         fecha_hasta=_DATE_TO,
         limite=_LIMIT,
@@ -166,12 +168,8 @@ RESUMEN_DOCUMENTOS = ToolSpec(
             "type": "string",
             "description": "Código SII del tipo de documento, p. ej. '33'; vacío para todos.",
         },
-        movimiento={
-            "type": "string",
-            "enum": ["venta", "compra"],
-            "description": "Documentos de venta (emitidos) o de compra (recibidos).",
-        },
-        estado={"type": "string", "enum": ["borrador", "publicado", "anulado"]},
+        movimiento=_MOVE_KIND,
+        estado=_MOVE_STATE,
         fecha_desde=_DATE_FROM,
         fecha_hasta=_DATE_TO,
     ),
