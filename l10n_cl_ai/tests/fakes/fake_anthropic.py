@@ -29,7 +29,9 @@ import time
 import uuid
 from collections import deque
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from .loopback_http import LoopbackHttpServer
 
 # The fake's own copy of the API's minimum cacheable prompt lengths (kept apart from the engine's data on
 # purpose: the fake plays the API, the engine must get it right on its own).
@@ -129,8 +131,10 @@ def _request_blocks(body):
     return blocks
 
 
-class FakeAnthropic:
+class FakeAnthropic(LoopbackHttpServer):
     """The fake server; see the module docstring."""
+
+    thread_name = "fake-anthropic"
 
     def __init__(self, api_key="sk-ant-fake-key", host="127.0.0.1"):
         self.api_key = api_key
@@ -141,40 +145,10 @@ class FakeAnthropic:
         self._requests = []
         self._cache = set()
         self._lock = threading.Lock()
-        self._server = None
-        self._thread = None
 
     # -- life cycle ---------------------------------------------------------------------------------
-    def start(self):
-        fake = self
-
-        class Handler(_Handler):
-            server_fake = fake
-
-        self._server = ThreadingHTTPServer((self.host, 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, args=(0.05,), name="fake-anthropic", daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self):
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._thread.join(timeout=5)
-            self._server = None
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()
-
-    @property
-    def port(self):
-        return self._server.server_address[1]
+    def _handler_class(self):
+        return _Handler
 
     @property
     def base_url(self):

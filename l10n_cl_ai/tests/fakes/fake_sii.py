@@ -11,12 +11,16 @@ a path can be made to fail with an HTTP status. Every request is recorded (path,
 
 import hashlib
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from .loopback_http import LoopbackHttpServer
 
 LAST_MODIFIED = "Mon, 02 Mar 2026 12:00:00 GMT"
 
 
-class FakeSii:
+class FakeSii(LoopbackHttpServer):
+    thread_name = "fake-sii"
+
     def __init__(self, host="127.0.0.1", etags=True):
         self.host = host
         self.etags = etags
@@ -24,36 +28,12 @@ class FakeSii:
         self._failures = {}  # path -> HTTP status
         self._requests = []
         self._lock = threading.Lock()
-        self._server = None
-        self._thread = None
 
-    def start(self):
-        site = self
-
-        class Handler(_Handler):
-            fake = site
-
-        self._server = ThreadingHTTPServer((self.host, 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self):
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._thread.join(timeout=5)
-            self._server = None
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()
+    def _handler_class(self):
+        return _Handler
 
     def url(self, path):
-        return f"http://{self.host}:{self._server.server_address[1]}{path}"
+        return f"http://{self.host}:{self.port}{path}"
 
     def set_page(self, path, body, content_type="text/html"):
         with self._lock:
@@ -99,7 +79,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self):  # noqa: N802 - http.server naming
         headers = {key.lower(): value for key, value in self.headers.items()}
-        status, body, extra = self.fake._answer(self.path, headers)
+        status, body, extra = self.server_fake._answer(self.path, headers)
         self.send_response(status)
         for key, value in extra.items():
             self.send_header(key, value)
