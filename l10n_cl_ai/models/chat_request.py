@@ -44,6 +44,8 @@ ANSWER_KINDS = [
 
 class L10nClAiChatRequest(models.Model):
     _name = "l10n_cl_ai.chat.request"
+    _inherit = ["l10n_cl_ai.queue.mixin"]
+    _queue_cron_xmlid = "l10n_cl_ai.ir_cron_chat_queue"
     _description = "Question to the Discuss tax assistant"
     _order = "id desc"
     _check_company_auto = True
@@ -136,19 +138,6 @@ class L10nClAiChatRequest(models.Model):
         )
         self._trigger_queue()
         return request
-
-    @api.model
-    def _trigger_queue(self, at=None):
-        self.env.ref("l10n_cl_ai.ir_cron_chat_queue").sudo()._trigger(at=at)
-
-    @api.model
-    def _queue_domain(self):
-        return [
-            ("state", "=", "queued"),
-            "|",
-            ("not_before", "=", False),
-            ("not_before", "<=", fields.Datetime.now()),
-        ]
 
     @api.model
     def _cron_answer_queue(self, batch_size=QUEUE_BATCH_SIZE):

@@ -37,6 +37,8 @@ BUS_DONE = "l10n_cl_ai.validation_done"
 
 class L10nClAiValidation(models.Model):
     _name = "l10n_cl_ai.validation"
+    _inherit = ["l10n_cl_ai.queue.mixin"]
+    _queue_cron_xmlid = "l10n_cl_ai.ir_cron_dte_validation_queue"
     _description = "DTE validation run"
     _order = "id desc"
     _check_company_auto = True
@@ -123,19 +125,6 @@ class L10nClAiValidation(models.Model):
                 for move in moves
             ]
         )
-
-    @api.model
-    def _queue_domain(self):
-        return [
-            ("state", "=", "queued"),
-            "|",
-            ("not_before", "=", False),
-            ("not_before", "<=", fields.Datetime.now()),
-        ]
-
-    @api.model
-    def _trigger_queue(self, at=None):
-        self.env.ref("l10n_cl_ai.ir_cron_dte_validation_queue").sudo()._trigger(at=at)
 
     @api.model
     def _cron_process_queue(self, batch_size=QUEUE_BATCH_SIZE):
