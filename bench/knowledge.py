@@ -8,6 +8,7 @@ approximate index is measured with real, held-out query embeddings.
 
 Per corpus size, in this process (one thread everywhere):
 - index build time (FAISS + BM25, embeddings excluded; the embedding rate is printed once),
+- query embedding p50/p95 of the int8 transformer workers run vs the float32 one (the baseline);
 - query latency p50/p95 of: the end-to-end hybrid search (query embedded, cache miss), the FAISS path
   alone, numpy brute force, and the keyword-count loop of the replaced service (the baseline),
 - the end-to-end search with the query embedding served by Redis (cache hit) vs embedded (miss),
@@ -314,6 +315,11 @@ def main():
     print(f"embedded {real_count} real texts at {rate:.0f} texts/s (2 threads); the rest of each corpus "
           f"is derived from them; {len(query_texts)} held-out real queries")
     del bulk
+    fp32 = OnnxEmbedder(threads=1, precision="fp32")
+    baseline = timed(lambda query: fp32.embed([query]), query_texts)
+    shipped = timed(lambda query: model.embed([query]), query_texts)
+    print(f"query embedding, ms p50/p95 (1 thread): int8 (workers) {shipped[0]:.2f}/{shipped[1]:.2f} vs "
+          f"float32 {baseline[0]:.2f}/{baseline[1]:.2f}: x{baseline[0] / shipped[0]:.2f} faster")
 
     work_dir = tempfile.mkdtemp(prefix="l10n_cl_ai_bench_kb_")
     redis = RedisServer()

@@ -11,10 +11,13 @@ worker past ``limit_memory_soft``, see ``shared/reference/embedding-memory.md``)
 
 What it writes into the output directory (never inside the git tree):
 ``model.onnx`` + ``model.onnx.data`` (the transformer; weights as external data, so onnxruntime maps
-them from the file instead of copying them into each worker), ``tokenizer.json`` and
-``manifest.json`` (model id, dimensions, pooling, normalisation, maximum sequence length, sha256 of
-the files, the cosine measured against sentence-transformers). The export is verified before it is
-published: every verification sentence must embed with cosine >= ``MIN_COSINE`` to the reference.
+them from the file instead of copying them into each worker), ``model_int8.onnx`` (the same transformer
+with its MatMul/Gemm weights quantized to int8 per output channel by onnxruntime's dynamic quantization:
+what workers run, ~3x faster per query and a quarter of the size), ``tokenizer.json`` and
+``manifest.json`` (model id, dimensions, pooling, normalisation, maximum sequence length, sha256 of the
+files, the cosines measured against sentence-transformers). The export is verified before it is
+published: every verification sentence must embed with cosine >= ``MIN_COSINE`` to the reference in
+float32 and >= ``MIN_COSINE_INT8`` in int8.
 """
 
 import argparse
@@ -38,6 +41,9 @@ _logger = logging.getLogger(__name__)
 
 OPSET = 17
 MIN_COSINE = 0.9999
+# int8 against the float32 reference, measured on the 123 labelled questions: min 0.982, mean 0.991;
+# retrieval on them is unchanged (bench/knowledge_quality.py prints both precisions).
+MIN_COSINE_INT8 = 0.97
 
 VERIFY_SENTENCES = [
     "¿Cuál es la tasa del IVA en Chile?",
@@ -149,14 +155,39 @@ def _reference_embeddings(st_model, sentences):
                            show_progress_bar=False)
 
 
-def _onnx_embeddings(model_dir, sentences):
+def _quantize_int8(onnx_path, int8_path):
+    """int8 weights per output channel, activations quantized at run time (no calibration data needed).
+    Per-tensor scales lost up to 0.085 of cosine on short questions; per channel loses under 0.02."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic  # noqa: PLC0415 - export process only
+
+    logging.disable(logging.WARNING)  # it logs one line per tensor, and advice about pre-processing
+    try:
+        quantize_dynamic(onnx_path, int8_path, weight_type=QuantType.QInt8, per_channel=True)
+    finally:
+        logging.disable(logging.NOTSET)
+
+
+def _onnx_embeddings(model_dir, sentences, precision):
     if __package__:
         from .embedder import OnnxEmbedder  # noqa: PLC0415 - only to verify an export
     else:
         from services.knowledge.embedder import OnnxEmbedder  # noqa: PLC0415 - run as a script
 
-    embedder = OnnxEmbedder(model_dir, threads=1, auto_export=False)
+    embedder = OnnxEmbedder(model_dir, threads=1, auto_export=False, precision=precision)
     return embedder.embed(sentences)
+
+
+def _verified_cosine(reference, exported, minimum, precision):
+    """The smallest cosine between the reference and the exported embeddings; raises below ``minimum``."""
+    import numpy as np  # noqa: PLC0415
+
+    cosines = np.sum(reference * exported, axis=1) / (
+        np.linalg.norm(reference, axis=1) * np.linalg.norm(exported, axis=1))
+    cosine_min = float(cosines.min())
+    if cosine_min < minimum:
+        raise RuntimeError(f"ONNX export ({precision}) disagrees with sentence-transformers: cosine "
+                           f"{cosine_min:.6f} < {minimum}")
+    return cosine_min
 
 
 def export(model_name=model_files.DEFAULT_MODEL, out_dir=None):
@@ -165,7 +196,6 @@ def export(model_name=model_files.DEFAULT_MODEL, out_dir=None):
     The export is built in a temporary sibling directory, verified against sentence-transformers,
     then renamed into place, so a reader never sees a half-written export.
     """
-    import numpy as np  # noqa: PLC0415
     from sentence_transformers import SentenceTransformer  # noqa: PLC0415 - export process only
 
     out_dir = os.path.abspath(out_dir or model_files.default_model_dir(model_name))
@@ -178,31 +208,33 @@ def export(model_name=model_files.DEFAULT_MODEL, out_dir=None):
     work_dir = tempfile.mkdtemp(prefix=f".{os.path.basename(out_dir)}.", dir=parent)
     try:
         _export_transformer(st_model, os.path.join(work_dir, model_files.ONNX_NAME))
+        _quantize_int8(os.path.join(work_dir, model_files.ONNX_NAME),
+                       os.path.join(work_dir, model_files.ONNX_INT8_NAME))
         _copy_tokenizer(st_model, source, os.path.join(work_dir, model_files.TOKENIZER_NAME))
         files = {name: model_files.file_sha256(os.path.join(work_dir, name))
-                 for name in (model_files.ONNX_NAME, model_files.ONNX_DATA_NAME, model_files.TOKENIZER_NAME)}
+                 for name in (model_files.ONNX_NAME, model_files.ONNX_DATA_NAME, model_files.ONNX_INT8_NAME,
+                              model_files.TOKENIZER_NAME)}
         manifest = {
             "format": model_files.FORMAT_VERSION,
             "model_id": model_name,
             "source": source,
             **settings,
-            "runtime": "onnx-fp32",
+            "runtime": "onnxruntime",
+            "precisions": list(model_files.PRECISIONS),
             "opset": OPSET,
             "onnx": model_files.ONNX_NAME,
+            "onnx_int8": model_files.ONNX_INT8_NAME,
             "tokenizer": model_files.TOKENIZER_NAME,
             "files": files,
             "sha256": files[model_files.ONNX_NAME],
         }
         _write_json(os.path.join(work_dir, model_files.MANIFEST_NAME), manifest)
         reference = _reference_embeddings(st_model, VERIFY_SENTENCES)
-        exported = _onnx_embeddings(work_dir, VERIFY_SENTENCES)
-        cosines = np.sum(reference * exported, axis=1) / (
-            np.linalg.norm(reference, axis=1) * np.linalg.norm(exported, axis=1))
-        cosine_min = float(cosines.min())
-        if cosine_min < MIN_COSINE:
-            raise RuntimeError(f"ONNX export disagrees with sentence-transformers: cosine {cosine_min:.6f}"
-                               f" < {MIN_COSINE}")
+        cosine_min = _verified_cosine(reference, _onnx_embeddings(work_dir, VERIFY_SENTENCES, "fp32"),
+                                      MIN_COSINE, "fp32")
         manifest["verified_cosine_min"] = cosine_min
+        manifest["verified_cosine_min_int8"] = _verified_cosine(
+            reference, _onnx_embeddings(work_dir, VERIFY_SENTENCES, "int8"), MIN_COSINE_INT8, "int8")
         manifest["verified_sentences"] = len(VERIFY_SENTENCES)
         manifest["exported_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         _write_json(os.path.join(work_dir, model_files.MANIFEST_NAME), manifest)
@@ -213,8 +245,8 @@ def export(model_name=model_files.DEFAULT_MODEL, out_dir=None):
     finally:
         if os.path.isdir(work_dir):
             shutil.rmtree(work_dir, ignore_errors=True)
-    _logger.info("exported %s to %s in %.1f s (cosine min %.7f)", model_name, out_dir,
-                 time.monotonic() - started, cosine_min)
+    _logger.info("exported %s to %s in %.1f s (cosine min %.7f, int8 %.4f)", model_name, out_dir,
+                 time.monotonic() - started, cosine_min, manifest["verified_cosine_min_int8"])
     return manifest
 
 
@@ -263,7 +295,8 @@ def main(argv=None):
         with _export_lock(out_dir):
             manifest = export(args.model, out_dir)
     sys.stdout.write(f"{manifest['model_id']}: {out_dir} ({manifest['dimensions']} dimensions, "
-                     f"cosine vs sentence-transformers {manifest['verified_cosine_min']:.7f})\n")
+                     f"cosine vs sentence-transformers {manifest['verified_cosine_min']:.7f}, "
+                     f"int8 {manifest['verified_cosine_min_int8']:.4f})\n")
     return 0
 
 

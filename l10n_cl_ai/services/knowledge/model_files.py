@@ -1,8 +1,9 @@
 """Where an exported embedding model lives and what its manifest says: shared by the embedder (every
 worker that embeds) and ``export_onnx`` (the one-off export script, torch only there). Plain Python.
 
-An export directory holds ``model.onnx`` + ``model.onnx.data``, ``tokenizer.json`` and ``manifest.json``
-(format version, model id, dimensions, pooling, sha256 of the files, the verified cosine).
+An export directory holds ``model.onnx`` + ``model.onnx.data`` (float32), ``model_int8.onnx`` (the same
+transformer with int8 weights, what workers run), ``tokenizer.json`` and ``manifest.json`` (format
+version, model id, dimensions, pooling, sha256 of the files, the cosines verified for each precision).
 """
 
 import hashlib
@@ -21,8 +22,11 @@ MODEL_DIR_ENV = "L10N_CL_AI_MODEL_DIR"
 MANIFEST_NAME = "manifest.json"
 ONNX_NAME = "model.onnx"
 ONNX_DATA_NAME = "model.onnx.data"
+ONNX_INT8_NAME = "model_int8.onnx"
 TOKENIZER_NAME = "tokenizer.json"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: adds the int8 transformer (an export of format 1 is made again)
+PRECISIONS = ("int8", "fp32")
+DEFAULT_PRECISION = "int8"
 
 
 def default_model_dir(model_name=DEFAULT_MODEL):
