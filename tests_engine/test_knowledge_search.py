@@ -231,7 +231,9 @@ def test_a_search_process_loads_the_saved_index_uses_the_shared_cache_and_never_
     client = build_redis(redis_server.url, socket_timeout=2.0)
     client.flushall()
     cached_question = "¿Qué tasa de impuesto se aplica sobre el monto neto de una venta?"
-    CachedEmbedder(OnnxEmbedder(), client).embed([cached_question])  # another process put it in Redis
+    # another process searched it: the text a search embeds (prefix, expansion) is in Redis
+    searched_text = knowledge.embedder.query_prefix + knowledge.dense_query(cached_question)
+    CachedEmbedder(OnnxEmbedder(), client).embed([searched_text])
     path = knowledge.save(str(tmp_path))
     script = textwrap.dedent(f"""
         import json, sys

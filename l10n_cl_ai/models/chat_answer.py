@@ -95,7 +95,10 @@ class L10nClAiChatAnswer(models.AbstractModel):
         engine = self.env["l10n_cl_ai.engine"]
         settings = engine._read_settings()
         question = request.question
-        plugin = REGISTRY.select_detailed(question, similarity=engine._services(settings).similarity).plugin
+        services = engine._services(settings)
+        plugin = REGISTRY.select_detailed(
+            question, similarity=services.similarity, min_similarity=services.similarity_floor
+        ).plugin
         passages = self._passages(question, plugin)
         if not settings.api_key:
             return ChatOutcome("knowledge_only", body=self._knowledge_only_body(passages), plugin=plugin.code)

@@ -142,8 +142,10 @@ class ResConfigSettings(models.TransientModel):
     l10n_cl_ai_embedding_model = fields.Char(
         string="Embedding model",
         config_parameter=param_key("embedding_model"),
-        default="sentence-transformers/all-MiniLM-L6-v2",
-        help="Sentence-transformers model used to search the knowledge base (loaded offline).",
+        default="intfloat/multilingual-e5-small",
+        help="Embedding model of the knowledge search and plugin routing, exported offline by the set-up: "
+        "intfloat/multilingual-e5-small (multilingual, the default) or "
+        "sentence-transformers/all-MiniLM-L6-v2.",
     )
     l10n_cl_ai_metrics_token = fields.Char(
         string="Metrics token",

@@ -85,8 +85,21 @@ class ServiceBundle:
     def similarity(self, text, descriptions):
         """Cosine similarity between ``text`` and each description, by this bundle's embedder: what the
         plugin registry compares a question with (``REGISTRY.select_detailed(..., similarity=...)``)."""
-        vectors = self.embedder.embed([text, *descriptions])
+        embedder = self.embedder  # E5 was trained with a "query: " / "passage: " prefix on each side
+        vectors = embedder.embed(
+            [
+                embedder.query_prefix + text,
+                *(embedder.passage_prefix + description for description in descriptions),
+            ]
+        )
         return [float(vectors[0] @ vector) for vector in vectors[1:]]
+
+    @property
+    def similarity_floor(self):
+        """The ``min_similarity`` of plugin routing for this bundle's embedding model."""
+        from .knowledge.model_files import similarity_floor
+
+        return similarity_floor(self.settings.embedding_model)
 
     def limiter(self, namespace):
         """The rate limiter (Redis sliding window; per-process window or refusal when Redis is down)."""

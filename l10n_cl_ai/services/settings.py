@@ -66,7 +66,7 @@ class EngineSettings:
     redis_url: str = ""
     redis_sentinels: str = ""
     redis_sentinel_master: str = ""
-    embedding_model: str = "sentence-transformers/all-MiniLM-L6-v2"
+    embedding_model: str = "intfloat/multilingual-e5-small"
     metrics_token: str = dataclasses.field(default="", repr=False)
     sii_urls: str = ""
     notify_channel_id: int = 0

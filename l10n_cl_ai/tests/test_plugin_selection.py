@@ -7,8 +7,13 @@ from .common import L10nClAiCase
 @tagged("post_install", "-at_install")
 class TestPluginSelection(L10nClAiCase):
     def _select(self, question, explicit=None):
-        similarity = self.env["l10n_cl_ai.engine"]._services().similarity
-        selection = REGISTRY.select_detailed(question, explicit=explicit, similarity=similarity)
+        services = self.env["l10n_cl_ai.engine"]._services()
+        selection = REGISTRY.select_detailed(
+            question,
+            explicit=explicit,
+            similarity=services.similarity,
+            min_similarity=services.similarity_floor,
+        )
         return selection.plugin.code, selection.reason
 
     def test_explicit_plugin_wins(self):

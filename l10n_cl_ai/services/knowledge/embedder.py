@@ -1,11 +1,13 @@
 """Sentence embeddings with onnxruntime + ``tokenizers``: no torch, no sentence-transformers.
 
-The same all-MiniLM-L6-v2 pipeline as sentence-transformers (transformer, mean pooling over the
-attention mask, L2 normalisation), run from the ONNX export written by ``export_onnx.py``. Workers run
-its int8 transformer (``precision="int8"``, the default): measured here, cosine >= 0.98 against
-sentence-transformers on the 123 labelled questions, the same retrieval figures as float32, and a query
-embedded in ~3.4 ms instead of ~9.7 ms on one thread. ``precision="fp32"`` runs the float32 transformer
-(cosine >= 0.99999). ~0.1 s to load.
+The sentence-transformers pipeline (transformer, mean pooling over the attention mask, L2
+normalisation) run from the ONNX export written by ``export_onnx.py`` (``export_e5.py`` for
+multilingual-e5-small, whose token vectors are read from a shared read-only memory map and fed as
+``inputs_embeds``, and whose texts get a "query: " / "passage: " prefix from the caller: see
+``query_prefix``). Workers run the int8 transformer (``precision="int8"``, the default): measured here
+on the labelled questions, cosine >= 0.98 to float32 and the same retrieval figures, a question embedded
+in ~4 ms (MiniLM, 6 layers) or ~6 ms (E5, 12 layers) instead of ~11 / ~19 ms on one thread.
+``precision="fp32"`` runs the float32 transformer. ~0.1 s to load.
 
 Loading is lazy (the first ``embed``), so a worker that never searches pays nothing. onnxruntime
 runs with ONE intra-op thread and no spinning: Odoo runs several workers per core, and two busy-
@@ -20,6 +22,7 @@ import threading
 
 from ..errors import ConfigurationError
 from . import model_files
+from .unigram import UnigramTokenizer
 
 _logger = logging.getLogger(__name__)
 
@@ -79,6 +82,16 @@ class OnnxEmbedder:
         return int(self.manifest["dimensions"])
 
     @property
+    def query_prefix(self):
+        """What a question is prefixed with before ``embed`` ("query: " for E5, "" for MiniLM)."""
+        return self.manifest.get("query_prefix", "")
+
+    @property
+    def passage_prefix(self):
+        """What a passage (knowledge chunk, plugin description) is prefixed with before ``embed``."""
+        return self.manifest.get("passage_prefix", "")
+
+    @property
     def loaded(self):
         return self._session is not None
 
@@ -110,13 +123,18 @@ class OnnxEmbedder:
         with self._lock:
             if self._session is not None:
                 return
+            import numpy as np  # noqa: PLC0415
             import onnxruntime  # noqa: PLC0415 - heavy, only in processes that embed
             from tokenizers import Tokenizer  # noqa: PLC0415
 
             manifest = self.manifest
-            tokenizer = Tokenizer.from_file(os.path.join(self.model_dir, manifest["tokenizer"]))
-            tokenizer.enable_truncation(max_length=int(manifest["max_seq_length"]))
-            tokenizer.no_padding()
+            tokenizer_path = os.path.join(self.model_dir, manifest["tokenizer"])
+            if manifest.get("tokenizer_kind") == "unigram":  # multilingual-e5-small: see unigram.py
+                tokenizer = UnigramTokenizer(tokenizer_path)
+            else:
+                tokenizer = Tokenizer.from_file(tokenizer_path)
+                tokenizer.enable_truncation(max_length=int(manifest["max_seq_length"]))
+                tokenizer.no_padding()
             options = onnxruntime.SessionOptions()
             options.intra_op_num_threads = self.threads
             options.inter_op_num_threads = 1
@@ -128,6 +146,10 @@ class OnnxEmbedder:
             session = onnxruntime.InferenceSession(os.path.join(self.model_dir, onnx_file),
                                                    options, providers=["CPUExecutionProvider"])
             self._input_names = {item.name for item in session.get_inputs()}
+            self._word_embeddings = None
+            if manifest.get("word_embeddings"):  # token vectors fed as inputs_embeds: a shared, read-only map
+                self._word_embeddings = np.load(os.path.join(self.model_dir, manifest["word_embeddings"]),
+                                                mmap_mode="r")
             self._tokenizer = tokenizer
             self._session = session
 
@@ -145,29 +167,33 @@ class OnnxEmbedder:
         self.calls += 1
         self.texts_embedded += len(texts)
         # encode one by one: encode_batch would start the rayon thread pool in every worker
-        encodings = [self._tokenizer.encode(text or "") for text in texts]
-        order = sorted(range(len(texts)), key=lambda index: len(encodings[index].ids))  # less padding
+        if isinstance(self._tokenizer, UnigramTokenizer):
+            token_ids = [self._tokenizer.encode(text or "") for text in texts]
+        else:
+            token_ids = [self._tokenizer.encode(text or "").ids for text in texts]
+        order = sorted(range(len(texts)), key=lambda index: len(token_ids[index]))  # less padding
         # int8 quantizes activations with one range per run: batched, a text's vector would depend on
         # the texts beside it, so each text runs alone (its vector is then the same as a query's)
         batch_size = 1 if self.precision == "int8" else BATCH_SIZE
         for start in range(0, len(order), batch_size):
             rows = order[start:start + batch_size]
-            result[rows] = self._run([encodings[row] for row in rows])
+            result[rows] = self._run([token_ids[row] for row in rows])
         return result
 
-    def _run(self, encodings):
+    def _run(self, token_ids):
         import numpy as np  # noqa: PLC0415
 
-        width = max(len(encoding.ids) for encoding in encodings)
-        input_ids = np.zeros((len(encodings), width), dtype=np.int64)
-        attention_mask = np.zeros((len(encodings), width), dtype=np.int64)
-        token_type_ids = np.zeros((len(encodings), width), dtype=np.int64)
-        for row, encoding in enumerate(encodings):
-            length = len(encoding.ids)
-            input_ids[row, :length] = encoding.ids
-            attention_mask[row, :length] = encoding.attention_mask
-            token_type_ids[row, :length] = encoding.type_ids
+        width = max(len(ids) for ids in token_ids)
+        input_ids = np.zeros((len(token_ids), width), dtype=np.int64)
+        attention_mask = np.zeros((len(token_ids), width), dtype=np.int64)
+        token_type_ids = np.zeros((len(token_ids), width), dtype=np.int64)  # one segment: all 0
+        for row, ids in enumerate(token_ids):
+            input_ids[row, :len(ids)] = ids
+            attention_mask[row, :len(ids)] = 1
         feeds = {"input_ids": input_ids, "attention_mask": attention_mask, "token_type_ids": token_type_ids}
+        if self._word_embeddings is not None:
+            embeds = self._word_embeddings[input_ids.reshape(-1)].astype(np.float32)
+            feeds["inputs_embeds"] = embeds.reshape(*input_ids.shape, -1)
         feeds = {name: value for name, value in feeds.items() if name in self._input_names}
         hidden = self._session.run(None, feeds)[0]
         mask = attention_mask[:, :, None].astype(np.float32)

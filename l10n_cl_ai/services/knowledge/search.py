@@ -20,11 +20,12 @@ Scoring: each visible chunk gets ``cosine + KEYWORD_WEIGHT * bm25 / (bm25 + KEYW
 scores as its best chunk plus ``DOCUMENT_WEIGHT * bm25 / (bm25 + DOCUMENT_SATURATION)`` of the query
 against the whole document (its words are often spread over several chunks). Keyword tokens come from
 the Spanish analyzer (``analyzer.py``: Snowball stemming, Chilean synonym table, stopwords); the dense
-query is expanded with the full form of the abbreviations it uses ("NC" -> "nota de crédito").
-Measured on the held-out half of 122 labelled questions phrased without the documents' title words
-(``tests_engine/data/knowledge_questions.json``, ``bench/knowledge_quality.py``): dense alone recall@3
-0.48 (0.53 expanded; all-MiniLM-L6-v2 is an English model), BM25 alone 0.91, reciprocal-rank fusion
-0.83, this mix 0.95 (recall@1 0.84, answer-bearing chunk in the top 3 for 0.76).
+query is expanded with the full form of the abbreviations it uses ("NC" -> "nota de crédito") and both
+sides get the embedder's prefixes (E5: "query: " / "passage: "). The weights depend on the model
+(``FUSION_WEIGHTS``). Measured on the 89 held-out questions of 187 labelled ones phrased without the
+documents' title words (``tests_engine/data/knowledge_questions.json``, ``bench/knowledge_quality.py``),
+with multilingual-e5-small: dense alone recall@3 0.76, this mix 0.93 (recall@1 0.82, answer-bearing
+chunk in the top 3 for 0.73); all-MiniLM-L6-v2 (English): dense alone 0.4-0.5, the mix 0.94 / 0.79 / 0.71.
 
 Candidates are the dense top-N and the keyword top-N, widened until ``top_k`` documents are found or
 every visible chunk was considered, so filters never return fewer than ``top_k`` hits while enough
@@ -49,11 +50,25 @@ _logger = logging.getLogger(__name__)
 FORMAT_VERSION = 2  # 2: keyword tokens by the Spanish analyzer (recorded in the index), document BM25
 CANDIDATES = 48  # chunks fetched from each of the dense and keyword rankings before widening
 # The four weights were tuned on the "tune" half of tests_engine/data/knowledge_questions.json.
-KEYWORD_WEIGHT = 5.0
-KEYWORD_SATURATION = 0.5
-DOCUMENT_WEIGHT = 3.0
-DOCUMENT_SATURATION = 4.0
+# Tuned per embedding model on the "tune" half of tests_engine/data/knowledge_questions.json
+# (``bench/knowledge_quality.py --tune [--model NAME]``: highest recall@1 + recall@3 + chunk recall@3
+# there, ties to the larger dense share); E5's cosines span a narrower range, so its keyword and
+# document weights are smaller. A model not listed gets the first one's.
+FUSION_WEIGHTS = {
+    "intfloat/multilingual-e5-small": {
+        "keyword_weight": 1.0, "keyword_saturation": 0.5, "document_weight": 0.3, "document_saturation": 4.0,
+    },
+    "sentence-transformers/all-MiniLM-L6-v2": {
+        "keyword_weight": 5.0, "keyword_saturation": 2.0, "document_weight": 3.0, "document_saturation": 4.0,
+    },
+}
 EXPAND_QUERY = True
+
+
+def fusion_weights(model_id):
+    """The fusion weights for an embedder's ``model_id`` ("<model name>|onnx-int8|...")."""
+    name = str(model_id).split("|", 1)[0]
+    return dict(FUSION_WEIGHTS.get(name) or next(iter(FUSION_WEIGHTS.values())))
 RRF_K = 60
 EXCERPT_CHARS = 700
 FUSIONS = ("mix", "rrf")
@@ -86,10 +101,11 @@ class KnowledgeIndex:
         self.embedder = embedder
         self.content_hash = content_hash
         self.fusion = "mix"  # or "rrf" (reciprocal-rank fusion, measured worse; kept for the benchmark)
-        self.keyword_weight = KEYWORD_WEIGHT
-        self.keyword_saturation = KEYWORD_SATURATION
-        self.document_weight = DOCUMENT_WEIGHT
-        self.document_saturation = DOCUMENT_SATURATION
+        weights = fusion_weights(dense.model_id)
+        self.keyword_weight = weights["keyword_weight"]
+        self.keyword_saturation = weights["keyword_saturation"]
+        self.document_weight = weights["document_weight"]
+        self.document_saturation = weights["document_saturation"]
         self.expand_query = EXPAND_QUERY  # the dense query gets the full form of abbreviations ("NC")
         self._doc_ids = np.array([doc["document_id"] for doc in documents], dtype=np.int64)
         self._doc_companies = np.array([doc["company_id"] or SHARED_COMPANY for doc in documents],
@@ -160,7 +176,8 @@ class KnowledgeIndex:
             else:
                 vectors[row] = np.asarray(given, dtype=np.float32)
         if missing:
-            vectors[missing] = embedder.embed([chunks[row]["text"] for row in missing])
+            prefix = getattr(embedder, "passage_prefix", "")
+            vectors[missing] = embedder.embed([prefix + chunks[row]["text"] for row in missing])
         return vectors
 
     # -- persistence ----------------------------------------------------------------------------------
@@ -303,7 +320,8 @@ class KnowledgeIndex:
         visible = self.size if mask is None else int(mask.sum())
         if not visible:
             return []
-        query_vector = self.embedder.embed([self.dense_query(query)])[0]
+        prefix = getattr(self.embedder, "query_prefix", "")  # "query: " for E5
+        query_vector = self.embedder.embed([prefix + self.dense_query(query)])[0]
         if self.keywords is not None:
             keyword_scores = self.keywords.scores(query)
         else:
