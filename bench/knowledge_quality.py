@@ -110,7 +110,7 @@ def routing_accuracy(embed, query_prefix="", passage_prefix="", floor=0.35):
     return right / len(questions), len(questions)
 
 
-def quality(model, baseline=None):
+def quality(model, previous=None):
     """Measure everything and return the figures (also printed)."""
     from knowledge_eval import corpus_chunks, corpus_documents, evaluate, load_questions  # noqa: PLC0415
     from services.knowledge import model_files  # noqa: PLC0415
@@ -148,8 +148,8 @@ def quality(model, baseline=None):
         f"  plugin routing by similarity alone ({count} questions without keywords), "
         f"{model.model_id.split('|')[0]}: {accuracy:.2f}"
     )
-    if baseline is not None:
-        figures["previous"] = compare_models(chunks, held_out, tuning, model, baseline)
+    if previous is not None:
+        figures["previous"] = compare_models(chunks, held_out, tuning, model, previous)
     print("targets (held-out half):")
     shipped = figures["shipped mix"]
     for key, label in (
