@@ -109,19 +109,34 @@ class E5Weights:
             raise ValueError(f"{name} is not a float32 tensor")
         return np.frombuffer(self._data, np.float32, count, offset).copy()
 
+    def blocks(self, name, columns):
+        """A 4-bit tensor as it is stored: int8 values in [-8, 7] (rows, columns) and the float16 scale
+        of each block of 32 (rows, columns / 32); ``value * scale`` is the weight, exactly."""
+        dtype, count, offset = self._tensors[name]
+        if dtype != DTYPE_Q4:
+            raise ValueError(f"{name} is not a 4-bit tensor (dtype {dtype})")
+        rows, blocks = count // columns, columns // BLOCK
+        raw = np.frombuffer(self._data, np.uint8, rows * blocks * _BLOCK_BYTES, offset)
+        raw = raw.reshape(rows, blocks, _BLOCK_BYTES)
+        scales = raw[:, :, :2].copy().view(np.float16).reshape(rows, blocks)
+        nibbles = raw[:, :, 2:]
+        low = (nibbles & 0x0F).astype(np.int8) - 8  # byte j holds weight j (low) and weight j + 16 (high)
+        high = (nibbles >> 4).astype(np.int8) - 8
+        return np.concatenate([low, high], axis=2).reshape(rows, columns), scales
+
     def matrix(self, name, columns):
         """The tensor ``name`` as a float32 (rows, columns) array; 4-bit blocks are dequantized."""
         dtype, count, offset = self._tensors[name]
         rows = count // columns
         if dtype == DTYPE_F32:
             return np.frombuffer(self._data, np.float32, count, offset).reshape(rows, columns).copy()
-        if dtype != DTYPE_Q4:
-            raise ValueError(f"{name} has an unknown dtype {dtype}")
-        blocks = columns // BLOCK
-        raw = np.frombuffer(self._data, np.uint8, rows * blocks * _BLOCK_BYTES, offset)
-        raw = raw.reshape(rows, blocks, _BLOCK_BYTES)
-        scales = raw[:, :, :2].copy().view(np.float16).astype(np.float32)  # (rows, blocks, 1)
-        nibbles = raw[:, :, 2:]
-        low = (nibbles & 0x0F).astype(np.int8) - 8  # byte j holds weight j (low) and weight j + 16 (high)
-        high = (nibbles >> 4).astype(np.int8) - 8
-        return (np.concatenate([low, high], axis=2).astype(np.float32) * scales).reshape(rows, columns)
+        values, scales = self.blocks(name, columns)
+        return dequantize(values, scales)
+
+
+def dequantize(values, scales):
+    """float32 weights from ``blocks()``'s int8 values and per-32 scales (any leading rows)."""
+    rows, columns = values.shape
+    blocks = scales.shape[1]
+    weights = values.reshape(rows, blocks, columns // blocks).astype(np.float32)
+    return (weights * scales.astype(np.float32)[:, :, None]).reshape(rows, columns)

@@ -22,6 +22,7 @@ import threading
 
 from ..errors import ConfigurationError
 from . import model_files
+from .e5_weights import dequantize
 from .unigram import UnigramTokenizer
 
 _logger = logging.getLogger(__name__)
@@ -146,10 +147,12 @@ class OnnxEmbedder:
             session = onnxruntime.InferenceSession(os.path.join(self.model_dir, onnx_file),
                                                    options, providers=["CPUExecutionProvider"])
             self._input_names = {item.name for item in session.get_inputs()}
-            self._word_embeddings = None
-            if manifest.get("word_embeddings"):  # token vectors fed as inputs_embeds: a shared, read-only map
+            self._word_embeddings = self._word_scales = None
+            if manifest.get("word_embeddings"):  # token vectors fed as inputs_embeds: shared, read-only maps
                 self._word_embeddings = np.load(os.path.join(self.model_dir, manifest["word_embeddings"]),
                                                 mmap_mode="r")
+                self._word_scales = np.load(os.path.join(self.model_dir, manifest["word_scales"]),
+                                            mmap_mode="r")
             self._tokenizer = tokenizer
             self._session = session
 
@@ -192,7 +195,8 @@ class OnnxEmbedder:
             attention_mask[row, :len(ids)] = 1
         feeds = {"input_ids": input_ids, "attention_mask": attention_mask, "token_type_ids": token_type_ids}
         if self._word_embeddings is not None:
-            embeds = self._word_embeddings[input_ids.reshape(-1)].astype(np.float32)
+            flat = input_ids.reshape(-1)
+            embeds = dequantize(self._word_embeddings[flat], self._word_scales[flat])
             feeds["inputs_embeds"] = embeds.reshape(*input_ids.shape, -1)
         feeds = {name: value for name, value in feeds.items() if name in self._input_names}
         hidden = self._session.run(None, feeds)[0]

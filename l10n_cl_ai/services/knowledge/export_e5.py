@@ -9,10 +9,11 @@ other export (``export_common.quantize_int8``: ~6 ms per question) and writes:
 
 - ``model.onnx`` + ``model.onnx.data`` (float32) and ``model_int8.onnx``: the encoder, fed with
   ``inputs_embeds`` (the token vectors), not token ids;
-- ``word_embeddings.npy``: the 250,037 x 384 token vectors as float16 (192 MB). Workers open it as a
-  read-only memory map and read only the rows of the tokens they meet: the pages are shared between
-  workers and are not private memory, where the same table inside the ONNX graph would be copied into
-  each worker (384 MB in float32);
+- ``word_embeddings.npy`` + ``word_scales.npy``: the 250,037 x 384 token vectors as the package stores
+  them, 4-bit values (one int8 each, 96 MB) and one float16 scale per 32 (6 MB), so exactly the
+  engine's vectors. Workers open both as read-only memory maps and read only the rows of the tokens they
+  meet: the pages are shared between workers and are not private memory, where the same table inside
+  the ONNX graph would be copied into each worker (384 MB in float32);
 - ``unigram.json``: the SentencePiece vocabulary (pieces, scores), the per-character normalisation map
   and the special tokens, read by ``unigram.UnigramTokenizer`` (``tokenizers``' own Unigram model
   would cost ~280 MB of private memory per worker for this vocabulary);
@@ -162,12 +163,13 @@ def export(model_name=model_files.E5_MODEL, out_dir=None, source=None):
         onnx_path = os.path.join(work_dir, model_files.ONNX_NAME)
         _export_encoder(build_encoder(weights), onnx_path)
         export_common.quantize_int8(onnx_path, os.path.join(work_dir, model_files.ONNX_INT8_NAME))
-        table = weights.matrix("emb.word", weights.config["hidden"]).astype(np.float16)
-        np.save(os.path.join(work_dir, model_files.WORD_EMBEDDINGS_NAME), table)
-        del table
+        values, scales = weights.blocks("emb.word", weights.config["hidden"])  # kept 4-bit: exact, 102 MB
+        np.save(os.path.join(work_dir, model_files.WORD_EMBEDDINGS_NAME), values)
+        np.save(os.path.join(work_dir, model_files.WORD_SCALES_NAME), scales)
+        del values, scales
         write_vocabulary(weights, os.path.join(work_dir, model_files.UNIGRAM_NAME))
         names = (model_files.ONNX_NAME, model_files.ONNX_DATA_NAME, model_files.ONNX_INT8_NAME,
-                 model_files.UNIGRAM_NAME, model_files.WORD_EMBEDDINGS_NAME)
+                 model_files.UNIGRAM_NAME, model_files.WORD_EMBEDDINGS_NAME, model_files.WORD_SCALES_NAME)
         files = {name: model_files.file_sha256(os.path.join(work_dir, name)) for name in names}
         manifest = {
             "format": model_files.FORMAT_VERSION,
@@ -186,6 +188,7 @@ def export(model_name=model_files.E5_MODEL, out_dir=None, source=None):
             "tokenizer": model_files.UNIGRAM_NAME,
             "tokenizer_kind": "unigram",
             "word_embeddings": model_files.WORD_EMBEDDINGS_NAME,
+            "word_scales": model_files.WORD_SCALES_NAME,
             "query_prefix": QUERY_PREFIX,
             "passage_prefix": PASSAGE_PREFIX,
             "files": files,

