@@ -1,21 +1,53 @@
 """What both exports (``export_onnx.py`` for sentence-transformers models, ``export_e5.py`` for
-multilingual-e5-small) share: int8 quantization, verification against a reference, file modes, JSON.
-Export processes only: nothing here runs in an Odoo worker."""
+multilingual-e5-small) share: the staging directory an export is built in, int8 quantization,
+verification against a reference, file hashes, the manifest. Export processes only: nothing here runs
+in an Odoo worker."""
 
+import contextlib
 import json
 import logging
 import os
+import shutil
+import tempfile
 
 if __package__:
     from . import model_files
 else:  # imported by an export script run as a file: ``services.knowledge`` is importable
-    from services.knowledge import model_files  # noqa: F401
+    from services.knowledge import model_files
 
 MIN_COSINE = 0.9999
 # int8 against float32, each text run alone, on the 187 labelled questions: all-MiniLM-L6-v2 min 0.986
 # (0.977 on "hola"), mean 0.992; multilingual-e5-small min 0.994, mean 0.997. Retrieval is unchanged
 # within one question (test_knowledge_quality.py).
 MIN_COSINE_INT8 = 0.97
+
+
+@contextlib.contextmanager
+def staging(out_dir):
+    """A new temporary sibling directory of ``out_dir`` to build an export in. When the block ends without
+    error it replaces ``out_dir``, made readable (Odoo workers may run as another user than the set-up),
+    so a reader never sees a half-written export; otherwise it is deleted."""
+    parent = os.path.dirname(out_dir)
+    os.makedirs(parent, exist_ok=True)
+    work_dir = tempfile.mkdtemp(prefix=f".{os.path.basename(out_dir)}.", dir=parent)
+    try:
+        yield work_dir
+        make_readable(work_dir)
+        if os.path.exists(out_dir):
+            shutil.rmtree(out_dir)
+        os.rename(work_dir, out_dir)
+    finally:
+        if os.path.isdir(work_dir):
+            shutil.rmtree(work_dir, ignore_errors=True)
+
+
+def file_hashes(directory, names):
+    """``{name: sha256}`` of the files ``names`` in ``directory`` (the manifest's ``files``)."""
+    return {name: model_files.file_sha256(os.path.join(directory, name)) for name in names}
+
+
+def write_manifest(directory, manifest):
+    write_json(os.path.join(directory, model_files.MANIFEST_NAME), manifest)
 
 
 def quantize_int8(onnx_path, int8_path):

