@@ -55,7 +55,7 @@ class OnnxEmbedder:
         self._lock = threading.Lock()
         self._manifest = None
         self._session = None
-        self._tokenizer = None
+        self._encode = None
 
     # -- model metadata (cheap: reads the manifest only) -------------------------------------------
 
@@ -131,11 +131,14 @@ class OnnxEmbedder:
             manifest = self.manifest
             tokenizer_path = os.path.join(self.model_dir, manifest["tokenizer"])
             if manifest.get("tokenizer_kind") == "unigram":  # multilingual-e5-small: see unigram.py
-                tokenizer = UnigramTokenizer(tokenizer_path)
+                encode = UnigramTokenizer(tokenizer_path).encode
             else:
                 tokenizer = Tokenizer.from_file(tokenizer_path)
                 tokenizer.enable_truncation(max_length=int(manifest["max_seq_length"]))
                 tokenizer.no_padding()
+
+                def encode(text):
+                    return tokenizer.encode(text).ids
             options = onnxruntime.SessionOptions()
             options.intra_op_num_threads = self.threads
             options.inter_op_num_threads = 1
@@ -153,7 +156,7 @@ class OnnxEmbedder:
                                                 mmap_mode="r")
                 self._word_scales = np.load(os.path.join(self.model_dir, manifest["word_scales"]),
                                             mmap_mode="r")
-            self._tokenizer = tokenizer
+            self._encode = encode  # text -> token ids, specials included, truncated
             self._session = session
 
     # -- embedding --------------------------------------------------------------------------------
@@ -170,10 +173,7 @@ class OnnxEmbedder:
         self.calls += 1
         self.texts_embedded += len(texts)
         # encode one by one: encode_batch would start the rayon thread pool in every worker
-        if isinstance(self._tokenizer, UnigramTokenizer):
-            token_ids = [self._tokenizer.encode(text or "") for text in texts]
-        else:
-            token_ids = [self._tokenizer.encode(text or "").ids for text in texts]
+        token_ids = [self._encode(text or "") for text in texts]
         order = sorted(range(len(texts)), key=lambda index: len(token_ids[index]))  # less padding
         # int8 quantizes activations with one range per run: batched, a text's vector would depend on
         # the texts beside it, so each text runs alone (its vector is then the same as a query's)

@@ -2,8 +2,9 @@
 worker that embeds) and ``export_onnx`` (the one-off export script, torch only there). Plain Python.
 
 An export directory holds ``model.onnx`` + ``model.onnx.data`` (float32), ``model_int8.onnx`` (the same
-transformer with int8 weights, what workers run), ``tokenizer.json`` and ``manifest.json`` (format
-version, model id, dimensions, pooling, sha256 of the files, the cosines verified for each precision).
+transformer with int8 weights, what workers run), ``tokenizer.json`` (E5: ``unigram.json`` and its
+token table, see ``export_e5.py``) and ``manifest.json`` (format version, model id, dimensions, pooling,
+sha256 of the files, the cosines verified for each precision).
 """
 
 import hashlib
