@@ -6,7 +6,8 @@ import pytest
 
 from claude_clients import make_client
 from services import settings as engine_settings
-from services.sii_monitor import summary, urls
+from services.knowledge.chunking import split_markdown
+from services.sii_monitor import knowledge_doc, summary, urls
 
 
 def test_year_placeholder_is_filled_and_defaults_apply():
@@ -67,6 +68,21 @@ def test_reply_checks_and_normalisation():
 )
 def test_the_knowledge_plugin_follows_the_first_area_that_has_one(areas, plugin):
     assert summary.plugin_for(areas) == plugin
+
+
+def test_the_knowledge_document_of_a_publication_is_spanish_markdown_in_sections():
+    reply = summary.normalized(
+        dict(GOOD, areas=["boletas", "iva", "boletas"], actions=["Revise el diario de boletas.", " "])
+    )
+    body = knowledge_doc.knowledge_body("Circular N° 54", "Imparte instrucciones.", reply)
+    assert body.startswith("## Circular N° 54\nCambia el formato.\n\nMateria: Imparte instrucciones.")
+    assert "Áreas: Boletas, IVA\nPrioridad: 4/5" in body
+    assert body.endswith("## Acciones sugeridas\n- Revise el diario de boletas.")
+    chunks = split_markdown(body, title="Circular N° 54", min_chars=0)
+    assert chunks[-1].startswith("Circular N° 54 > Acciones sugeridas\n")
+    assert knowledge_doc.knowledge_tags("circular", reply["areas"]) == "sii, circular, boletas, iva"
+    bare = knowledge_doc.knowledge_body("Noticia", "", dict(reply, actions=[]))
+    assert "Materia" not in bare and "Acciones" not in bare
 
 
 def test_a_summary_request_through_the_real_client(fake):

@@ -19,6 +19,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+from ..services.sii_monitor import knowledge_doc
 from ..services.sii_monitor import summary as sii_summary
 from ..services.sii_monitor import urls as sii_urls
 from .engine import UserFacingEngineError
@@ -265,20 +266,12 @@ class L10nClAiSiiPublication(models.Model):
         """The summarized publication as a shared knowledge document (its plugin chosen by its areas,
         its URL as source); the index is rebuilt in the background."""
         self.ensure_one()
-        labels = dict(AREAS)
-        body = [f"## {self.title}", reply["summary"]]
-        if self.subject:
-            body += ["", f"Materia: {self.subject}"]
-        body += ["", "Áreas: " + ", ".join(labels.get(area, area) for area in reply["areas"])]
-        body += [f"Prioridad: {reply['priority']}/5"]
-        if reply["actions"]:
-            body += ["", "## Acciones sugeridas"] + [f"- {action}" for action in reply["actions"]]
         values = {
             "slug": self._knowledge_slug(),
             "title": self.title[:250],
             "plugin": sii_summary.plugin_for(reply["areas"]),
-            "tags": ", ".join(["sii", self.kind, *reply["areas"]]),
-            "body": "\n".join(body),
+            "tags": knowledge_doc.knowledge_tags(self.kind, reply["areas"]),
+            "body": knowledge_doc.knowledge_body(self.title, self.subject, reply),
             "source": self.url,
             "company_id": False,
         }
