@@ -85,6 +85,15 @@ def test_the_knowledge_document_of_a_publication_is_spanish_markdown_in_sections
     assert "Materia" not in bare and "Acciones" not in bare
 
 
+def test_the_knowledge_slug_reads_kind_year_number_and_tells_addresses_apart():
+    url = "https://www.sii.cl/normativa_legislacion/circulares/2025/circu54.pdf"
+    slug = knowledge_doc.knowledge_slug("circular", "2025", "54", url)
+    assert slug.startswith("sii-circular-2025-54-") and len(slug) == len("sii-circular-2025-54-") + 8
+    assert slug != knowledge_doc.knowledge_slug("circular", "2025", "54", url.replace("www.", "old."))
+    assert knowledge_doc.knowledge_slug("news", "2026", "", url).startswith("sii-news-")
+    assert knowledge_doc.knowledge_slug("resolution", "", "7", url).startswith("sii-resolution-sf-7-")
+
+
 def test_a_summary_request_through_the_real_client(fake):
     """The prompt and the output schema are accepted by the Messages API's contract (the fake checks
     what the API refuses) and the structured reply comes back parsed."""

@@ -9,7 +9,6 @@ When Claude is unavailable (or refuses: budget, rate limit, breaker) the publica
 the next run summarizes them; a reply that is unusable counts as an attempt, up to ``MAX_ATTEMPTS``.
 """
 
-import hashlib
 import logging
 import re
 from datetime import timedelta
@@ -255,12 +254,7 @@ class L10nClAiSiiPublication(models.Model):
 
     # -- knowledge --------------------------------------------------------------------------------------
     def _knowledge_slug(self):
-        """Readable and unique: kind, year and number, then a digest of the URL (two pages may list a
-        "Circular N° 5" of different years or sites)."""
-        digest = hashlib.sha256(self.url.encode()).hexdigest()[:8]
-        if self.number and self.kind != "news":
-            return f"sii-{self.kind}-{self.year or 'sf'}-{self.number}-{digest}"
-        return f"sii-{self.kind}-{digest}"
+        return knowledge_doc.knowledge_slug(self.kind, self.year, self.number, self.url)
 
     def _to_knowledge(self, reply):
         """The summarized publication as a shared knowledge document (its plugin chosen by its areas,

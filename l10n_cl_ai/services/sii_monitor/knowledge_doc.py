@@ -6,10 +6,13 @@ text it will really index::
 
     knowledge_body("Circular N° 54 …", "Imparte instrucciones …", reply)  # reply: summary.normalized()
     knowledge_tags("circular", reply["areas"])  # -> "sii, circular, boletas"
+    knowledge_slug("circular", "2025", "54", url)  # -> "sii-circular-2025-54-1a2b3c4d"
 
 The body is Spanish whatever the user's language: it is indexed beside the Spanish knowledge base and
 read by Claude in Spanish answers.
 """
+
+import hashlib
 
 AREA_NAMES = {
     "dte": "Documentos tributarios electrónicos (DTE)",
@@ -40,3 +43,12 @@ def knowledge_body(title, subject, reply):
 
 def knowledge_tags(kind, areas):
     return ", ".join(["sii", kind, *areas])
+
+
+def knowledge_slug(kind, year, number, url):
+    """Readable and unique: kind, year and number, then a digest of the URL (two pages may list a
+    "Circular N° 5" of different years or sites)."""
+    digest = hashlib.sha256(url.encode()).hexdigest()[:8]
+    if number and kind != "news":
+        return f"sii-{kind}-{year or 'sf'}-{number}-{digest}"
+    return f"sii-{kind}-{digest}"
