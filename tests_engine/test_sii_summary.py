@@ -74,14 +74,15 @@ def test_the_knowledge_document_of_a_publication_is_spanish_markdown_in_sections
     reply = summary.normalized(
         dict(GOOD, areas=["boletas", "iva", "boletas"], actions=["Revise el diario de boletas.", " "])
     )
-    body = knowledge_doc.knowledge_body("Circular N° 54", "Imparte instrucciones.", reply)
-    assert body.startswith("## Circular N° 54\nCambia el formato.\n\nMateria: Imparte instrucciones.")
+    body = knowledge_doc.knowledge_body("Imparte instrucciones.", reply)
+    assert body.startswith("## Resumen\nCambia el formato.\n\nMateria: Imparte instrucciones.")
     assert "Áreas: Boletas, IVA\nPrioridad: 4/5" in body
     assert body.endswith("## Acciones sugeridas\n- Revise el diario de boletas.")
     chunks = split_markdown(body, title="Circular N° 54", min_chars=0)
+    assert chunks[0].startswith("Circular N° 54 > Resumen\nCambia el formato.")
     assert chunks[-1].startswith("Circular N° 54 > Acciones sugeridas\n")
     assert knowledge_doc.knowledge_tags("circular", reply["areas"]) == "sii, circular, boletas, iva"
-    bare = knowledge_doc.knowledge_body("Noticia", "", dict(reply, actions=[]))
+    bare = knowledge_doc.knowledge_body("", dict(reply, actions=[]))
     assert "Materia" not in bare and "Acciones" not in bare
 
 

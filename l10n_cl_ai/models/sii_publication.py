@@ -265,7 +265,7 @@ class L10nClAiSiiPublication(models.Model):
             "title": self.title[:250],
             "plugin": sii_summary.plugin_for(reply["areas"]),
             "tags": knowledge_doc.knowledge_tags(self.kind, reply["areas"]),
-            "body": knowledge_doc.knowledge_body(self.title, self.subject, reply),
+            "body": knowledge_doc.knowledge_body(self.subject, reply),
             "source": self.url,
             "company_id": False,
         }

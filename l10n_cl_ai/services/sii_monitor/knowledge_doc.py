@@ -4,7 +4,7 @@ Plain Python (no odoo): ``l10n_cl_ai.sii.publication`` writes the document with 
 benchmark and quality test build their publication documents with it, so the search is measured on the
 text it will really index::
 
-    knowledge_body("Circular N° 54 …", "Imparte instrucciones …", reply)  # reply: summary.normalized()
+    knowledge_body("Imparte instrucciones …", reply)  # reply: summary.normalized()
     knowledge_tags("circular", reply["areas"])  # -> "sii, circular, boletas"
     knowledge_slug("circular", "2025", "54", url)  # -> "sii-circular-2025-54-1a2b3c4d"
 
@@ -28,10 +28,11 @@ AREA_NAMES = {
 }
 
 
-def knowledge_body(title, subject, reply):
-    """Markdown of the document: the title as heading, Claude's summary, the subject as published, the
-    areas and priority, then the suggested actions under their own heading."""
-    lines = [f"## {title}", reply["summary"]]
+def knowledge_body(subject, reply):
+    """Markdown of the document: Claude's summary under "Resumen", the subject as published, the areas
+    and priority, then the suggested actions under their own heading. The title is not repeated: the
+    chunker starts every chunk with the document title (``title > Resumen``)."""
+    lines = ["## Resumen", reply["summary"]]
     if subject:
         lines += ["", f"Materia: {subject}"]
     lines += ["", "Áreas: " + ", ".join(AREA_NAMES.get(area, area) for area in reply["areas"])]
