@@ -51,6 +51,10 @@ REPLY = {
         "Revisar las facturas de exportación emitidas este mes",
         "Informar al equipo de ventas internacionales",
     ],
+    "questions": [
+        "cambia el xml de la factura de exportacion?",
+        "cuanto plazo tengo pa adecuar el sistema de facturacion",
+    ],
 }
 
 

@@ -58,8 +58,16 @@ def test_reply_checks_and_normalisation():
         "areas": ["dte", "iva"],
         "priority": 4,
         "actions": ["Revisar"],
+        "questions": [],  # a reply without questions (from before they were asked) is still valid
     }
     assert summary.normalized(dict(GOOD, areas=[]))["areas"] == ["otros"]
+    asked = dict(GOOD, questions=["  cuanto  retengo\nen BHE ", " ", *[f"pregunta {n}" for n in range(6)]])
+    assert summary.summary_errors(asked) == []
+    assert summary.summary_errors(dict(GOOD, questions="una sola")) != []
+    questions = summary.normalized(asked)["questions"]
+    assert questions[0] == "cuanto retengo en BHE" and len(questions) == summary.MAX_QUESTIONS
+    assert "questions" in summary.OUTPUT_SCHEMA["required"]  # Claude is always asked for them
+    assert "questions" in summary.build_prompt({"title": "Circular"}).system[0]
 
 
 @pytest.mark.parametrize(
@@ -75,13 +83,22 @@ def test_the_knowledge_document_of_a_publication_is_spanish_markdown_in_sections
         dict(GOOD, areas=["boletas", "iva", "boletas"], actions=["Revise el diario de boletas.", " "])
     )
     body = knowledge_doc.knowledge_body("Imparte instrucciones.", reply)
-    assert body.startswith("## Resumen\nCambia el formato.\n\nMateria: Imparte instrucciones.")
-    assert "Áreas: Boletas, IVA\nPrioridad: 4/5" in body
+    assert body.startswith(
+        "## Resumen\nCambia el formato.\nMateria: Imparte instrucciones.\n"
+        "Áreas: Boletas, IVA\nPrioridad: 4/5\n\n"
+    )
     assert body.endswith("## Acciones sugeridas\n- Revise el diario de boletas.")
     chunks = split_markdown(body, title="Circular N° 54", min_chars=0)
-    assert chunks[0].startswith("Circular N° 54 > Resumen\nCambia el formato.")
+    assert chunks[0].startswith("Circular N° 54 > Resumen\nCambia el formato.\nMateria: Imparte")
+    long_summary = dict(reply, summary="El SII cambia el formato de las boletas electrónicas. " * 20)
+    parts = split_markdown(knowledge_doc.knowledge_body("Imparte instrucciones.", long_summary), title="C")
+    assert len(parts) == 3 and "Prioridad: 4/5" in parts[1]  # no chunk of the short lines alone
     assert chunks[-1].startswith("Circular N° 54 > Acciones sugeridas\n")
     assert knowledge_doc.knowledge_tags("circular", reply["areas"]) == "sii, circular, boletas, iva"
+    assert knowledge_doc.knowledge_questions(reply) == ""
+    asked = dict(reply, questions=["cuanto retengo en BHE", "# Plazos hasta cuando", "#"])
+    # a "#" would make the line a section heading of the questions field: it is dropped
+    assert knowledge_doc.knowledge_questions(asked) == "cuanto retengo en BHE\nPlazos hasta cuando"
     bare = knowledge_doc.knowledge_body("", dict(reply, actions=[]))
     assert "Materia" not in bare and "Acciones" not in bare
 
@@ -98,7 +115,8 @@ def test_the_knowledge_slug_reads_kind_year_number_and_tells_addresses_apart():
 def test_a_summary_request_through_the_real_client(fake):
     """The prompt and the output schema are accepted by the Messages API's contract (the fake checks
     what the API refuses) and the structured reply comes back parsed."""
-    fake.reply_json(GOOD)
+    good = dict(GOOD, questions=["cambia el formato de las boletas?"])
+    fake.reply_json(good)
     client = make_client(fake)
     prompt = summary.build_prompt(
         {
@@ -116,7 +134,7 @@ def test_a_summary_request_through_the_real_client(fake):
         json_schema=summary.OUTPUT_SCHEMA,
         max_tokens=summary.SUMMARY_MAX_TOKENS,
     )
-    assert result.parsed == GOOD
+    assert result.parsed == good
     body = fake.messages_requests[-1].body
     assert "Circular" in body["messages"][-1]["content"] and "Número: 54" in body["messages"][-1]["content"]
     assert "minimum" not in json.dumps(body.get("output_config") or body)

@@ -266,6 +266,7 @@ class L10nClAiSiiPublication(models.Model):
             "plugin": sii_summary.plugin_for(reply["areas"]),
             "tags": knowledge_doc.knowledge_tags(self.kind, reply["areas"]),
             "body": knowledge_doc.knowledge_body(self.subject, reply),
+            "questions": knowledge_doc.knowledge_questions(reply),
             "source": self.url,
             "company_id": False,
         }

@@ -35,6 +35,7 @@ def reply(priority=3, areas=("dte",), summary=SUMMARIES[0]):
         "areas": list(areas),
         "priority": priority,
         "actions": ["Revisar la configuración de documentos", "Informar al equipo de facturación"],
+        "questions": ["que cambia con esta publicacion del sii", "a quien le afecta y desde cuando"],
     }
 
 

@@ -27,6 +27,7 @@ PLUGIN_OF_AREA = {
     "inventario": "stock",
 }
 MAX_ACTIONS = 5
+MAX_QUESTIONS = 5
 SUMMARY_MAX_TOKENS = 900
 
 SUMMARY_SCHEMA = {
@@ -38,6 +39,8 @@ SUMMARY_SCHEMA = {
         "areas": {"type": "array", "items": {"type": "string", "enum": list(AREAS)}},
         "priority": {"type": "integer", "minimum": 1, "maximum": 5},
         "actions": {"type": "array", "items": {"type": "string"}},
+        # searched with the publication's knowledge document; optional: replies from before it was asked
+        "questions": {"type": "array", "items": {"type": "string"}},
     },
 }
 # What the Messages API accepts for structured outputs: no minimum/maximum/minLength; the range is said
@@ -52,7 +55,13 @@ OUTPUT_SCHEMA = {
             "description": "1 (informativa) a 5 (urgente: obligación nueva o plazo próximo).",
         },
         "actions": {"type": "array", "items": {"type": "string"}, "description": "Acciones sugeridas."},
+        "questions": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "Preguntas que la publicación responde, como las escribe un contador.",
+        },
     },
+    "required": [*SUMMARY_SCHEMA["required"], "questions"],
 }
 
 SYSTEM_PROMPT = (
@@ -65,7 +74,10 @@ SYSTEM_PROMPT = (
     "- priority: 1 (informativa) a 5 (urgente: obligación nueva, cambio de formato de DTE o un plazo "
     "cercano que exige actuar).\n"
     f"- actions: hasta {MAX_ACTIONS} acciones sugeridas para el contador, breves e imperativas "
-    "(puede ser una lista vacía)."
+    "(puede ser una lista vacía).\n"
+    f"- questions: de 3 a {MAX_QUESTIONS} preguntas que la publicación responde, cada una sobre un punto "
+    "distinto, escritas como las escribiría un contador o un emprendedor en un chat: palabras cotidianas "
+    "en vez de las del texto, abreviaturas usuales (F29, DJ, BHE, IVA)."
 )
 
 
@@ -101,12 +113,16 @@ def summary_errors(reply):
 
 
 def normalized(reply):
-    """The reply as stored: areas without duplicates, at most ``MAX_ACTIONS`` non-empty actions."""
+    """The reply as stored: areas without duplicates, at most ``MAX_ACTIONS`` non-empty actions and
+    ``MAX_QUESTIONS`` non-empty questions (none when the reply has no ``questions``)."""
     return {
         "summary": reply["summary"].strip(),
         "areas": list(dict.fromkeys(reply["areas"])) or ["otros"],
         "priority": reply["priority"],
         "actions": [action.strip() for action in reply["actions"] if action.strip()][:MAX_ACTIONS],
+        "questions": [
+            " ".join(question.split()) for question in reply.get("questions", ()) if question.strip()
+        ][:MAX_QUESTIONS],
     }
 
 
