@@ -5,7 +5,7 @@ On the shipped corpus, with the questions of ``tests_engine/data/knowledge_quest
   method, on the held-out half (``test``) and on the half the levers were tuned on (``tune``);
 - each lever of issue 13 added one at a time to the first search (the baseline of this run): Snowball
   stemming, Spanish stopwords, the synonym table, query expansion of the dense side, the whole-document
-  keyword score, the tuned fusion weights;
+  keyword score, the questions each section answers (searched, not shown), the tuned fusion weights;
 - plugin routing accuracy on ``tests_engine/data/routing_questions.json`` (questions that match no
   plugin keyword: the embedding similarity decides).
 
@@ -49,11 +49,18 @@ def _configure(
     knowledge.fusion = fusion
 
 
-def methods(knowledge):
-    """(label, settings) of the methods compared on one index (the shipped analyzer)."""
+def shipped_settings(model_id):
+    """The shipped fusion weights of a model as ``_configure`` arguments."""
     from services.knowledge import search  # noqa: PLC0415
 
-    shipped = dict(search.fusion_weights(knowledge.model_id), expand=search.EXPAND_QUERY)
+    weights = search.fusion_weights(model_id)
+    return dict(weights, expand=weights.pop("expand_query"))
+
+
+def methods(knowledge):
+    """(label, settings) of the methods compared on one index (the shipped analyzer)."""
+
+    shipped = shipped_settings(knowledge.model_id)
     return [
         ("dense only", dict(shipped, keyword_weight=0.0, document_weight=0.0, expand=False)),
         ("dense only, query expanded", dict(shipped, keyword_weight=0.0, document_weight=0.0, expand=True)),
@@ -70,23 +77,27 @@ def levers(chunks, model):
 
     first = {"keyword_weight": 1.5, "keyword_saturation": 2.0, "document_weight": 0.0, "expand": False}
     build = search.KnowledgeIndex.build
+    unasked = [dict(chunk, questions="") for chunk in chunks]
+    shipped = Analyzer("snowball", True, SPANISH_STOPWORDS)
     ladder = [
-        ("first search (light stemmer, weights 1.5/2.0)", Analyzer("light", False, LIGHT_STOPWORDS), first),
-        ("+ Snowball stemming", Analyzer("snowball", False, LIGHT_STOPWORDS), first),
-        ("+ Spanish stopwords", Analyzer("snowball", False, SPANISH_STOPWORDS), first),
-        ("+ synonym table", Analyzer("snowball", True, SPANISH_STOPWORDS), first),
-        ("+ dense query expansion", None, dict(first, expand=True)),
-        ("+ whole-document keyword score", None, dict(first, expand=True, document_weight=2.0)),
         (
-            "+ tuned weights (shipped)",
-            None,
-            dict(search.fusion_weights(model.model_id), expand=search.EXPAND_QUERY),
+            "first search (light stemmer, weights 1.5/2.0)",
+            unasked,
+            Analyzer("light", False, LIGHT_STOPWORDS),
+            first,
         ),
+        ("+ Snowball stemming", unasked, Analyzer("snowball", False, LIGHT_STOPWORDS), first),
+        ("+ Spanish stopwords", unasked, Analyzer("snowball", False, SPANISH_STOPWORDS), first),
+        ("+ synonym table", unasked, shipped, first),
+        ("+ dense query expansion", None, None, dict(first, expand=True)),
+        ("+ whole-document keyword score", None, None, dict(first, expand=True, document_weight=2.0)),
+        ("+ questions the sections answer", chunks, shipped, dict(first, expand=True, document_weight=2.0)),
+        ("+ tuned weights (shipped)", None, None, shipped_settings(model.model_id)),
     ]
     index = None
-    for label, analyzer, settings in ladder:
+    for label, corpus, analyzer, settings in ladder:
         if analyzer is not None:
-            index = build(chunks, model, analyzer=analyzer)
+            index = build(corpus, model, analyzer=analyzer)
         yield label, index, settings
 
 
@@ -112,11 +123,11 @@ def routing_accuracy(embed, query_prefix="", passage_prefix="", floor=0.35):
 
 def quality(model, previous=None):
     """Measure everything and return the figures (also printed)."""
-    from knowledge_eval import corpus_chunks, corpus_documents, evaluate, load_questions  # noqa: PLC0415
+    from knowledge_eval import corpus_chunks, evaluate, evaluation_documents, load_questions  # noqa: PLC0415
     from services.knowledge import model_files  # noqa: PLC0415
     from services.knowledge.search import KnowledgeIndex  # noqa: PLC0415
 
-    chunks = corpus_chunks(corpus_documents())
+    chunks = corpus_chunks(evaluation_documents())
     held_out, tuning = load_questions("test"), load_questions("tune")
     print(
         f"\nretrieval quality on the shipped corpus ({len(chunks)} chunks): {len(held_out)} held-out "
@@ -229,12 +240,12 @@ def tune(model):
     keyword weight, then the smaller document weight (the larger dense share)."""
     import itertools  # noqa: PLC0415
 
-    from knowledge_eval import corpus_chunks, corpus_documents, evaluate, load_questions  # noqa: PLC0415
+    from knowledge_eval import corpus_chunks, evaluate, evaluation_documents, load_questions  # noqa: PLC0415
     from services.knowledge.embedding_cache import CachedEmbedder  # noqa: PLC0415
     from services.knowledge.search import KnowledgeIndex  # noqa: PLC0415
 
     knowledge = KnowledgeIndex.build(
-        corpus_chunks(corpus_documents()), CachedEmbedder(model, None, local_size=4096)
+        corpus_chunks(evaluation_documents()), CachedEmbedder(model, None, local_size=4096)
     )
     tuning, held_out = load_questions("tune"), load_questions("test")
     grid = itertools.product(

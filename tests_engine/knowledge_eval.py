@@ -2,8 +2,10 @@
 
 Shared by ``test_knowledge_quality.py`` / ``test_knowledge_routing.py`` (which assert the goals) and
 ``bench/knowledge.py`` (which prints the figures). Data: ``data/knowledge_questions.json`` (questions,
-expected document slug, phrases of the answer-bearing chunk, ``tune``/``test`` split) and
-``data/routing_questions.json`` (questions that match no plugin keyword, expected plugin).
+expected document slug, phrases of the answer-bearing chunk, ``tune``/``test`` split),
+``data/knowledge_publications.json`` (SII publications as the monitor stores them once summarized, searched
+beside the shipped documents) and ``data/routing_questions.json`` (questions that match no plugin keyword,
+expected plugin).
 """
 
 import json
@@ -12,13 +14,16 @@ import re
 
 from lxml import etree
 
+from services.knowledge import chunk_questions
 from services.knowledge.bm25 import STOPWORDS, strip_accents
 from services.knowledge.chunking import split_markdown
+from services.sii_monitor import knowledge_doc, summary
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ADDON = os.path.join(os.path.dirname(HERE), "l10n_cl_ai")
 CORPUS = os.path.join(ADDON, "data", "knowledge_documents.xml")
 QUESTIONS_FILE = os.path.join(HERE, "data", "knowledge_questions.json")
+PUBLICATIONS_FILE = os.path.join(HERE, "data", "knowledge_publications.json")
 ROUTING_FILE = os.path.join(HERE, "data", "routing_questions.json")
 
 
@@ -45,11 +50,45 @@ def corpus_documents(path=CORPUS):
     return documents
 
 
+def publication_documents(path=PUBLICATIONS_FILE):
+    """The SII publications of the question set as knowledge documents, built by the code the monitor
+    stores them with (``knowledge_doc``: slug, tags, Spanish body; the plugin by their areas)."""
+    with open(path, encoding="utf-8") as handle:
+        publications = json.load(handle)["publications"]
+    documents = []
+    for publication in publications:
+        reply = summary.normalized(publication["reply"])
+        kind = publication["kind"]
+        documents.append(
+            {
+                "slug": knowledge_doc.knowledge_slug(
+                    kind, publication["year"], publication["number"], publication["url"]
+                ),
+                "title": publication["title"],
+                "plugin": summary.plugin_for(reply["areas"]),
+                "tags": knowledge_doc.knowledge_tags(kind, reply["areas"]),
+                "body": knowledge_doc.knowledge_body(publication["subject"], reply),
+                "questions": knowledge_doc.knowledge_questions(reply),
+                "source": publication["url"],
+            }
+        )
+    return documents
+
+
+def evaluation_documents():
+    """What the questions are asked of: the shipped documents, then the SII publications."""
+    return corpus_documents() + publication_documents()
+
+
 def corpus_chunks(documents):
-    """The chunks the Odoo layer would index for ``documents`` (same splitting, same fields)."""
+    """The chunks the Odoo layer would index for ``documents`` (same splitting, same fields, each with
+    the questions of its sections)."""
     chunks = []
     for document_id, document in enumerate(documents, start=1):
-        for text in split_markdown(document["body"], title=document["title"]):
+        texts = split_markdown(document["body"], title=document["title"])
+        sections = chunk_questions.parse_questions(document.get("questions"))
+        asked = chunk_questions.questions_for_chunks(sections, texts, document["title"])
+        for text, questions in zip(texts, asked, strict=True):
             chunks.append(
                 {
                     "chunk_id": len(chunks) + 1,
@@ -60,6 +99,7 @@ def corpus_chunks(documents):
                     "company_id": None,
                     "text": text,
                     "keywords": document.get("tags", ""),
+                    "questions": questions,
                 }
             )
     return chunks

@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from services.knowledge import search
 from services.knowledge.analyzer import (
     LIGHT_STOPWORDS,
     SPANISH_STOPWORDS,
@@ -119,6 +120,9 @@ def test_the_dense_query_is_expanded_and_the_keywords_find_the_abbreviated_term(
         ],
         embedder,
     )
+    # on or off by default as the model's tuning chose it (``FUSION_WEIGHTS``)
+    assert knowledge.expand_query == search.fusion_weights(embedder.model_id)["expand_query"]
+    knowledge.expand_query = True
     embedder.seen.clear()
     hits = knowledge.search("¿cómo hago una NC?", top_k=1)
     assert hits[0]["slug"] == "d1"
@@ -162,5 +166,5 @@ def test_the_document_score_finds_words_spread_over_several_chunks():
     question = "timbre boleta caf vence"
     knowledge.document_weight = 0.0
     assert [hit["slug"] for hit in knowledge.search(question, top_k=2)] == ["d2", "d1"]
-    knowledge.document_weight = 5.0
+    knowledge.document_weight, knowledge.document_saturation = 5.0, 1.0
     assert [hit["slug"] for hit in knowledge.search(question, top_k=2)] == ["d1", "d2"]

@@ -6,6 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..services import metrics
+from ..services.knowledge import chunk_questions
 from ..services.knowledge.chunking import split_markdown
 
 _logger = logging.getLogger(__name__)
@@ -34,6 +35,12 @@ class L10nClAiKnowledgeDocument(models.Model):
     tags = fields.Char(help="Comma-separated keywords.")
     body = fields.Text(required=True, help="Markdown. Headings (##) split the document into chunks.")
     source = fields.Char(help="The law, resolution or SII page the content comes from.")
+    questions = fields.Text(
+        string="Questions it answers",
+        help="Questions in the words users write them, one per line; searched with the document, never "
+        "shown. A line '# heading' ties the questions below it to that section of the content; questions "
+        "before any heading belong to the whole document.",
+    )
     active = fields.Boolean(default=True)
     company_id = fields.Many2one(
         "res.company",
@@ -69,6 +76,18 @@ class L10nClAiKnowledgeDocument(models.Model):
                     )
                 )
 
+    @api.constrains("questions", "body")
+    def _check_question_headings(self):
+        for document in self:
+            unknown = chunk_questions.unknown_headings(document.questions, document.body)
+            if unknown:
+                raise ValidationError(
+                    self.env._(
+                        "These headings of the questions are not headings of the content: %(headings)s.",
+                        headings=", ".join(unknown),
+                    )
+                )
+
     # -- keeping chunks and the index in step ----------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
@@ -78,7 +97,7 @@ class L10nClAiKnowledgeDocument(models.Model):
 
     def write(self, vals):
         result = super().write(vals)
-        if {"body", "title", "slug", "plugin", "company_id", "active"} & set(vals):
+        if {"body", "questions", "title", "slug", "plugin", "company_id", "active"} & set(vals):
             self._rebuild_chunks()
         return result
 
@@ -92,8 +111,13 @@ class L10nClAiKnowledgeDocument(models.Model):
         chunks.search([("document_id", "in", self.ids)]).unlink()
         values = []
         for document in self:
-            for sequence, text in enumerate(split_markdown(document.body, title=document.title)):
-                values.append({"document_id": document.id, "sequence": sequence, "text": text})
+            texts = split_markdown(document.body, title=document.title)
+            sections = chunk_questions.parse_questions(document.questions)
+            questions = chunk_questions.questions_for_chunks(sections, texts, document.title)
+            for sequence, (text, asked) in enumerate(zip(texts, questions, strict=True)):
+                values.append(
+                    {"document_id": document.id, "sequence": sequence, "text": text, "questions": asked}
+                )
         chunks.create(values)
         self.env["l10n_cl_ai.knowledge.index"]._bump_version()
         # build the new index in the background, so that no user waits for the embeddings
@@ -197,9 +221,37 @@ class L10nClAiKnowledgeDocument(models.Model):
                 "company_id": chunk.document_id.company_id.id or None,
                 "keywords": chunk.document_id.tags or "",
                 "text": chunk.text,
+                "questions": chunk.questions or "",
             }
             for chunk in chunks
         ]
+
+    @api.model
+    def _fill_shipped_questions(self):
+        """Give the shipped documents the questions of ``data/knowledge_documents.xml`` where they have
+        none (the records are ``noupdate``: an upgrade does not write new fields into them). A document
+        whose headings an administrator changed keeps no questions rather than failing the upgrade.
+        Returns the documents filled."""
+        from lxml import etree  # noqa: PLC0415
+
+        from odoo.tools.misc import file_open  # noqa: PLC0415
+
+        with file_open("l10n_cl_ai/data/knowledge_documents.xml", "rb") as handle:
+            root = etree.parse(handle).getroot()
+        filled = self.browse()
+        for record in root.iter("record"):
+            field = record.find("field[@name='questions']")
+            document = self.env.ref(f"l10n_cl_ai.{record.get('id')}", raise_if_not_found=False)
+            if field is None or not document or document._name != self._name or document.questions:
+                continue
+            try:
+                with self.env.cr.savepoint():
+                    document.sudo().questions = field.text
+            except ValidationError as error:
+                _logger.warning("l10n_cl_ai: questions of %s not added: %s", document.slug, error)
+                continue
+            filled |= document
+        return filled
 
     def action_rebuild_index(self):
         """Rebuild the chunks of every document and have the index built again in the background (the
@@ -231,4 +283,8 @@ class L10nClAiKnowledgeChunk(models.Model):
     )
     sequence = fields.Integer()
     text = fields.Text(required=True)
+    questions = fields.Text(
+        string="Questions it answers",
+        help="The document's questions this chunk answers (searched, not shown).",
+    )
     company_id = fields.Many2one(related="document_id.company_id", store=True, index=True)

@@ -103,6 +103,55 @@ class TestKnowledge(L10nClAiCase):
         document.active = False
         self.assertNotIn("caja-chica", self._slugs(question))
 
+    def test_questions_it_answers_find_their_section_and_are_never_shown(self):
+        from odoo.exceptions import ValidationError
+
+        question = "se me quedo la tarjeta del casino en la maquina, como la recupero"
+        document = self.Document.create(
+            {
+                "slug": "beneficios-internos",
+                "title": "Beneficios internos",
+                "plugin": "general",
+                "body": "## Colación\nEl aporte de colación se paga con la remuneración.\n\n"
+                "## Credenciales\nLas credenciales perdidas se reponen en portería con la cédula.",
+            }
+        )
+        self.assertNotIn("beneficios-internos", self._slugs(question))
+        document.questions = "# credenciales\n- " + question
+        chunk = document.chunk_ids.filtered(lambda c: "Credenciales" in c.text)
+        self.assertEqual(chunk.questions, question)
+        hits = self.Document._search_knowledge(question)
+        self.assertEqual(hits[0]["slug"], "beneficios-internos")
+        self.assertIn("portería", hits[0]["excerpt"])
+        self.assertNotIn("tarjeta del casino", hits[0]["excerpt"])
+        with self.assertRaisesRegex(ValidationError, "Vacaciones"):
+            document.questions = "# Vacaciones\ncuantos dias tengo"
+        shipped = self.Document.search([("slug", "=", "f29-ppm")])
+        self.assertTrue(shipped.questions and all(shipped.chunk_ids.mapped("questions")))
+
+    def test_an_upgrade_gives_shipped_documents_their_questions_without_failing_on_edited_ones(self):
+        """What the 19.0.1.1.0 migration runs: the noupdate records get the new field where empty."""
+        from lxml import etree
+
+        from odoo.tools.misc import file_open
+
+        with file_open("l10n_cl_ai/data/knowledge_documents.xml", "rb") as handle:
+            record = etree.parse(handle).find(".//record[@id='kb_f29_ppm']")
+        shipped_questions = record.find("field[@name='questions']").text
+        f29, rut, iva = (self.Document.search([("slug", "=", slug)]) for slug in ("f29-ppm", "rut", "iva"))
+        self.assertIn("# Plazos", shipped_questions)
+        (f29 | rut | iva).questions = False
+        self.assertFalse(any(f29.chunk_ids.mapped("questions")))
+        rut.body = "## Una sección propia\nEl administrador reescribió este documento."
+        iva.questions = "propias del administrador"
+        filled = self.Document._fill_shipped_questions()
+        self.assertIn(f29, filled)
+        self.assertEqual(f29.questions, shipped_questions)
+        self.assertTrue(all(f29.chunk_ids.mapped("questions")))
+        self.assertNotIn(rut, filled)  # its headings are gone: left without questions, no error
+        self.assertFalse(rut.questions)
+        self.assertEqual(iva.questions, "propias del administrador")  # never overwritten
+
     def test_a_saved_index_is_loaded_without_embedding(self):
         engine = self.env["l10n_cl_ai.engine"]
         knowledge = self.env["l10n_cl_ai.knowledge.index"]

@@ -32,6 +32,11 @@ def split_markdown(body, title=None, max_chars=MAX_CHARS, min_chars=MIN_CHARS):
     return _merge_small(chunks, max_chars, min_chars)
 
 
+def heading_texts(body):
+    """The text of every markdown heading of ``body``, in order."""
+    return [match.group(2).strip() for match in map(_HEADING.match, (body or "").splitlines()) if match]
+
+
 def _sections(body, title):
     """[(heading path, [paragraph, ...])] in document order; empty sections are dropped."""
     path = [title.strip()] if title else []

@@ -21,11 +21,13 @@ scores as its best chunk plus ``DOCUMENT_WEIGHT * bm25 / (bm25 + DOCUMENT_SATURA
 against the whole document (its words are often spread over several chunks). Keyword tokens come from
 the Spanish analyzer (``analyzer.py``: Snowball stemming, Chilean synonym table, stopwords); the dense
 query is expanded with the full form of the abbreviations it uses ("NC" -> "nota de crédito") and both
-sides get the embedder's prefixes (E5: "query: " / "passage: "). The weights depend on the model
-(``FUSION_WEIGHTS``). Measured on the 89 held-out questions of 187 labelled ones phrased without the
-documents' title words (``tests_engine/data/knowledge_questions.json``, ``bench/knowledge_quality.py``),
-with multilingual-e5-small: dense alone recall@3 0.75, this mix 0.93 (recall@1 0.82, answer-bearing
-chunk in the top 3 for 0.72); all-MiniLM-L6-v2 (English): dense alone 0.44, the mix 0.94 / 0.79 / 0.71.
+sides get the embedder's prefixes (E5: "query: " / "passage: "). A chunk is embedded and keyword-indexed
+with the questions its sections answer, in users' words (``chunk_questions``); they are never returned.
+The weights depend on the model (``FUSION_WEIGHTS``). Measured on the 113 held-out questions of 235
+labelled ones phrased without the documents' title words, over the shipped documents and 12 SII
+publications (``tests_engine/data/knowledge_questions.json``, ``bench/knowledge_quality.py``), with
+multilingual-e5-small: dense alone recall@3 0.87, this mix 0.98 (recall@1 0.83, answer-bearing chunk in
+the top 3 for 0.83); all-MiniLM-L6-v2 (English): dense alone 0.56, the mix 0.97 / 0.86 / 0.83.
 
 Candidates are the dense top-N and the keyword top-N, widened until ``top_k`` documents are found or
 every visible chunk was considered, so filters never return fewer than ``top_k`` hits while enough
@@ -49,20 +51,21 @@ _logger = logging.getLogger(__name__)
 
 FORMAT_VERSION = 2  # 2: keyword tokens by the Spanish analyzer (recorded in the index), document BM25
 CANDIDATES = 48  # chunks fetched from each of the dense and keyword rankings before widening
-# The four weights were tuned on the "tune" half of tests_engine/data/knowledge_questions.json.
 # Tuned per embedding model on the "tune" half of tests_engine/data/knowledge_questions.json
 # (``bench/knowledge_quality.py --tune [--model NAME]``: highest recall@1 + recall@3 + chunk recall@3
-# there, ties to the larger dense share); E5's cosines span a narrower range, so its keyword and
-# document weights are smaller. A model not listed gets the first one's.
+# there, ties to the smaller keyword weight, then the smaller document weight); E5's cosines span a
+# narrower range, so its keyword and document weights are smaller. ``expand_query``: the dense query
+# gets the full form of the abbreviations it uses. A model not listed gets the first one's.
 FUSION_WEIGHTS = {
     "intfloat/multilingual-e5-small": {
-        "keyword_weight": 0.3, "keyword_saturation": 5.0, "document_weight": 0.3, "document_saturation": 4.0,
+        "keyword_weight": 0.2, "keyword_saturation": 5.0, "document_weight": 0.1,
+        "document_saturation": 4.0, "expand_query": True,
     },
     "sentence-transformers/all-MiniLM-L6-v2": {
-        "keyword_weight": 5.0, "keyword_saturation": 2.0, "document_weight": 3.0, "document_saturation": 4.0,
+        "keyword_weight": 5.0, "keyword_saturation": 5.0, "document_weight": 2.0,
+        "document_saturation": 1.0, "expand_query": True,
     },
 }
-EXPAND_QUERY = True
 
 
 def fusion_weights(model_id):
@@ -106,7 +109,7 @@ class KnowledgeIndex:
         self.keyword_saturation = weights["keyword_saturation"]
         self.document_weight = weights["document_weight"]
         self.document_saturation = weights["document_saturation"]
-        self.expand_query = EXPAND_QUERY  # the dense query gets the full form of abbreviations ("NC")
+        self.expand_query = weights["expand_query"]  # the dense query gets the full form of "NC" etc.
         self._doc_ids = np.array([doc["document_id"] for doc in documents], dtype=np.int64)
         self._doc_companies = np.array([doc["company_id"] or SHARED_COMPANY for doc in documents],
                                        dtype=np.int64)
@@ -133,9 +136,11 @@ class KnowledgeIndex:
     def build(cls, chunks, embedder, exact_max=EXACT_MAX_VECTORS, kind=None, analyzer=None):
         """Index ``chunks``: dicts with ``chunk_id``, ``document_id`` (int), ``slug``, ``title``,
         ``plugin``, ``company_id`` (int, or None = shared by every company) and ``text``; optionally
-        ``keywords`` (the document's tags, added to the keyword side only) and ``embedding`` (the
-        chunk's vector from the same model, e.g. stored on the chunk record), else ``text`` is embedded
-        with ``embedder``. Row order is the order given (keep it stable: the content hash depends on it)."""
+        ``keywords`` (the document's tags, added to the keyword side only), ``questions`` (questions the
+        chunk answers, in users' words: embedded and keyword-indexed with the text, never returned; see
+        ``chunk_questions``) and ``embedding`` (the chunk's vector from the same model, e.g. stored on the
+        chunk record), else ``text`` (and its questions) is embedded with ``embedder``. Row order is the
+        order given (keep it stable: the content hash depends on it)."""
         chunks = list(chunks)
         documents, doc_rows, positions = [], [], {}
         for chunk in chunks:
@@ -153,7 +158,10 @@ class KnowledgeIndex:
         texts = b"".join(encoded)
         chunk_ids = [chunk["chunk_id"] for chunk in chunks]
         dense = DenseIndex.build(vectors, embedder.model_id, exact_max=exact_max, kind=kind)
-        keyword_texts = [f"{chunk['text']}\n{chunk.get('keywords') or ''}" for chunk in chunks]
+        keyword_texts = [
+            "\n".join((chunk["text"], chunk.get("keywords") or "", chunk.get("questions") or ""))
+            for chunk in chunks
+        ]
         analyzer = analyzer or default_analyzer()
         keywords = KeywordIndex.build(keyword_texts, analyzer) if chunks else None
         document_keywords = (KeywordIndex.build(_document_texts(chunks, doc_rows, documents), analyzer)
@@ -177,7 +185,7 @@ class KnowledgeIndex:
                 vectors[row] = np.asarray(given, dtype=np.float32)
         if missing:
             prefix = getattr(embedder, "passage_prefix", "")
-            vectors[missing] = embedder.embed([prefix + chunks[row]["text"] for row in missing])
+            vectors[missing] = embedder.embed([prefix + _searched_text(chunks[row]) for row in missing])
         return vectors
 
     # -- persistence ----------------------------------------------------------------------------------
@@ -400,6 +408,12 @@ class KnowledgeIndex:
         excerpt = text if len(text) <= EXCERPT_CHARS else text[:EXCERPT_CHARS].rsplit(" ", 1)[0] + "…"
         return {"slug": document["slug"], "title": document["title"], "score": round(score, 4),
                 "excerpt": excerpt, "document_id": document["document_id"], "chunk_id": self.chunk_ids[row]}
+
+
+def _searched_text(chunk):
+    """What is embedded for a chunk: its text, then the questions it answers (when it has some)."""
+    questions = chunk.get("questions")
+    return f"{chunk['text'] or ''}\n{questions}" if questions else chunk["text"] or ""
 
 
 def _document_texts(chunks, doc_rows, documents):
