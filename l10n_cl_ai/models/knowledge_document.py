@@ -76,8 +76,21 @@ class L10nClAiKnowledgeDocument(models.Model):
                     )
                 )
 
-    @api.constrains("questions", "body")
+    orphan_question_headings = fields.Char(
+        compute="_compute_orphan_question_headings",
+        help="Headings of the questions that the content no longer has: their questions are not used.",
+    )
+
+    @api.depends("questions", "body")
+    def _compute_orphan_question_headings(self):
+        for document in self:
+            unknown = chunk_questions.unknown_headings(document.questions, document.body)
+            document.orphan_question_headings = ", ".join(unknown)
+
+    @api.constrains("questions")
     def _check_question_headings(self):
+        """Questions written for a heading the content lacks are refused; a content rewritten without
+        one of its headings is saved, and the form shows which questions no longer apply."""
         for document in self:
             unknown = chunk_questions.unknown_headings(document.questions, document.body)
             if unknown:

@@ -124,8 +124,15 @@ class TestKnowledge(L10nClAiCase):
         self.assertEqual(hits[0]["slug"], "beneficios-internos")
         self.assertIn("portería", hits[0]["excerpt"])
         self.assertNotIn("tarjeta del casino", hits[0]["excerpt"])
-        with self.assertRaisesRegex(ValidationError, "Vacaciones"):
+        with self.assertRaisesRegex(ValidationError, "Vacaciones"), self.env.cr.savepoint():
             document.questions = "# Vacaciones\ncuantos dias tengo"
+        document.invalidate_recordset()
+        self.assertEqual(document.questions, "# credenciales\n- " + question)
+        # rewriting the content without that section is not blocked: the form says which no longer apply
+        self.assertFalse(document.orphan_question_headings)
+        document.body = "## Colación\nEl aporte de colación se paga con la remuneración."
+        self.assertEqual(document.orphan_question_headings, "credenciales")
+        self.assertFalse(any(document.chunk_ids.mapped("questions")))
         shipped = self.Document.search([("slug", "=", "f29-ppm")])
         self.assertTrue(shipped.questions and all(shipped.chunk_ids.mapped("questions")))
 
