@@ -39,6 +39,7 @@ def _configure(
     expand,
     fusion="mix",
     document_saturation=None,
+    question_share=None,
 ):
     knowledge.keyword_weight = keyword_weight
     knowledge.keyword_saturation = keyword_saturation
@@ -47,6 +48,8 @@ def _configure(
         knowledge.document_saturation = document_saturation
     knowledge.expand_query = expand
     knowledge.fusion = fusion
+    if question_share is not None:
+        knowledge.question_share = question_share
 
 
 def shipped_settings(model_id):
@@ -61,9 +64,12 @@ def methods(knowledge):
     """(label, settings) of the methods compared on one index (the shipped analyzer)."""
 
     shipped = shipped_settings(knowledge.model_id)
+    dense = dict(shipped, keyword_weight=0.0, document_weight=0.0, question_share=0.0)  # chunk vectors alone
+    share = shipped["question_share"]
     return [
-        ("dense only", dict(shipped, keyword_weight=0.0, document_weight=0.0, expand=False)),
-        ("dense only, query expanded", dict(shipped, keyword_weight=0.0, document_weight=0.0, expand=True)),
+        ("dense only", dict(dense, expand=False)),
+        ("dense only, query expanded", dict(dense, expand=True)),
+        ("dense only + question vectors", dict(dense, expand=False, question_share=share)),
         ("BM25 only (chunk + document)", dict(shipped, keyword_weight=1000.0, document_weight=1000.0)),
         ("reciprocal-rank fusion", dict(shipped, fusion="rrf")),
         ("shipped mix", shipped),
@@ -249,20 +255,22 @@ def tune(model):
     )
     tuning, held_out = load_questions("tune"), load_questions("test")
     grid = itertools.product(
-        (0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 5),
-        (0.5, 1, 2, 5),
-        (0, 0.1, 0.3, 0.5, 1, 2, 3),
+        (0.1, 0.2, 0.3, 0.5, 1, 2, 3, 5),
+        (1, 2, 5),
+        (0, 0.1, 0.3, 1, 2, 3),
         (1, 4, 10),
         (True, False),
+        (0, 0.3, 0.5, 0.7),
     )
     ranked = []
-    for keyword_weight, keyword_saturation, document_weight, document_saturation, expand in grid:
+    for keyword_weight, keyword_saturation, document_weight, document_saturation, expand, share in grid:
         settings = {
             "keyword_weight": keyword_weight,
             "keyword_saturation": keyword_saturation,
             "document_weight": document_weight,
             "document_saturation": document_saturation,
             "expand": expand,
+            "question_share": share,
         }
         _configure(knowledge, **settings)
         result = evaluate(knowledge, tuning)

@@ -2,8 +2,9 @@
 
 A document may list, in its ``questions`` field, questions in the words its readers use ("como anulo
 una factura que ya mande al sii"). They are searched with the chunk, not shown: each chunk is embedded
-and keyword-indexed with the questions of its own sections (and those of the whole document), while its
-text, the excerpt Claude reads, stays as written. The format, one question per line::
+and keyword-indexed with the questions of its own sections (and those of the whole document), and each
+question is compared with the user's one by one (``question_index``), while the chunk's text, the
+excerpt Claude reads, stays as written. The format, one question per line::
 
     ¿Qué cambia con esta circular?          <- before any heading: the whole document
     # Plazos

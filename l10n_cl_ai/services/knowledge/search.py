@@ -22,12 +22,15 @@ against the whole document (its words are often spread over several chunks). Key
 the Spanish analyzer (``analyzer.py``: Snowball stemming, Chilean synonym table, stopwords); the dense
 query is expanded with the full form of the abbreviations it uses ("NC" -> "nota de crédito") and both
 sides get the embedder's prefixes (E5: "query: " / "passage: "). A chunk is embedded and keyword-indexed
-with the questions its sections answer, in users' words (``chunk_questions``); they are never returned.
+with the questions its sections answer, in users' words (``chunk_questions``; never returned), and each
+of those questions is also a vector of its own (``question_index``): a chunk's dense score mixes its
+cosine with the query's best question similarity.
 The weights depend on the model (``FUSION_WEIGHTS``). Measured on the 113 held-out questions of 235
 labelled ones phrased without the documents' title words, over the shipped documents and 12 SII
 publications (``tests_engine/data/knowledge_questions.json``, ``bench/knowledge_quality.py``), with
-multilingual-e5-small: dense alone recall@3 0.87, this mix 0.98 (recall@1 0.83, answer-bearing chunk in
-the top 3 for 0.83); all-MiniLM-L6-v2 (English): dense alone 0.56, the mix 0.97 / 0.86 / 0.83.
+multilingual-e5-small: dense alone (chunk vectors) recall@3 0.87, this mix 0.98 (recall@1 0.88,
+answer-bearing chunk in the top 3 for 0.85); all-MiniLM-L6-v2 (English): dense alone 0.56, the mix 0.97 /
+0.88 / 0.80.
 
 Candidates are the dense top-N and the keyword top-N, widened until ``top_k`` documents are found or
 every visible chunk was considered, so filters never return fewer than ``top_k`` hits while enough
@@ -46,24 +49,27 @@ import numpy as np
 from .analyzer import default_analyzer
 from .bm25 import KeywordIndex
 from .index import EXACT_MAX_VECTORS, DenseIndex
+from .question_index import QuestionIndex
 
 _logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 2  # 2: keyword tokens by the Spanish analyzer (recorded in the index), document BM25
+FORMAT_VERSION = 3  # 2: Spanish analyzer, document BM25; 3: question vectors
 CANDIDATES = 48  # chunks fetched from each of the dense and keyword rankings before widening
 # Tuned per embedding model on the "tune" half of tests_engine/data/knowledge_questions.json
 # (``bench/knowledge_quality.py --tune [--model NAME]``: highest recall@1 + recall@3 + chunk recall@3
 # there, ties to the smaller keyword weight, then the smaller document weight); E5's cosines span a
 # narrower range, so its keyword and document weights are smaller. ``expand_query``: the dense query
-# gets the full form of the abbreviations it uses. A model not listed gets the first one's.
+# gets the full form of the abbreviations it uses. ``question_share``: the dense score of a chunk with
+# questions is ``(1 - share) * cosine + share * best question similarity``. A model not listed gets the
+# first one's.
 FUSION_WEIGHTS = {
     "intfloat/multilingual-e5-small": {
         "keyword_weight": 0.2, "keyword_saturation": 5.0, "document_weight": 0.1,
-        "document_saturation": 4.0, "expand_query": True,
+        "document_saturation": 1.0, "expand_query": True, "question_share": 0.5,
     },
     "sentence-transformers/all-MiniLM-L6-v2": {
-        "keyword_weight": 5.0, "keyword_saturation": 5.0, "document_weight": 2.0,
-        "document_saturation": 1.0, "expand_query": True,
+        "keyword_weight": 5.0, "keyword_saturation": 2.0, "document_weight": 1.0,
+        "document_saturation": 4.0, "expand_query": True, "question_share": 0.7,
     },
 }
 
@@ -86,16 +92,18 @@ _CHUNK_IDS = "chunk_ids.json"
 _DOC_ROWS = "doc_rows.npy"
 _OFFSETS = "text_offsets.npy"
 _TEXTS = "texts.bin"
+_QUESTIONS = "questions"
 
 
 class KnowledgeIndex:
     """Chunks, their dense index and their keyword index; read-only once built (thread-safe search)."""
 
     def __init__(self, dense, keywords, documents, chunk_ids, doc_rows, offsets, texts, embedder,
-                 content_hash, document_keywords=None):
+                 content_hash, document_keywords=None, questions=None):
         self.dense = dense
         self.keywords = keywords
         self.document_keywords = document_keywords  # BM25 over whole documents (title, tags, every chunk)
+        self.questions = questions  # QuestionIndex of the chunks' questions, or None
         self.documents = documents  # [{document_id, slug, title, plugin, company_id}]
         self.chunk_ids = chunk_ids
         self.doc_rows = doc_rows  # int32 (chunks,): row in self.documents of each chunk
@@ -110,6 +118,7 @@ class KnowledgeIndex:
         self.document_weight = weights["document_weight"]
         self.document_saturation = weights["document_saturation"]
         self.expand_query = weights["expand_query"]  # the dense query gets the full form of "NC" etc.
+        self.question_share = weights["question_share"]
         self._doc_ids = np.array([doc["document_id"] for doc in documents], dtype=np.int64)
         self._doc_companies = np.array([doc["company_id"] or SHARED_COMPANY for doc in documents],
                                        dtype=np.int64)
@@ -169,7 +178,7 @@ class KnowledgeIndex:
         content_hash = _content_hash(dense.content_hash, documents, chunk_ids, doc_rows, texts, keyword_texts,
                                      analyzer.id)
         return cls(dense, keywords, documents, chunk_ids, np.asarray(doc_rows, dtype=np.int32), offsets,
-                   texts, embedder, content_hash, document_keywords)
+                   texts, embedder, content_hash, document_keywords, QuestionIndex.build(chunks, embedder))
 
     @staticmethod
     def _chunk_vectors(chunks, embedder):
@@ -209,6 +218,8 @@ class KnowledgeIndex:
                 self.keywords.save(os.path.join(work, _KEYWORDS))
             if self.document_keywords is not None:
                 self.document_keywords.save(os.path.join(work, _DOCUMENT_KEYWORDS))
+            if self.questions is not None:
+                self.questions.save(os.path.join(work, _QUESTIONS))
             _write_json(os.path.join(work, _DOCUMENTS), self.documents)
             _write_json(os.path.join(work, _CHUNK_IDS), self.chunk_ids)
             np.save(os.path.join(work, _DOC_ROWS), np.asarray(self.doc_rows, dtype=np.int32))
@@ -251,6 +262,8 @@ class KnowledgeIndex:
         keywords = KeywordIndex.load(keywords_dir) if os.path.isdir(keywords_dir) else None
         documents_dir = os.path.join(path, _DOCUMENT_KEYWORDS)
         document_keywords = KeywordIndex.load(documents_dir) if os.path.isdir(documents_dir) else None
+        questions_dir = os.path.join(path, _QUESTIONS)
+        questions = QuestionIndex.load(questions_dir) if os.path.isdir(questions_dir) else None
         with open(os.path.join(path, _DOCUMENTS), encoding="utf-8") as handle:
             documents = json.load(handle)
         with open(os.path.join(path, _CHUNK_IDS), encoding="utf-8") as handle:
@@ -260,7 +273,7 @@ class KnowledgeIndex:
         texts_path = os.path.join(path, _TEXTS)
         texts = np.memmap(texts_path, dtype=np.uint8, mode="r") if os.path.getsize(texts_path) else b""
         return cls(dense, keywords, documents, chunk_ids, doc_rows, offsets, texts, embedder,
-                   manifest["content_hash"], document_keywords)
+                   manifest["content_hash"], document_keywords, questions)
 
     @staticmethod
     def saved_hashes(root):
@@ -337,9 +350,10 @@ class KnowledgeIndex:
         if mask is not None:
             keyword_scores = np.where(mask, keyword_scores, 0.0).astype(np.float32)
         document_bonus = self._document_bonus(query)
+        questions = self.questions is not None and bool(self.question_share) and self.fusion == "mix"
         fetch = min(visible, max(CANDIDATES, 4 * top_k))
         while True:
-            hits = self._rank(query_vector, keyword_scores, mask, fetch, document_bonus)
+            hits = self._rank(query_vector, keyword_scores, mask, fetch, document_bonus, questions)
             if len(hits) >= top_k or fetch >= visible:
                 break
             fetch = min(visible, fetch * 4)
@@ -364,9 +378,11 @@ class KnowledgeIndex:
         scores = self.document_keywords.scores(query).astype(np.float64)
         return self.document_weight * scores / (scores + self.document_saturation)
 
-    def _rank(self, query_vector, keyword_scores, mask, fetch, document_bonus=None):
-        """[(best chunk row, score)] per document, best first, from the top ``fetch`` of each ranking; a
-        document scores as its best chunk plus its ``document_bonus``."""
+    def _rank(self, query_vector, keyword_scores, mask, fetch, document_bonus=None, questions=False):
+        """[(best chunk row, score)] per document, best first, from the top ``fetch`` of each ranking
+        (with ``questions``, the chunks of the ``fetch`` closest questions too, and a chunk's cosine mixed
+        with its best question similarity); a document scores as its best chunk plus its
+        ``document_bonus``."""
         dense_scores, dense_rows = self.dense.search(query_vector, fetch, mask)
         keyword_rows = _top_rows(keyword_scores, fetch)
         if self.fusion == "rrf":
@@ -378,7 +394,14 @@ class KnowledgeIndex:
             scores = np.fromiter(fused.values(), dtype=np.float64, count=len(fused))
         else:
             rows = np.union1d(dense_rows, keyword_rows).astype(np.int64)
+            if questions:
+                rows = np.union1d(rows, self.questions.top(query_vector, fetch, mask)[1])
             cosine = self._cosines(query_vector, rows, dense_rows, dense_scores)
+            if questions:
+                best = self.questions.best(query_vector, rows)
+                asked = np.isfinite(best)
+                share = self.question_share
+                cosine = np.where(asked, (1.0 - share) * cosine + share * np.where(asked, best, 0.0), cosine)
             keyword = keyword_scores[rows].astype(np.float64)
             scores = cosine + self.keyword_weight * keyword / (keyword + self.keyword_saturation)
         best = {}
