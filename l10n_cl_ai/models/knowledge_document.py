@@ -41,6 +41,10 @@ class L10nClAiKnowledgeDocument(models.Model):
         "shown. A line '# heading' ties the questions below it to that section of the content; questions "
         "before any heading belong to the whole document.",
     )
+    orphan_question_headings = fields.Char(
+        compute="_compute_orphan_question_headings",
+        help="Headings of the questions that the content no longer has: their questions are not used.",
+    )
     active = fields.Boolean(default=True)
     company_id = fields.Many2one(
         "res.company",
@@ -75,11 +79,6 @@ class L10nClAiKnowledgeDocument(models.Model):
                         "Another knowledge document already uses the identifier %(slug)s.", slug=document.slug
                     )
                 )
-
-    orphan_question_headings = fields.Char(
-        compute="_compute_orphan_question_headings",
-        help="Headings of the questions that the content no longer has: their questions are not used.",
-    )
 
     @api.depends("questions", "body")
     def _compute_orphan_question_headings(self):
