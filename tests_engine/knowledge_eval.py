@@ -86,8 +86,7 @@ def corpus_chunks(documents):
     chunks = []
     for document_id, document in enumerate(documents, start=1):
         texts = split_markdown(document["body"], title=document["title"])
-        sections = chunk_questions.parse_questions(document.get("questions"))
-        asked = chunk_questions.questions_for_chunks(sections, texts, document["title"])
+        asked = chunk_questions.questions_for_chunks(document.get("questions"), texts, document["title"])
         for text, questions in zip(texts, asked, strict=True):
             chunks.append(
                 {

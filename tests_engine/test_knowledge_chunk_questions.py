@@ -53,7 +53,7 @@ def test_each_chunk_gets_the_questions_of_the_sections_it_holds_then_the_general
     chunks = split_markdown(BODY, title="Formulario 29")
     # the short introduction and the short "Plazos" section are merged into the first chunk
     assert chunks[0].startswith("Formulario 29\n") and "\n\nFormulario 29 > Plazos\n" in chunks[0]
-    asked = questions_for_chunks(parse_questions(QUESTIONS), chunks, "Formulario 29")
+    asked = questions_for_chunks(QUESTIONS, chunks, "Formulario 29")
     assert asked[0].split("\n") == [
         "hasta cuando presento el formulario",
         "me atrase un dia, que pasa",
@@ -63,7 +63,7 @@ def test_each_chunk_gets_the_questions_of_the_sections_it_holds_then_the_general
     assert asked[anulacion].split("\n")[0] == "como anulo lo que ya mande"
     others = [n for n, text in enumerate(chunks) if text.startswith("Formulario 29 > Otros pagos")]
     assert others and all(asked[n] == "¿para qué sirve?" for n in others)
-    assert questions_for_chunks({}, chunks, "Formulario 29") == [""] * len(chunks)
+    assert questions_for_chunks("", chunks, "Formulario 29") == [""] * len(chunks)
 
 
 @pytest.fixture(scope="module")
@@ -80,9 +80,7 @@ def _index(model, questions):
     chunks = []
     for document_id, (slug, title, body, asked) in enumerate(documents, start=1):
         texts = split_markdown(body, title=title)
-        for text, chunk_questions in zip(
-            texts, questions_for_chunks(parse_questions(asked), texts, title), strict=True
-        ):
+        for text, chunk_questions in zip(texts, questions_for_chunks(asked, texts, title), strict=True):
             chunks.append(
                 {
                     "chunk_id": len(chunks) + 1,
@@ -146,7 +144,7 @@ def test_documents_without_questions_keep_their_plain_score(model):
 
 def _asked_texts():
     texts = split_markdown(BODY, title="Formulario 29")
-    return questions_for_chunks(parse_questions(QUESTIONS), texts, "Formulario 29")
+    return questions_for_chunks(QUESTIONS, texts, "Formulario 29")
 
 
 def test_given_question_embeddings_are_used_and_must_match_the_questions():

@@ -124,8 +124,7 @@ class L10nClAiKnowledgeDocument(models.Model):
         values = []
         for document in self:
             texts = split_markdown(document.body, title=document.title)
-            sections = chunk_questions.parse_questions(document.questions)
-            questions = chunk_questions.questions_for_chunks(sections, texts, document.title)
+            questions = chunk_questions.questions_for_chunks(document.questions, texts, document.title)
             for sequence, (text, asked) in enumerate(zip(texts, questions, strict=True)):
                 values.append(
                     {"document_id": document.id, "sequence": sequence, "text": text, "questions": asked}

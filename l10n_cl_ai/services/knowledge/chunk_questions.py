@@ -16,19 +16,18 @@ and spacing are not significant). Measured on the shipped documents (``bench/kno
 questions written by someone who never saw the test questions raise held-out recall@3 and the share of
 answers whose passage is returned.
 
-    sections = parse_questions(document.questions)          # {heading key or None: [question]}
+    parse_questions(document.questions)                     # {heading key or None: [question]}
     unknown_headings(document.questions, document.body)     # listed headings the body lacks
-    questions_for_chunks(sections, chunk_texts, title)      # one text per chunk ("" when none)
+    questions_for_chunks(document.questions, chunk_texts, title)  # one text per chunk ("" when none)
 """
 
 import re
 import unicodedata
 
-from .chunking import heading_texts
+from .chunking import PATH_SEPARATOR, heading_texts
 
 _LIST_MARKER = re.compile(r"^(?:[-*•]|\d+[.)])\s+")
 _HEADING_LINE = re.compile(r"^#{1,6}\s*(.*?)\s*#*\s*$")
-PATH_SEPARATOR = " > "
 
 
 def heading_key(text):
@@ -66,10 +65,12 @@ def unknown_headings(text, body):
     return [heading for heading in headings if heading_key(heading) not in known]
 
 
-def questions_for_chunks(sections, chunk_texts, title=None):
-    """For each chunk text (as ``split_markdown`` makes them), the questions searched with it: those of
-    every section the chunk holds (its heading path, and the paths of sections merged into it), then
-    those of the whole document. One newline-separated string per chunk, "" when none."""
+def questions_for_chunks(text, chunk_texts, title=None):
+    """For each chunk text (as ``split_markdown`` makes them), the questions of the questions field
+    ``text`` searched with it: those of every section the chunk holds (its heading path, and the paths of
+    sections merged into it), then those of the whole document. One newline-separated string per chunk,
+    "" when none."""
+    sections = parse_questions(text)
     general = sections.get(None, [])
     result = []
     for text in chunk_texts:

@@ -12,6 +12,7 @@ MAX_CHARS = 700
 MIN_CHARS = 120
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _SENTENCE_END = re.compile(r"(?<=[.;:!?])\s+")
+PATH_SEPARATOR = " > "  # between the title and headings of a chunk's first line
 
 
 def split_markdown(body, title=None, max_chars=MAX_CHARS, min_chars=MIN_CHARS):
@@ -25,7 +26,7 @@ def split_markdown(body, title=None, max_chars=MAX_CHARS, min_chars=MIN_CHARS):
     sections = _sections(body or "", title)
     chunks = []
     for path, paragraphs in sections:
-        prefix = " > ".join(part for part in path if part)
+        prefix = PATH_SEPARATOR.join(part for part in path if part)
         room = max(max_chars - len(prefix) - 1, max_chars // 2)
         for text in _pack(paragraphs, room):
             chunks.append(f"{prefix}\n{text}" if prefix else text)

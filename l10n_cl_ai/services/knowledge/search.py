@@ -350,7 +350,7 @@ class KnowledgeIndex:
         if mask is not None:
             keyword_scores = np.where(mask, keyword_scores, 0.0).astype(np.float32)
         document_bonus = self._document_bonus(query)
-        questions = self.questions is not None and bool(self.question_share) and self.fusion == "mix"
+        questions = self.questions is not None and bool(self.question_share)  # used by the "mix" fusion
         fetch = min(visible, max(CANDIDATES, 4 * top_k))
         while True:
             hits = self._rank(query_vector, keyword_scores, mask, fetch, document_bonus, questions)
@@ -397,11 +397,10 @@ class KnowledgeIndex:
             if questions:
                 rows = np.union1d(rows, self.questions.top(query_vector, fetch, mask)[1])
             cosine = self._cosines(query_vector, rows, dense_rows, dense_scores)
-            if questions:
-                best = self.questions.best(query_vector, rows)
-                asked = np.isfinite(best)
+            if questions:  # chunks without questions (-inf) keep their plain cosine
+                question = self.questions.best(query_vector, rows)
                 share = self.question_share
-                cosine = np.where(asked, (1.0 - share) * cosine + share * np.where(asked, best, 0.0), cosine)
+                cosine = np.where(np.isfinite(question), (1.0 - share) * cosine + share * question, cosine)
             keyword = keyword_scores[rows].astype(np.float64)
             scores = cosine + self.keyword_weight * keyword / (keyword + self.keyword_saturation)
         best = {}

@@ -15,18 +15,7 @@ read by Claude in Spanish answers.
 
 import hashlib
 
-AREA_NAMES = {
-    "dte": "Documentos tributarios electrónicos (DTE)",
-    "boletas": "Boletas",
-    "iva": "IVA",
-    "renta": "Impuesto a la renta",
-    "remuneraciones": "Remuneraciones",
-    "contabilidad": "Contabilidad",
-    "inventario": "Inventario",
-    "comercio_exterior": "Comercio exterior",
-    "procedimientos": "Procedimientos",
-    "otros": "Otros",
-}
+from .summary import AREA_NAMES
 
 
 def knowledge_body(subject, reply):

@@ -3,18 +3,20 @@ which knowledge plugin a summarized publication belongs to (by its areas)."""
 
 from ..claude import Prompt
 
-AREAS = (
-    "dte",
-    "boletas",
-    "iva",
-    "renta",
-    "remuneraciones",
-    "contabilidad",
-    "inventario",
-    "comercio_exterior",
-    "procedimientos",
-    "otros",
-)
+# The areas Claude may name, with their Spanish names (written in a publication's knowledge document).
+AREA_NAMES = {
+    "dte": "Documentos tributarios electrónicos (DTE)",
+    "boletas": "Boletas",
+    "iva": "IVA",
+    "renta": "Impuesto a la renta",
+    "remuneraciones": "Remuneraciones",
+    "contabilidad": "Contabilidad",
+    "inventario": "Inventario",
+    "comercio_exterior": "Comercio exterior",
+    "procedimientos": "Procedimientos",
+    "otros": "Otros",
+}
+AREAS = tuple(AREA_NAMES)
 # The knowledge plugin (``l10n_cl_ai.knowledge.document.plugin``) of a publication, by its first area.
 PLUGIN_OF_AREA = {
     "dte": "dte",
