@@ -108,6 +108,8 @@ def test_questions_are_searched_with_their_chunk_and_never_returned(model):
     # the question lifted its own chunk, on both sides of the search
     assert hit["score"] > plain.search(query, top_k=1, allowed_document_ids={1})[0]["score"]
     assert asked.keywords.scores("equivoque")[row] > 0 and plain.keywords.scores("equivoque").max() == 0
+    # the chunk's own vector is its text alone: the questions are vectors of their own
+    assert np.allclose(asked.dense.vectors()[row], plain.dense.vectors()[row], atol=1e-6)
 
 
 def test_each_question_is_a_vector_of_its_chunk_saved_and_memory_mapped(model, tmp_path):

@@ -183,7 +183,11 @@ class L10nClAiChatAnswer(models.AbstractModel):
     @api.model
     def _sources_block(self, passages, reads):
         items = []
-        for passage in passages:
+        cited = set()
+        for passage in passages:  # a document two passages come from is cited once
+            if passage["document_id"] in cited:
+                continue
+            cited.add(passage["document_id"])
             source = f" ({passage['source']})" if passage.get("source") else ""
             items.append(Markup("<li>%s%s</li>") % (passage["title"], source))
         links = []

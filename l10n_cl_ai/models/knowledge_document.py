@@ -145,8 +145,9 @@ class L10nClAiKnowledgeDocument(models.Model):
     # -- search -----------------------------------------------------------------------------------------
     @api.model
     def search_knowledge(self, query, top_k=3, plugin=None):
-        """The ``top_k`` (at most 20) documents best matching ``query`` (at most 2,000 characters) that
-        the current user may read, best first: ``[{slug, title, score, excerpt, document_id}]``.
+        """The ``top_k`` (at most 20) passages best matching ``query`` (at most 2,000 characters) from
+        the documents the current user may read, best first: ``[{slug, title, score, excerpt,
+        document_id}]`` (a document gives a second passage only when it is nearly as good as its first).
         ``plugin``: a code or a list of codes. Public (RPC): rate-limited per user and company like the
         route; the addon's own code calls ``_search_knowledge``."""
         from .engine import UserFacingEngineError

@@ -112,6 +112,18 @@ class TestChatBot(DteTestCommon):
             ("chat", "dte", "ok", self.accountant),
         )
 
+    def test_a_document_two_passages_come_from_is_cited_once(self):
+        """The search may return two passages of one document; the sources list names it once."""
+        passages = [
+            {"document_id": 7, "title": "Notas de crédito y débito", "source": "Res. Ex. SII N° 45"},
+            {"document_id": 7, "title": "Notas de crédito y débito", "source": "Res. Ex. SII N° 45"},
+            {"document_id": 8, "title": "IVA", "source": ""},
+        ]
+        block = str(self.env["l10n_cl_ai.chat.answer"]._sources_block(passages, []))
+        self.assertEqual(block.count("<li>"), 2)
+        self.assertEqual(block.count("Notas de crédito y débito (Res. Ex. SII N° 45)"), 1)
+        self.assertIn("<li>IVA</li>", block)
+
     def test_the_channel_history_goes_with_the_question(self):
         channel = self._ask("¿Qué es el CAF?")
         self.anthropic.reply_text("El CAF es el código de autorización de folios.")

@@ -15,24 +15,27 @@ re-embedding::
     kb.search("¿...?", top_k=3, plugin="dte", allowed_company_ids={1})
     # -> [{"slug", "title", "score", "excerpt", "document_id", "chunk_id"}], best first
 
-Scoring: each visible chunk gets ``cosine + KEYWORD_WEIGHT * bm25 / (bm25 + KEYWORD_SATURATION)``
-(dense similarity plus a bounded keyword bonus, so exact codes and RUTs are not lost); a document
-scores as its best chunk plus ``DOCUMENT_WEIGHT * bm25 / (bm25 + DOCUMENT_SATURATION)`` of the query
-against the whole document (its words are often spread over several chunks). Keyword tokens come from
-the Spanish analyzer (``analyzer.py``: Snowball stemming, Chilean synonym table, stopwords); the dense
-query is expanded with the full form of the abbreviations it uses ("NC" -> "nota de crédito") and both
-sides get the embedder's prefixes (E5: "query: " / "passage: "). A chunk is embedded and keyword-indexed
-with the questions its sections answer, in users' words (``chunk_questions``; never returned), and each
-of those questions is also a vector of its own (``question_index``): a chunk's dense score mixes its
-cosine with the query's best question similarity.
-The weights depend on the model (``FUSION_WEIGHTS``). Measured on the 113 held-out questions of 235
+Scoring: each visible chunk gets ``cosine + KEYWORD_WEIGHT * bm25 / (bm25 + KEYWORD_SATURATION)`` (dense
+similarity plus a bounded keyword bonus, so exact codes and RUTs are not lost), plus ``DOCUMENT_WEIGHT *
+bm25 / (bm25 + DOCUMENT_SATURATION)`` of the query against its whole document (its words are often spread
+over several chunks). The hits are passages: a document's best chunk, and a second one of the same
+document only when it scores within ``second_passage_margin`` of the first (the answer is often in the
+next chunk of the same section, which then takes the place of a weaker document). Keyword tokens come
+from the Spanish analyzer (``analyzer.py``: Snowball stemming, Chilean synonym table, stopwords); the
+dense query is expanded with the full form of the abbreviations it uses ("NC" -> "nota de crédito") and
+both sides get the embedder's prefixes (E5: "query: " / "passage: "). A chunk is keyword-indexed with the
+questions its sections answer, in users' words (``chunk_questions``; never returned), and each of those
+questions is a vector of its own (``question_index``): a chunk's dense score mixes the cosine of its text
+with the query's best question similarity. The chunk's own vector is its text alone (sibling chunks of
+one section share their questions; embedded with the text, the questions made them look alike).
+The weights depend on the model (``FUSION_WEIGHTS``). Measured on the 113 held-out questions of 347
 labelled ones phrased without the documents' title words, over the shipped documents and 12 SII
 publications (``tests_engine/data/knowledge_questions.json``, ``bench/knowledge_quality.py``), with
-multilingual-e5-small: dense alone (chunk vectors) recall@3 0.87, this mix 0.98 (recall@1 0.88,
-answer-bearing chunk in the top 3 for 0.85); all-MiniLM-L6-v2 (English): dense alone 0.56, the mix 0.97 /
-0.88 / 0.80.
+multilingual-e5-small: dense alone (chunk vectors) recall@3 0.76, this mix 0.96 (recall@1 0.88, answer-
+bearing chunk among the three passages 0.91); all-MiniLM-L6-v2 (English): dense alone 0.42, the
+mix 0.96 / 0.88 / 0.85.
 
-Candidates are the dense top-N and the keyword top-N, widened until ``top_k`` documents are found or
+Candidates are the dense top-N and the keyword top-N, widened until ``top_k`` passages are found or
 every visible chunk was considered, so filters never return fewer than ``top_k`` hits while enough
 visible documents exist.
 """
@@ -53,23 +56,25 @@ from .question_index import QuestionIndex
 
 _logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 3  # 2: Spanish analyzer, document BM25; 3: question vectors
+FORMAT_VERSION = 4  # 2: Spanish analyzer, document BM25; 3: question vectors; 4: chunk vectors: text alone
 CANDIDATES = 48  # chunks fetched from each of the dense and keyword rankings before widening
 # Tuned per embedding model on the "tune" half of tests_engine/data/knowledge_questions.json
 # (``bench/knowledge_quality.py --tune [--model NAME]``: highest recall@1 + recall@3 + chunk recall@3
 # there, ties to the smaller keyword weight, then the smaller document weight); E5's cosines span a
 # narrower range, so its keyword and document weights are smaller. ``expand_query``: the dense query
 # gets the full form of the abbreviations it uses. ``question_share``: the dense score of a chunk with
-# questions is ``(1 - share) * cosine + share * best question similarity``. A model not listed gets the
-# first one's.
+# questions is ``(1 - share) * cosine + share * best question similarity``. ``passages_per_document`` and
+# ``second_passage_margin``: see ``select_passages``. A model not listed gets the first one's.
 FUSION_WEIGHTS = {
     "intfloat/multilingual-e5-small": {
-        "keyword_weight": 0.2, "keyword_saturation": 5.0, "document_weight": 0.1,
+        "keyword_weight": 0.3, "keyword_saturation": 5.0, "document_weight": 0.0,
         "document_saturation": 1.0, "expand_query": True, "question_share": 0.5,
+        "passages_per_document": 2, "second_passage_margin": 0.05,
     },
     "sentence-transformers/all-MiniLM-L6-v2": {
-        "keyword_weight": 5.0, "keyword_saturation": 2.0, "document_weight": 1.0,
+        "keyword_weight": 2.0, "keyword_saturation": 2.0, "document_weight": 0.3,
         "document_saturation": 4.0, "expand_query": True, "question_share": 0.7,
+        "passages_per_document": 2, "second_passage_margin": 0.05,
     },
 }
 
@@ -119,6 +124,8 @@ class KnowledgeIndex:
         self.document_saturation = weights["document_saturation"]
         self.expand_query = weights["expand_query"]  # the dense query gets the full form of "NC" etc.
         self.question_share = weights["question_share"]
+        self.passages_per_document = weights["passages_per_document"]
+        self.second_passage_margin = weights["second_passage_margin"]
         self._doc_ids = np.array([doc["document_id"] for doc in documents], dtype=np.int64)
         self._doc_companies = np.array([doc["company_id"] or SHARED_COMPANY for doc in documents],
                                        dtype=np.int64)
@@ -194,7 +201,7 @@ class KnowledgeIndex:
                 vectors[row] = np.asarray(given, dtype=np.float32)
         if missing:
             prefix = getattr(embedder, "passage_prefix", "")
-            vectors[missing] = embedder.embed([prefix + _searched_text(chunks[row]) for row in missing])
+            vectors[missing] = embedder.embed([prefix + (chunks[row]["text"] or "") for row in missing])
         return vectors
 
     # -- persistence ----------------------------------------------------------------------------------
@@ -331,10 +338,12 @@ class KnowledgeIndex:
         return documents[np.asarray(self.doc_rows)]
 
     def search(self, query, top_k=3, plugin=None, allowed_document_ids=None, allowed_company_ids=None):
-        """The ``top_k`` best documents for ``query`` among the visible ones (see ``visible_mask``).
+        """The ``top_k`` best passages for ``query`` among the visible documents (see ``visible_mask``):
+        a document's best chunk, and its next ones (up to ``passages_per_document``) only when they score
+        within ``second_passage_margin`` of it (``select_passages``).
 
         Returns ``[{slug, title, score, excerpt, document_id, chunk_id}]``, best first; ``excerpt`` is
-        the text of the document's best chunk."""
+        the chunk's text."""
         if not self.size or top_k <= 0 or not (query or "").strip():
             return []
         mask = self.visible_mask(plugin, allowed_document_ids, allowed_company_ids)
@@ -379,10 +388,9 @@ class KnowledgeIndex:
         return self.document_weight * scores / (scores + self.document_saturation)
 
     def _rank(self, query_vector, keyword_scores, mask, fetch, document_bonus=None, questions=False):
-        """[(best chunk row, score)] per document, best first, from the top ``fetch`` of each ranking
-        (with ``questions``, the chunks of the ``fetch`` closest questions too, and a chunk's cosine mixed
-        with its best question similarity); a document scores as its best chunk plus its
-        ``document_bonus``."""
+        """[(chunk row, score)] of the passages, best first (``select_passages``), from the top ``fetch``
+        of each ranking (with ``questions``, the chunks of the ``fetch`` closest questions too, and a
+        chunk's cosine mixed with its best question similarity)."""
         dense_scores, dense_rows = self.dense.search(query_vector, fetch, mask)
         keyword_rows = _top_rows(keyword_scores, fetch)
         if self.fusion == "rrf":
@@ -403,14 +411,8 @@ class KnowledgeIndex:
                 cosine = np.where(np.isfinite(question), (1.0 - share) * cosine + share * question, cosine)
             keyword = keyword_scores[rows].astype(np.float64)
             scores = cosine + self.keyword_weight * keyword / (keyword + self.keyword_saturation)
-        best = {}
-        for index in np.argsort(-scores, kind="stable"):
-            row = int(rows[index])
-            document = int(self.doc_rows[row])
-            if document not in best:
-                bonus = 0.0 if document_bonus is None else float(document_bonus[document])
-                best[document] = (row, float(scores[index]) + bonus)
-        return sorted(best.values(), key=lambda item: -item[1])
+        return select_passages(rows, scores, self.doc_rows, document_bonus, self.passages_per_document,
+                               self.second_passage_margin)
 
     def _cosines(self, query_vector, rows, dense_rows, dense_scores):
         """Cosine of the query with each of ``rows``: from the dense search where it ran, else computed."""
@@ -432,10 +434,25 @@ class KnowledgeIndex:
                 "excerpt": excerpt, "document_id": document["document_id"], "chunk_id": self.chunk_ids[row]}
 
 
-def _searched_text(chunk):
-    """What is embedded for a chunk: its text, then the questions it answers (when it has some)."""
-    questions = chunk.get("questions")
-    return f"{chunk['text'] or ''}\n{questions}" if questions else chunk["text"] or ""
+def select_passages(rows, scores, doc_rows, document_bonus=None, per_document=1, margin=0.0):
+    """[(chunk row, score)] best first: each of ``rows`` with its ``scores`` plus its document's
+    ``document_bonus``, at most ``per_document`` of one document, and a document's later passages only
+    when they score within ``margin`` of its first (a second passage of the same document is returned
+    instead of a weaker document only when it is nearly as good as the first)."""
+    first, count, passages = {}, {}, []
+    for index in np.argsort(-np.asarray(scores), kind="stable"):
+        row = int(rows[index])
+        document = int(doc_rows[row])
+        score = float(scores[index])
+        if document in first:
+            if count[document] >= per_document or score < first[document] - margin:
+                continue
+            count[document] += 1
+        else:
+            first[document], count[document] = score, 1
+        bonus = 0.0 if document_bonus is None else float(document_bonus[document])
+        passages.append((row, score + bonus))
+    return sorted(passages, key=lambda item: -item[1])
 
 
 def _document_texts(chunks, doc_rows, documents):
