@@ -416,12 +416,16 @@ class KnowledgeIndex:
 
     def _cosines(self, query_vector, rows, dense_rows, dense_scores):
         """Cosine of the query with each of ``rows``: from the dense search where it ran, else computed."""
-        known = dict(zip(dense_rows.tolist(), dense_scores.tolist(), strict=True))
-        result = np.empty(len(rows), dtype=np.float64)
-        unknown = [index for index, row in enumerate(rows.tolist()) if row not in known]
-        for index, row in enumerate(rows.tolist()):
-            result[index] = known.get(row, 0.0)
-        if unknown:
+        result = np.zeros(len(rows), dtype=np.float64)
+        known = np.zeros(len(rows), dtype=bool)
+        if len(dense_rows):
+            order = np.argsort(dense_rows)
+            sorted_rows = np.asarray(dense_rows)[order]
+            positions = np.minimum(np.searchsorted(sorted_rows, rows), len(sorted_rows) - 1)
+            known = sorted_rows[positions] == rows
+            result[known] = np.asarray(dense_scores, dtype=np.float64)[order][positions[known]]
+        unknown = np.flatnonzero(~known)
+        if len(unknown):
             vectors = self.dense.vectors()
             result[unknown] = vectors[rows[unknown]] @ np.asarray(query_vector, dtype=np.float32)
         return result
@@ -439,11 +443,13 @@ def select_passages(rows, scores, doc_rows, document_bonus=None, per_document=1,
     ``document_bonus``, at most ``per_document`` of one document, and a document's later passages only
     when they score within ``margin`` of its first (a second passage of the same document is returned
     instead of a weaker document only when it is nearly as good as the first)."""
+    scores = np.asarray(scores, dtype=np.float64)
+    order = np.argsort(-scores, kind="stable")
+    ordered_rows = np.asarray(rows, dtype=np.int64)[order]
+    documents = np.asarray(doc_rows)[ordered_rows]  # one gather: doc_rows may be a memory map
     first, count, passages = {}, {}, []
-    for index in np.argsort(-np.asarray(scores), kind="stable"):
-        row = int(rows[index])
-        document = int(doc_rows[row])
-        score = float(scores[index])
+    for row, document, score in zip(ordered_rows.tolist(), documents.tolist(), scores[order].tolist(),
+                                    strict=True):
         if document in first:
             if count[document] >= per_document or score < first[document] - margin:
                 continue
