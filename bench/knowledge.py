@@ -258,6 +258,8 @@ def bench_size(size, real_vectors, real_count, query_texts, query_vectors, model
         "size": size, "kind": dense.kind, "build_s": build_s, "disk": disk, "path": path,
         "e2e_miss": miss, "e2e_hit": hit, "e2e_hit_unasked": hit_unasked, "e2e_questions": miss_questions,
         "embed_hit": embed_hit, "embed_miss": embed_miss, "faiss": faiss_path, "numpy": numpy_path,
+        "labelled": (len(questions), statistics.median(map(len, questions)),
+                     statistics.median(map(len, query_texts))),
         "keyword_loop": keyword_loop, "recall_at_10": recall,
     }
 
@@ -383,8 +385,10 @@ def print_sizes(rows):
               f"{loop / row['faiss'][0]:>9.0f}x")
     for row in rows:
         questions = row["e2e_questions"]
-        print(f"  {row['size']:>6}: search (miss) on the 235 labelled questions (median 70 characters, the "
-              f"sentences above 97): {questions[0]:.2f}/{questions[1]:.2f} ms")
+        count, chars, sentence_chars = row["labelled"]
+        print(f"  {row['size']:>6}: search (miss) on the {count} labelled questions (median {chars:.0f} "
+              f"characters, the sentences above {sentence_chars:.0f}): "
+              f"{questions[0]:.2f}/{questions[1]:.2f} ms")
         if row["e2e_hit_unasked"]:
             unasked, asked = row["e2e_hit_unasked"][0], row["e2e_hit"][0]
             print(f"  {row['size']:>6}: search (hit) with the {QUESTIONS_PER_CHUNK} question vectors per "
