@@ -377,19 +377,21 @@ def _grid_evaluate(knowledge, signals, settings, top_k=3):
     """(recall@1, recall@3, chunk recall@3) counts of ``settings`` from the precomputed ``signals``."""
     import numpy as np  # noqa: PLC0415
 
-    from services.knowledge.search import select_passages  # noqa: PLC0415
+    from services.knowledge.search import chunk_scores, saturated, select_passages  # noqa: PLC0415
 
     at1 = at3 = chunk = 0
     every = np.arange(knowledge.size)
-    share = settings["question_share"]
     for row in signals:
         cosine, asked = row["dense"][settings["expand"]]
-        if share and asked is not None:
-            cosine = np.where(np.isfinite(asked), (1.0 - share) * cosine + share * asked, cosine)
-        keyword = row["keyword"]
-        scores = cosine + settings["keyword_weight"] * keyword / (keyword + settings["keyword_saturation"])
-        document = row["document"]
-        bonus = settings["document_weight"] * document / (document + settings["document_saturation"])
+        scores = chunk_scores(
+            cosine,
+            asked,
+            row["keyword"],
+            settings["question_share"],
+            settings["keyword_weight"],
+            settings["keyword_saturation"],
+        )
+        bonus = saturated(row["document"], settings["document_weight"], settings["document_saturation"])
         hits = [
             hit
             for hit, _score in select_passages(

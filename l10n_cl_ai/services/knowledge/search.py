@@ -384,8 +384,7 @@ class KnowledgeIndex:
         the document that answers it; this finds the document, the chunk scores still pick the passage."""
         if self.document_keywords is None or not self.document_weight or self.fusion != "mix":
             return None
-        scores = self.document_keywords.scores(query).astype(np.float64)
-        return self.document_weight * scores / (scores + self.document_saturation)
+        return saturated(self.document_keywords.scores(query), self.document_weight, self.document_saturation)
 
     def _rank(self, query_vector, keyword_scores, mask, fetch, document_bonus=None, questions=False):
         """[(chunk row, score)] of the passages, best first (``select_passages``), from the top ``fetch``
@@ -405,12 +404,9 @@ class KnowledgeIndex:
             if questions:
                 rows = np.union1d(rows, self.questions.top(query_vector, fetch, mask)[1])
             cosine = self._cosines(query_vector, rows, dense_rows, dense_scores)
-            if questions:  # chunks without questions (-inf) keep their plain cosine
-                question = self.questions.best(query_vector, rows)
-                share = self.question_share
-                cosine = np.where(np.isfinite(question), (1.0 - share) * cosine + share * question, cosine)
-            keyword = keyword_scores[rows].astype(np.float64)
-            scores = cosine + self.keyword_weight * keyword / (keyword + self.keyword_saturation)
+            question = self.questions.best(query_vector, rows) if questions else None
+            scores = chunk_scores(cosine, question, keyword_scores[rows], self.question_share,
+                                  self.keyword_weight, self.keyword_saturation)
         return select_passages(rows, scores, self.doc_rows, document_bonus, self.passages_per_document,
                                self.second_passage_margin)
 
@@ -436,6 +432,23 @@ class KnowledgeIndex:
         excerpt = text if len(text) <= EXCERPT_CHARS else text[:EXCERPT_CHARS].rsplit(" ", 1)[0] + "…"
         return {"slug": document["slug"], "title": document["title"], "score": round(score, 4),
                 "excerpt": excerpt, "document_id": document["document_id"], "chunk_id": self.chunk_ids[row]}
+
+
+def saturated(scores, weight, saturation):
+    """``weight * bm25 / (bm25 + saturation)`` of raw BM25 ``scores`` (float64): a bounded bonus."""
+    scores = np.asarray(scores, dtype=np.float64)
+    return weight * scores / (scores + saturation)
+
+
+def chunk_scores(cosine, question, keyword, question_share, keyword_weight, keyword_saturation):
+    """The "mix" score of chunks: their ``cosine``, mixed as ``(1 - share) * cosine + share * question``
+    with their best ``question`` similarity (None: no questions; -inf: a chunk without any keeps its plain
+    cosine), plus the ``saturated`` bonus of their raw BM25 ``keyword`` scores. Used by the search and by
+    the tuning grid of ``bench/knowledge_quality.py``."""
+    if question is not None and question_share:
+        cosine = np.where(np.isfinite(question), (1.0 - question_share) * cosine + question_share * question,
+                          cosine)
+    return cosine + saturated(keyword, keyword_weight, keyword_saturation)
 
 
 def select_passages(rows, scores, doc_rows, document_bonus=None, per_document=1, margin=0.0):
