@@ -55,3 +55,29 @@ def test_specials_wrap_the_pieces_and_long_texts_are_cut(tokenizer):
     assert ids[0] == tokenizer.bos and ids[-1] == tokenizer.eos and len(ids) > 4
     long_ids = tokenizer.encode("factura " * 2000)
     assert len(long_ids) == tokenizer.max_tokens == 512 and long_ids[-1] == tokenizer.eos
+
+
+def test_no_piece_spans_two_words(tokenizer):
+    """What makes the word-by-word split exact (``export_e5.write_vocabulary`` refuses such a vocabulary)."""
+    assert not [piece for piece in tokenizer._ids if "▁" in piece[1:]]
+
+
+def test_word_by_word_split_equals_the_split_of_the_whole_text(tokenizer):
+    from knowledge_eval import corpus_chunks, evaluation_documents, load_questions
+
+    texts = [row["question"] for row in load_questions()]
+    texts += [chunk["text"] for chunk in corpus_chunks(evaluation_documents())]
+    texts += ["", "  ", "NC  33 ", "ＮＣ　33", "hola\tmundo\n", "x" * 300]
+    for text in texts:
+        assert tokenizer.pieces(text) == tokenizer.split(tokenizer.normalize(text)), text
+
+
+def test_remembered_words_are_bounded_and_forgotten_words_split_again(tokenizer, monkeypatch):
+    from services.knowledge import unigram
+
+    monkeypatch.setattr(unigram, "WORD_MEMO", 3)
+    tokenizer._memo.clear()
+    text = "nota de crédito por devolución de mercadería"
+    first = tokenizer.pieces(text)
+    assert len(tokenizer._memo) <= 3
+    assert tokenizer.pieces(text) == first == tokenizer.split(tokenizer.normalize(text))

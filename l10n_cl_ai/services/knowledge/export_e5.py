@@ -121,7 +121,11 @@ def _export_encoder(model, onnx_path):
 
 
 def write_vocabulary(weights, path):
-    """The tokenizer's data for ``unigram.UnigramTokenizer``: pieces, scores, normalisation, specials."""
+    """The tokenizer's data for ``unigram.UnigramTokenizer``: pieces, scores, normalisation, specials.
+    The tokenizer splits word by word, which is exact only while no piece spans two words."""
+    spanning = [piece for piece in weights.pieces if "\u2581" in piece[1:]]
+    if spanning:
+        raise RuntimeError(f"{len(spanning)} vocabulary pieces span two words, e.g. {spanning[0]!r}")
     data = {"pieces": weights.pieces, "scores": weights.scores, "special": weights.special,
             "char_map": {str(code): text for code, text in sorted(weights.char_map.items())},
             "max_tokens": MAX_TOKENS}
