@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from services.knowledge.embedder import OnnxEmbedder
-from services.knowledge.index import DenseIndex
+from services.knowledge.index import DenseIndex, choose_kind
 from services.knowledge.search import KnowledgeIndex
 
 SUBJECTS = ["La factura electrónica", "La boleta", "La nota de crédito", "La guía de despacho",
@@ -47,7 +47,8 @@ def test_the_index_kind_follows_the_corpus_size(real_vectors):
     base, _queries = real_vectors
     assert DenseIndex.build(base, "m", exact_max=1000).kind == "flat"
     assert DenseIndex.build(base, "m", exact_max=999).kind == "hnsw"
-    assert DenseIndex.build(base[:10], "m").kind == "flat"  # default threshold: 20,000 vectors
+    assert DenseIndex.build(base[:10], "m").kind == "flat"
+    assert choose_kind(5_000) == "flat" and choose_kind(5_001) == "hnsw"  # the default threshold
 
 
 def test_the_approximate_index_recalls_at_least_95_percent_of_exact_search(real_vectors):
