@@ -134,3 +134,17 @@ def test_saved_index_folders_are_pruned_to_the_current_and_the_previous(tmp_path
     removed = KnowledgeIndex.prune_sources(str(tmp_path), current="current")
     assert sorted(removed) == ["older", "oldest"]
     assert sorted(os.listdir(tmp_path)) == [".tmp-building", "current", "previous"]
+
+
+@pytest.mark.parametrize("kind", ["flat", "hnsw"])
+def test_similarities_of_given_rows_are_their_dot_products_also_memory_mapped(real_vectors, kind, tmp_path):
+    base, queries = real_vectors
+    index = DenseIndex.build(base, "m", kind=kind)
+    index.save(str(tmp_path / "dense.faiss"))
+    loaded = DenseIndex.load(str(tmp_path / "dense.faiss"))
+    rows = np.array([7, 0, len(base) - 1, 7, 42])
+    for dense in (index, loaded):
+        np.testing.assert_allclose(dense.similarities(queries[0], rows), base[rows] @ queries[0], atol=1e-5)
+        assert dense.similarities(queries[0], []).shape == (0,)
+        with pytest.raises(IndexError):
+            dense.similarities(queries[0], [len(base)])

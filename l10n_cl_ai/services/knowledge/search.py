@@ -422,8 +422,7 @@ class KnowledgeIndex:
             result[known] = np.asarray(dense_scores, dtype=np.float64)[order][positions[known]]
         unknown = np.flatnonzero(~known)
         if len(unknown):
-            vectors = self.dense.vectors()
-            result[unknown] = vectors[rows[unknown]] @ np.asarray(query_vector, dtype=np.float32)
+            result[unknown] = self.dense.similarities(query_vector, rows[unknown])
         return result
 
     def _hit(self, row, score):
