@@ -229,10 +229,17 @@ class L10nClAiChatAnswer(models.AbstractModel):
                 "Claude is not configured (no API key) and the knowledge base has no passage for this "
                 "question."
             )
+        by_document = {}  # a document two passages come from is named once, its excerpts below it
+        for passage in passages:
+            by_document.setdefault(passage["document_id"], []).append(passage)
         items = Markup("").join(
-            Markup("<li><b>%s</b>%s<br/>%s</li>")
-            % (p["title"], f" ({p['source']})" if p.get("source") else "", p["excerpt"])
-            for p in passages
+            Markup("<li><b>%s</b>%s%s</li>")
+            % (
+                group[0]["title"],
+                f" ({group[0]['source']})" if group[0].get("source") else "",
+                Markup("").join(Markup("<br/>%s") % passage["excerpt"] for passage in group),
+            )
+            for group in by_document.values()
         )
         return Markup("<p>%s</p><ul>%s</ul>") % (intro, items)
 

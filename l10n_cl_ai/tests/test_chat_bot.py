@@ -124,6 +124,20 @@ class TestChatBot(DteTestCommon):
         self.assertEqual(block.count("Notas de crédito y débito (Res. Ex. SII N° 45)"), 1)
         self.assertIn("<li>IVA</li>", block)
 
+    def test_without_claude_a_document_two_passages_come_from_is_named_once_above_both(self):
+        passages = [
+            {"document_id": 7, "title": "Notas de crédito", "source": "Res. 45", "excerpt": "Primer <pasaje>"},
+            {"document_id": 8, "title": "IVA", "source": "", "excerpt": "Tasa del 19 %"},
+            {"document_id": 7, "title": "Notas de crédito", "source": "Res. 45", "excerpt": "Segundo pasaje"},
+        ]
+        body = str(self.env["l10n_cl_ai.chat.answer"]._knowledge_only_body(passages))
+        self.assertEqual(body.count("<li>"), 2)
+        self.assertEqual(body.count("Notas de crédito"), 1)
+        self.assertIn(
+            "<li><b>Notas de crédito</b> (Res. 45)<br/>Primer &lt;pasaje&gt;<br/>Segundo pasaje</li>", body
+        )
+        self.assertLess(body.index("Notas de crédito"), body.index("IVA"), "documents stay best first")
+
     def test_the_channel_history_goes_with_the_question(self):
         channel = self._ask("¿Qué es el CAF?")
         self.anthropic.reply_text("El CAF es el código de autorización de folios.")
