@@ -126,7 +126,7 @@ class TestChatBot(DteTestCommon):
 
     def test_without_claude_a_document_two_passages_come_from_is_named_once_above_both(self):
         passages = [
-            {"document_id": 7, "title": "Notas de crédito", "source": "Res. 45", "excerpt": "Primer <pasaje>"},
+            {"document_id": 7, "title": "Notas de crédito", "source": "Res. 45", "excerpt": "Uno <b>"},
             {"document_id": 8, "title": "IVA", "source": "", "excerpt": "Tasa del 19 %"},
             {"document_id": 7, "title": "Notas de crédito", "source": "Res. 45", "excerpt": "Segundo pasaje"},
         ]
@@ -134,7 +134,7 @@ class TestChatBot(DteTestCommon):
         self.assertEqual(body.count("<li>"), 2)
         self.assertEqual(body.count("Notas de crédito"), 1)
         self.assertIn(
-            "<li><b>Notas de crédito</b> (Res. 45)<br/>Primer &lt;pasaje&gt;<br/>Segundo pasaje</li>", body
+            "<li><b>Notas de crédito</b> (Res. 45)<br/>Uno &lt;b&gt;<br/>Segundo pasaje</li>", body
         )
         self.assertLess(body.index("Notas de crédito"), body.index("IVA"), "documents stay best first")
 
