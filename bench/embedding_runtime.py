@@ -137,17 +137,14 @@ def main():
     from knowledge_eval import load_questions  # noqa: PLC0415
     from services.knowledge.analyzer import default_analyzer  # noqa: PLC0415
     from services.knowledge.embedder import OnnxEmbedder  # noqa: PLC0415
+    from services.knowledge.search import expanded_query  # noqa: PLC0415
 
     model = OnnxEmbedder(threads=1)
     model.load()
     analyzer = default_analyzer()
-
-    def searched(question):  # what KnowledgeIndex.search embeds (expand_query on, as shipped for E5)
-        expansions = analyzer.expansions(question)
-        text = f"{question} ({'; '.join(expansions)})" if expansions else question
-        return model.query_prefix + text
-
-    texts = [searched(row["question"]) for row in load_questions()][: args.questions]
+    # what KnowledgeIndex.search embeds (expand_query on, as shipped for E5)
+    texts = [model.query_prefix + expanded_query(row["question"], analyzer) for row in load_questions()]
+    texts = texts[: args.questions]
     manifest = model.manifest
     print(
         f"{model.model_id}: {len(texts)} searched questions, median "

@@ -44,7 +44,7 @@ def main():
 
     from services.knowledge.analyzer import LIGHT_STOPWORDS, Analyzer, default_analyzer  # noqa: PLC0415
     from services.knowledge.embedder import OnnxEmbedder  # noqa: PLC0415
-    from services.knowledge.search import KnowledgeIndex  # noqa: PLC0415
+    from services.knowledge.search import KnowledgeIndex, expanded_query  # noqa: PLC0415
 
     model = OnnxEmbedder(threads=1)
     texts = sentences(args.size, seed=1)
@@ -52,7 +52,7 @@ def main():
     vectors = np.vstack([real, derived_vectors(real, args.size - len(real), seed=args.size)])
     chunks = make_chunks(texts, vectors)
     queries = sentences(args.queries, seed=99)
-    expanded = [KnowledgeIndex.dense_query(_Expander(), query) for query in queries]
+    expanded = [expanded_query(query, default_analyzer()) for query in queries]
     embedder = PrecomputedEmbedder(model, sorted(set(queries) | set(expanded)))
     first = KnowledgeIndex.build(chunks, embedder, analyzer=Analyzer("light", False, LIGHT_STOPWORDS))
     first.keyword_weight, first.keyword_saturation, first.document_weight = 1.5, 2.0, 0.0
@@ -72,13 +72,6 @@ def main():
     print(f"search with the query embedding cached, {args.size} chunks, {len(queries)} queries, 1 thread:")
     for label, (p50, p95) in rows:
         print(f"  {label:56s} p50 {p50:6.2f} ms  p95 {p95:6.2f} ms  x{p50 / base:.2f}")
-
-
-class _Expander:
-    """Just what ``KnowledgeIndex.dense_query`` needs to expand a query with the default analyzer."""
-
-    expand_query = True
-    keywords = None
 
 
 if __name__ == "__main__":

@@ -345,6 +345,7 @@ def _signals(knowledge, questions):
     import numpy as np  # noqa: PLC0415
 
     from knowledge_eval import chunk_matches  # noqa: PLC0415
+    from services.knowledge.search import expanded_query  # noqa: PLC0415
 
     vectors = np.asarray(knowledge.dense.vectors(), dtype=np.float32)
     every = np.arange(knowledge.size)
@@ -354,10 +355,9 @@ def _signals(knowledge, questions):
     for question in questions:
         dense = {}
         for expand in (True, False):
-            knowledge.expand_query = expand
-            query = knowledge.embedder.embed(
-                [knowledge.embedder.query_prefix + knowledge.dense_query(question["question"])]
-            )[0]
+            text = question["question"]
+            searched = expanded_query(text, knowledge.keywords.analyzer) if expand else text
+            query = knowledge.embedder.embed([knowledge.embedder.query_prefix + searched])[0]
             asked = knowledge.questions.best(query, every) if knowledge.questions is not None else None
             dense[expand] = (vectors @ query, asked)
         rows.append(

@@ -369,14 +369,11 @@ class KnowledgeIndex:
         return [self._hit(row, score) for row, score in hits[:top_k]]
 
     def dense_query(self, query):
-        """The text embedded for ``query``: with ``expand_query``, followed by the full form of the
-        abbreviations and colloquial words it uses (the analyzer's synonym groups), which the English
-        embedding model does not know ("NC" -> "nota de crédito")."""
+        """The text embedded for ``query``: with ``expand_query``, its ``expanded_query``."""
         if not self.expand_query:
             return query
         analyzer = self.keywords.analyzer if self.keywords is not None else default_analyzer()
-        expansions = analyzer.expansions(query)
-        return f"{query} ({'; '.join(expansions)})" if expansions else query
+        return expanded_query(query, analyzer)
 
     def _document_bonus(self, query):
         """float64 (documents,): ``document_weight * bm25 / (bm25 + document_saturation)`` of the query
@@ -390,7 +387,7 @@ class KnowledgeIndex:
         """[(chunk row, score)] of the passages, best first (``select_passages``), from the top ``fetch``
         of each ranking (with ``questions``, the chunks of the ``fetch`` closest questions too, and a
         chunk's cosine mixed with its best question similarity)."""
-        dense_scores, dense_rows = self.dense.search(query_vector, fetch, mask)
+        dense_rows = self.dense.search(query_vector, fetch, mask)[1]
         keyword_rows = _top_rows(keyword_scores, fetch)
         if self.fusion == "rrf":
             fused = {}
@@ -403,27 +400,12 @@ class KnowledgeIndex:
             rows = np.union1d(dense_rows, keyword_rows).astype(np.int64)
             if questions:
                 rows = np.union1d(rows, self.questions.top(query_vector, fetch, mask)[1])
-            cosine = self._cosines(query_vector, rows, dense_rows, dense_scores)
+            cosine = self.dense.similarities(query_vector, rows).astype(np.float64)
             question = self.questions.best(query_vector, rows) if questions else None
             scores = chunk_scores(cosine, question, keyword_scores[rows], self.question_share,
                                   self.keyword_weight, self.keyword_saturation)
         return select_passages(rows, scores, self.doc_rows, document_bonus, self.passages_per_document,
                                self.second_passage_margin)
-
-    def _cosines(self, query_vector, rows, dense_rows, dense_scores):
-        """Cosine of the query with each of ``rows``: from the dense search where it ran, else computed."""
-        result = np.zeros(len(rows), dtype=np.float64)
-        known = np.zeros(len(rows), dtype=bool)
-        if len(dense_rows):
-            order = np.argsort(dense_rows)
-            sorted_rows = np.asarray(dense_rows)[order]
-            positions = np.minimum(np.searchsorted(sorted_rows, rows), len(sorted_rows) - 1)
-            known = sorted_rows[positions] == rows
-            result[known] = np.asarray(dense_scores, dtype=np.float64)[order][positions[known]]
-        unknown = np.flatnonzero(~known)
-        if len(unknown):
-            result[unknown] = self.dense.similarities(query_vector, rows[unknown])
-        return result
 
     def _hit(self, row, score):
         document = self.documents[int(self.doc_rows[row])]
@@ -431,6 +413,13 @@ class KnowledgeIndex:
         excerpt = text if len(text) <= EXCERPT_CHARS else text[:EXCERPT_CHARS].rsplit(" ", 1)[0] + "…"
         return {"slug": document["slug"], "title": document["title"], "score": round(score, 4),
                 "excerpt": excerpt, "document_id": document["document_id"], "chunk_id": self.chunk_ids[row]}
+
+
+def expanded_query(query, analyzer):
+    """``query`` followed by the full form of the abbreviations and colloquial words it uses (the
+    ``analyzer``'s synonym groups), which an embedding model may not know ("NC" -> "nota de crédito")."""
+    expansions = analyzer.expansions(query)
+    return f"{query} ({'; '.join(expansions)})" if expansions else query
 
 
 def saturated(scores, weight, saturation):
