@@ -33,15 +33,13 @@ sys.path.insert(0, os.path.join(ROOT, "tests_engine"))
 
 
 def session(path, threads=1, arena=False, denormal_as_zero=False):
+    """A session with the options workers run (``embedder.session_options``), changed only where asked."""
     import onnxruntime  # noqa: PLC0415
 
-    options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = threads
-    options.inter_op_num_threads = 1
-    options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
+    from services.knowledge.embedder import session_options  # noqa: PLC0415
+
+    options = session_options(threads)
     options.enable_cpu_mem_arena = arena
-    options.log_severity_level = 3
-    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     if denormal_as_zero:
         options.add_session_config_entry("session.set_denormal_as_zero", "1")
     return onnxruntime.InferenceSession(path, options, providers=["CPUExecutionProvider"])

@@ -31,6 +31,21 @@ BATCH_SIZE = 16  # texts per float32 onnxruntime run when embedding many (bounds
 EXPORT_TIMEOUT_S = 900
 
 
+def session_options(threads=1):
+    """The onnxruntime options an embedder runs with: ``threads`` intra-op threads that never spin, no
+    memory arena (it would keep the peak of the largest batch forever), warnings and errors only."""
+    import onnxruntime  # noqa: PLC0415 - heavy, only in processes that embed
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = max(1, int(threads))
+    options.inter_op_num_threads = 1
+    options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
+    options.enable_cpu_mem_arena = False
+    options.log_severity_level = 3
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    return options
+
+
 class OnnxEmbedder:
     """``embed(texts) -> float32 array (n, dimensions)`` of L2-normalised sentence embeddings.
 
@@ -139,13 +154,7 @@ class OnnxEmbedder:
 
                 def encode(text):
                     return tokenizer.encode(text).ids
-            options = onnxruntime.SessionOptions()
-            options.intra_op_num_threads = self.threads
-            options.inter_op_num_threads = 1
-            options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
-            options.enable_cpu_mem_arena = False  # an arena keeps the peak of the largest batch forever
-            options.log_severity_level = 3
-            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+            options = session_options(self.threads)
             onnx_file = manifest["onnx_int8"] if self.precision == "int8" else manifest["onnx"]
             session = onnxruntime.InferenceSession(os.path.join(self.model_dir, onnx_file),
                                                    options, providers=["CPUExecutionProvider"])
