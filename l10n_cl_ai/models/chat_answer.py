@@ -182,14 +182,10 @@ class L10nClAiChatAnswer(models.AbstractModel):
 
     @api.model
     def _sources_block(self, passages, reads):
-        items = []
-        cited = set()
-        for passage in passages:  # a document two passages come from is cited once
-            if passage["document_id"] in cited:
-                continue
-            cited.add(passage["document_id"])
-            source = f" ({passage['source']})" if passage.get("source") else ""
-            items.append(Markup("<li>%s%s</li>") % (passage["title"], source))
+        items = [
+            Markup("<li>%s%s</li>") % (group[0]["title"], _source_suffix(group[0]))
+            for group in _by_document(passages)
+        ]
         links = []
         seen = set()
         for model, ids in reads:
@@ -229,17 +225,14 @@ class L10nClAiChatAnswer(models.AbstractModel):
                 "Claude is not configured (no API key) and the knowledge base has no passage for this "
                 "question."
             )
-        by_document = {}  # a document two passages come from is named once, its excerpts below it
-        for passage in passages:
-            by_document.setdefault(passage["document_id"], []).append(passage)
-        items = Markup("").join(
+        items = Markup("").join(  # a document named once, the excerpts of its passages below it
             Markup("<li><b>%s</b>%s%s</li>")
             % (
                 group[0]["title"],
-                f" ({group[0]['source']})" if group[0].get("source") else "",
+                _source_suffix(group[0]),
                 Markup("").join(Markup("<br/>%s") % passage["excerpt"] for passage in group),
             )
-            for group in by_document.values()
+            for group in _by_document(passages)
         )
         return Markup("<p>%s</p><ul>%s</ul>") % (intro, items)
 
@@ -307,3 +300,17 @@ def _text_without_sources(body):
     for footer in tree.xpath(f"//div[contains(@class, '{SOURCES_CLASS}')]"):
         footer.drop_tree()
     return html2plaintext(lxml_html.tostring(tree, encoding="unicode"))
+
+
+def _by_document(passages):
+    """The passages grouped by document, in the order of each document's best one (the search may
+    return two passages of one document, which is named once)."""
+    groups = {}
+    for passage in passages:
+        groups.setdefault(passage["document_id"], []).append(passage)
+    return list(groups.values())
+
+
+def _source_suffix(passage):
+    """' (<legal source>)' after a document's title, or nothing when it has none."""
+    return f" ({passage['source']})" if passage.get("source") else ""
