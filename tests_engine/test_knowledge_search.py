@@ -273,7 +273,7 @@ def test_a_search_process_loads_the_saved_index_uses_the_shared_cache_and_never_
         sys.path.insert(0, {ADDON!r})
         from services.knowledge.embedder import OnnxEmbedder
         from services.knowledge.embedding_cache import CachedEmbedder
-        from services.knowledge.search import KnowledgeIndex, select_passages
+        from services.knowledge.search import KnowledgeIndex
         from services.redis_conn import build_redis
         model = OnnxEmbedder()
         embedder = CachedEmbedder(model, build_redis({redis_server.url!r}))
