@@ -73,11 +73,34 @@ class L10nClAiSiiPublication(models.Model):
     last_error = fields.Text(string="Summary note", help="Why the publication is not summarized yet.")
     alerted = fields.Boolean(string="Posted to the channel")
     knowledge_document_id = fields.Many2one(
-        "l10n_cl_ai.knowledge.document", string="Knowledge document", ondelete="set null"
+        "l10n_cl_ai.knowledge.document",
+        string="Knowledge document",
+        ondelete="set null",
+        readonly=True,
+        help="The shared document the monitor created from this publication (written by the monitor only).",
     )
     company_id = fields.Many2one("res.company", index=True, help="Empty: shared by every company.")
 
     _url_unique = models.Constraint("UNIQUE(url)", "This SII publication is already stored.")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_code_written_fields(vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_code_written_fields([vals])
+        return super().write(vals)
+
+    def _check_code_written_fields(self, vals_list):
+        """The link to a knowledge document is the monitor's (as superuser): over RPC, a manager could
+        otherwise point a publication at another company's document and have the monitor overwrite it."""
+        if self.env.su:
+            return
+        if any(vals.get("knowledge_document_id") for vals in vals_list):
+            raise AccessError(
+                self.env._("The knowledge document of an SII publication is linked by the SII monitor only.")
+            )
 
     def _call_key(self):
         self.ensure_one()
@@ -271,14 +294,14 @@ class L10nClAiSiiPublication(models.Model):
             "company_id": False,
         }
         documents = self.env["l10n_cl_ai.knowledge.document"].sudo().with_context(active_test=False)
-        document = self.knowledge_document_id.sudo() or documents.search(
-            [("slug", "=", values["slug"]), ("company_id", "=", False)], limit=1
-        )
+        # only the shared document this publication created is rewritten; never one of a company
+        document = self.sudo().knowledge_document_id.filtered(lambda doc: not doc.company_id)
         if document:
             document.write(values)
-        else:
-            document = documents.create(values)
-        self.sudo().knowledge_document_id = document
+            return
+        if documents.search_count([("slug", "=", values["slug"]), ("company_id", "=", False)], limit=1):
+            values["slug"] = f"{values['slug']}-{self.id}"  # a document someone else wrote keeps its slug
+        self.sudo().knowledge_document_id = documents.create(values)
 
     # -- the alert channel --------------------------------------------------------------------------------
     @api.model

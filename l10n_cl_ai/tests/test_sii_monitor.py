@@ -264,6 +264,47 @@ class TestSiiMonitor(L10nClAiCase):
         )
         self.assertIn(document.slug, [hit["slug"] for hit in hits])
 
+    def test_a_manager_cannot_have_the_monitor_overwrite_another_companys_document(self):
+        self.script_replies()
+        self.run_monitor()
+        publication = self.publications()[0]
+        created = publication.knowledge_document_id
+        company_b = self.env["res.company"].create({"name": "Empresa B SpA"})
+        private_body = "## Política interna\nLos pagos a proveedores se aprueban los martes."
+        private = self.env["l10n_cl_ai.knowledge.document"].create(
+            {"slug": "politica-b", "title": "Política B", "body": private_body, "company_id": company_b.id}
+        )
+        manager_a = self.company_user("sii_manager_a", "l10n_cl_ai.group_manager", self.env.company)
+        with self.assertRaises(AccessError):
+            publication.with_user(manager_a).write({"knowledge_document_id": private.id})
+        publication.with_user(manager_a).write({"summary": "Resumen corregido."})  # the rest stays editable
+
+        # a link forced in the database (by an older version) is not followed either: the stored reply is
+        # replayed (no Claude call) and the publication gets a shared document of its own again
+        publication.sudo().write({"knowledge_document_id": private.id, "state": "pending"})
+        calls = len(self.anthropic.messages_requests)
+        self.run_monitor()
+        self.assertEqual(len(self.anthropic.messages_requests), calls)
+        self.assertEqual((private.body, private.company_id), (private_body, company_b))
+        self.assertNotEqual(publication.knowledge_document_id, private)
+        self.assertFalse(publication.knowledge_document_id.company_id)
+        self.assertEqual(created.body, publication.knowledge_document_id.body)
+
+    def test_a_shared_document_someone_else_wrote_keeps_its_content(self):
+        """The monitor rewrites only the documents its publications created, even under the same slug."""
+        self.script_replies()
+        self.run_monitor()
+        publication = self.publications()[0]
+        slug = publication.knowledge_document_id.slug
+        publication.knowledge_document_id.unlink()
+        own = self.env["l10n_cl_ai.knowledge.document"].create(
+            {"slug": slug, "title": "Nota del contador", "body": "## Nota\nTexto propio."}
+        )
+        publication.sudo().state = "pending"
+        self.run_monitor()
+        self.assertEqual(own.body, "## Nota\nTexto propio.")
+        self.assertEqual(publication.knowledge_document_id.slug, f"{slug}-{publication.id}")
+
     def test_knowledge_documents_can_be_turned_off(self):
         self.set_engine_params(sii_knowledge="False")
         self.script_replies()
