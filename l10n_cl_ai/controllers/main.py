@@ -3,7 +3,7 @@ import json
 import psycopg2
 
 from odoo import http
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.http import request
 
 from ..models.engine import UserFacingEngineError
@@ -59,6 +59,8 @@ class L10nClAiController(http.Controller):
             hits, headers = request.env["l10n_cl_ai.knowledge.document"]._search_http(q, plugin, top_k)
         except UserFacingEngineError as error:
             return _json({"error": error.kind, "message": error.message}, status=429, headers=error.headers)
+        except AccessError as error:
+            return _json({"error": "forbidden", "message": str(error)}, status=403)
         except UserError as error:
             return _json({"error": "bad_request", "message": str(error)}, status=400)
         return _json({"results": hits}, headers=headers)

@@ -19,8 +19,10 @@ from odoo.tools import html2plaintext
 from ..services.chat import conversation
 from ..services.chat.render import link, render_markdown
 from ..services.claude import Prompt
+from ..services.errors import RateLimited
 from ..services.plugins.registry import REGISTRY
 from .engine import UserFacingEngineError
+from .engine_messages import engine_error_message
 
 _logger = logging.getLogger(__name__)
 
@@ -95,15 +97,21 @@ class L10nClAiChatAnswer(models.AbstractModel):
         engine = self.env["l10n_cl_ai.engine"]
         settings = engine._read_settings()
         question = request.question
+        if settings.api_key:  # a deferred request asks the limiter before embedding and searching again
+            refusal = self._rate_refusal(settings, request.plugin or "")
+            if refusal:
+                return refusal
         services = engine._services(settings)
         plugin = REGISTRY.select_detailed(
             question, similarity=services.similarity, min_similarity=services.similarity_floor
         ).plugin
-        passages = self._passages(question, plugin)
+        private = self._is_private_room(request)
+        passages = self._passages(question, plugin, shared_only=not private)
         if not settings.api_key:
             return ChatOutcome("knowledge_only", body=self._knowledge_only_body(passages), plugin=plugin.code)
         tools = self.env["l10n_cl_ai.chat.tools"]
-        offered = tools._offered(plugin) if settings.chat_max_tool_rounds else []
+        lookups = tools._offered(plugin) if settings.chat_max_tool_rounds else []
+        offered = lookups if private else []  # the books are read for the asker's eyes only
         history = self._history(request, settings.chat_context_messages)
         prompt = Prompt(
             system=conversation.system_parts(plugin.system_prompt),
@@ -121,6 +129,7 @@ class L10nClAiChatAnswer(models.AbstractModel):
                 record=request,
                 plugin=plugin.code,
                 call_key=f"{request._name}:{request.id}",
+                check_rate=False,  # counted above, before the search
                 defer_rate_limited=True,
                 settings=settings,
                 max_tokens=CHAT_MAX_TOKENS,
@@ -129,18 +138,48 @@ class L10nClAiChatAnswer(models.AbstractModel):
         except UserFacingEngineError as error:
             return self._engine_failure(error, plugin.code)
         reads = options["tool_executor"].reads if offered else []
-        return ChatOutcome(
-            "answer", body=self._reply_body(result.content, passages, reads), plugin=plugin.code
-        )
+        body = self._reply_body(result.content, passages, reads)
+        if lookups and not private:
+            body += Markup("<p><i>%s</i></p>") % self.env._(
+                "In a shared conversation I answer from the knowledge base only, without looking at your "
+                "company's records. To consult them, write to me in a direct chat."
+            )
+        return ChatOutcome("answer", body=body, plugin=plugin.code)
 
     @api.model
-    def _passages(self, question, plugin):
+    def _rate_refusal(self, settings, plugin_code):
+        """The deferral outcome when the limiter refuses this user's question now, else ``None``."""
+        try:
+            self.env["l10n_cl_ai.engine"]._check_rate("chat", settings)
+        except RateLimited as error:
+            message = engine_error_message(self.env, error)
+            return self._engine_failure(UserFacingEngineError(message, error, None), plugin_code)
+        return None
+
+    @api.model
+    def _is_private_room(self, request):
+        """Whether the question came from the asker's direct chat with the bot, the only conversation
+        where lookups in the books run: anywhere else, whoever is a member now or is added later reads the
+        answer, with none of the asker's rights checked."""
+        channel = request.channel_id.sudo()
+        members = set(channel.channel_member_ids.partner_id.ids)
+        return channel.channel_type == "chat" and members <= {
+            request.user_id.partner_id.id,
+            self._bot_partner().id,
+        }
+
+    @api.model
+    def _passages(self, question, plugin, shared_only=False):
         """The best knowledge passages for the question, with their documents' legal source; none when
-        the index is unusable (the answer goes on without them)."""
+        the index is unusable (the answer goes on without them). ``shared_only``: from the documents
+        shared by every company only (a conversation with people outside the asker's company)."""
         documents = self.env["l10n_cl_ai.knowledge.document"]
         try:
             hits = documents._search_knowledge(
-                question, top_k=PASSAGES, plugin=list(plugin.knowledge_plugins)
+                question,
+                top_k=PASSAGES,
+                plugin=list(plugin.knowledge_plugins),
+                domain=[("company_id", "=", False)] if shared_only else None,
             )
         except Exception as error:  # noqa: BLE001 - answered without passages, and logged
             _logger.warning("Discuss bot without knowledge passages: %s: %s", type(error).__name__, error)
@@ -150,16 +189,26 @@ class L10nClAiChatAnswer(models.AbstractModel):
 
     @api.model
     def _history(self, request, size):
-        """The ``size`` messages of the conversation before the question, oldest first."""
+        """The ``size`` messages of the conversation before the question, oldest first: the asker's own
+        and the bot's answers to the asker, never another member's text (it could steer the answer)."""
         if size <= 0 or not request.message_id:
             return []
         bot = self._bot_partner()
+        answers = (
+            self.env["l10n_cl_ai.chat.request"]
+            .sudo()
+            .search([("channel_id", "=", request.channel_id.id), ("user_id", "=", request.user_id.id)])
+            .reply_message_id
+        )
         messages = self.env["mail.message"].search(
             [
                 ("model", "=", "discuss.channel"),
                 ("res_id", "=", request.channel_id.id),
                 ("message_type", "=", "comment"),
                 ("id", "<", request.message_id.id),
+                "|",
+                ("author_id", "=", request.user_id.partner_id.id),
+                ("id", "in", answers.ids),
             ],
             order="id desc",
             limit=size,

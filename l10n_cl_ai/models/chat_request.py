@@ -104,7 +104,8 @@ class L10nClAiChatRequest(models.Model):
         question = html2plaintext(msg_vals.get("body") or "").replace(f"@{bot.name}", " ").strip()
         if not question:
             return None
-        if not self.env["l10n_cl_ai.engine"]._read_settings().chat_bot_enabled:
+        settings = self.env["l10n_cl_ai.engine"]._read_settings()
+        if not settings.chat_bot_enabled:
             if direct:
                 answer._post_as_bot(
                     channel,
@@ -118,6 +119,20 @@ class L10nClAiChatRequest(models.Model):
                 % self.env._(
                     "You do not have access to the tax assistant: ask an administrator for the 'AI user' "
                     "group."
+                ),
+            )
+            return None
+        open_requests = self.sudo().search_count(
+            [("user_id", "=", user.id), ("state", "in", ("queued", "running"))]
+        )
+        if open_requests >= settings.chat_max_open_requests:
+            answer._post_as_bot(
+                channel,
+                Markup("<p>%s</p>")
+                % self.env._(
+                    "You already have %(count)s questions waiting for an answer: I will take new ones when "
+                    "those are answered. Please ask this one again then.",
+                    count=open_requests,
                 ),
             )
             return None

@@ -152,6 +152,7 @@ class L10nClAiKnowledgeDocument(models.Model):
         route; the addon's own code calls ``_search_knowledge``."""
         from .engine import UserFacingEngineError
 
+        self.browse().check_access("read")  # refused before it counts against the company's allowance
         query, top_k = self._bounded_search_args(query, top_k)
         try:
             self._check_search_rate()
@@ -190,9 +191,10 @@ class L10nClAiKnowledgeDocument(models.Model):
             raise UserFacingEngineError(engine_error_message(self.env, error), error, None) from error
 
     @api.model
-    def _search_knowledge(self, query, top_k=3, plugin=None):
-        """``search_knowledge`` without the rate limit, for the addon's own callers (bounded arguments)."""
-        visible = self.search([])  # access rights and company rules decide what may be returned
+    def _search_knowledge(self, query, top_k=3, plugin=None, domain=None):
+        """``search_knowledge`` without the rate limit, for the addon's own callers (bounded arguments).
+        ``domain`` narrows the documents searched further."""
+        visible = self.search(domain or [])  # access rights and company rules decide what may be returned
         if not visible or not (query or "").strip():
             return []
         index = self.env["l10n_cl_ai.knowledge.index"]._get()
@@ -210,6 +212,7 @@ class L10nClAiKnowledgeDocument(models.Model):
 
         Returns ``(hits, rate-limit headers)``; raises ``UserFacingEngineError`` (with ``headers``) when
         the limiter refuses."""
+        self.browse().check_access("read")  # refused before it counts against the company's allowance
         query, top_k = self._bounded_search_args(query or "", top_k)
         result = self._check_search_rate()
         headers = result.headers() if result is not None else {}

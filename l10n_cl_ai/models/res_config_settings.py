@@ -238,6 +238,13 @@ class ResConfigSettings(models.TransientModel):
         help="Rounds of read-only lookups in Odoo's data the bot may make for one answer (0 to 8). "
         "0: the bot answers from the knowledge base only.",
     )
+    l10n_cl_ai_chat_max_open_requests = fields.Integer(
+        string="Open questions per user",
+        config_parameter=param_key("chat_max_open_requests"),
+        default=5,
+        help="Questions one user may have waiting or being answered at once (1 to 50); a further one is "
+        "refused with a message until one of them is answered.",
+    )
     l10n_cl_ai_chat_model = fields.Char(
         string="Model for the chat",
         config_parameter=param_key("chat_model"),

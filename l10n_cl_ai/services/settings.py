@@ -19,6 +19,7 @@ FAIL_MODES = ("open", "closed")
 POST_POLICIES = ("off", "errors", "require")
 MAX_CHAT_CONTEXT = 30
 MAX_CHAT_TOOL_ROUNDS = 8
+MAX_CHAT_OPEN_REQUESTS = 50
 
 _NUMBER_FIELDS = {
     "timeout_s": float,
@@ -35,6 +36,7 @@ _NUMBER_FIELDS = {
     "breaker_cooldown_s": float,
     "chat_context_messages": int,
     "chat_max_tool_rounds": int,
+    "chat_max_open_requests": int,
     "sii_priority_threshold": int,
 }
 _BOOL_FIELDS = (
@@ -78,6 +80,7 @@ class EngineSettings:
     chat_bot_enabled: bool = True
     chat_context_messages: int = 6  # earlier messages of the channel sent with a question
     chat_max_tool_rounds: int = 3
+    chat_max_open_requests: int = 5  # questions of one user waiting or being answered at once
     chat_model: str = ""  # empty: the general model
     # advanced, set as system parameters only (no field in the form)
     retry_max_attempts: int = 4
@@ -154,12 +157,13 @@ def redis_source(params, environ, conf):
 def _range_problems(settings):
     """The bounded chat settings that are out of their range."""
     problems = []
-    for name, maximum in (
-        ("chat_context_messages", MAX_CHAT_CONTEXT),
-        ("chat_max_tool_rounds", MAX_CHAT_TOOL_ROUNDS),
+    for name, minimum, maximum in (
+        ("chat_context_messages", 0, MAX_CHAT_CONTEXT),
+        ("chat_max_tool_rounds", 0, MAX_CHAT_TOOL_ROUNDS),
+        ("chat_max_open_requests", 1, MAX_CHAT_OPEN_REQUESTS),
     ):
-        if not 0 <= getattr(settings, name) <= maximum:
-            problems.append((name, "range", {"min": 0, "max": maximum}))
+        if not minimum <= getattr(settings, name) <= maximum:
+            problems.append((name, "range", {"min": minimum, "max": maximum}))
     return problems
 
 

@@ -12,3 +12,4 @@ from . import test_dte_validation
 from . import test_dte_batch
 from . import test_tour_validate
 from . import test_dte_rules_on_moves
+from . import test_chat_boundaries

@@ -150,3 +150,23 @@ class TestHttpRoutes(EngineHarnessMixin, HttpCase):
         self.assertGreaterEqual(int(refused.headers["Retry-After"]), 1)
         self.assertEqual(refused.headers["X-RateLimit-Remaining"], "0")
         self.assertEqual(json.loads(refused.text)["error"], "rate_limited")
+
+    def test_a_portal_user_is_refused_the_search_route_before_being_counted(self):
+        self.env["l10n_cl_ai.knowledge.index"]._get()
+        self.set_engine_params(chat_rate_per_minute="1")  # the company may search 10 times a minute
+        new_test_user(
+            self.env, login="ai_http_portal", password="ai_http_portal_pw", groups="base.group_portal"
+        )
+        self.authenticate("ai_http_portal", "ai_http_portal_pw")
+        for _attempt in range(11):
+            refused = self.url_open("/l10n_cl_ai/knowledge/search?q=tasa%20del%20IVA")
+            self.assertEqual((refused.status_code, refused.json()["error"]), (403, "forbidden"))
+        new_test_user(
+            self.env,
+            login="ai_http_user_b",
+            password="ai_http_user_b_pw",
+            groups="account.group_account_invoice",
+        )
+        self.authenticate("ai_http_user_b", "ai_http_user_b_pw")
+        response = self.url_open("/l10n_cl_ai/knowledge/search?q=tasa%20del%20IVA")
+        self.assertEqual(response.status_code, 200, "the company's allowance is intact")
