@@ -500,3 +500,8 @@ class TestChatSettings(TransactionCase):
     def test_out_of_range_chat_settings_are_refused_with_a_clear_message(self):
         with self.assertRaisesRegex(ValidationError, "between 0 and 8"):
             self.env["res.config.settings"].create({"l10n_cl_ai_chat_max_tool_rounds": 50}).execute()
+        for open_requests in (0, 51):
+            with self.assertRaisesRegex(ValidationError, "Open questions per user must be between 1 and 50"):
+                self.env["res.config.settings"].create(
+                    {"l10n_cl_ai_chat_max_open_requests": open_requests}
+                ).execute()
