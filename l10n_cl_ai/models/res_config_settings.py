@@ -321,7 +321,8 @@ class ResConfigSettings(models.TransientModel):
             value = self[field_name]
             if isinstance(value, models.BaseModel):
                 value = value.id
-            raw[name] = str(value) if value not in (False, None) else False
+            # 0 is a value to check (it is stored as "0"), not an empty field
+            raw[name] = False if value is False or value is None else str(value)
         raw.update(overrides or {})
         return engine_settings.from_params(raw)
 
