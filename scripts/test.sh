@@ -13,6 +13,18 @@ PY="$ROOT/.venv/bin/python"
 ODOO_PATH="${ODOO_PATH:-/opt/odoo19}"
 cd "$ROOT"
 
+# Odoo's own runner (odoo-bin --test-enable, what OCA CI runs) sees only the modules tests/__init__.py
+# imports: a test module left out of it would run here and be skipped there.
+missing=""
+for module in l10n_cl_ai/tests/test_*.py; do
+    name="$(basename "$module" .py)"
+    grep -qE "^from \. import ${name}\$" l10n_cl_ai/tests/__init__.py || missing="$missing $name"
+done
+if [ -n "$missing" ]; then
+    echo "[test] FAILED: not imported in l10n_cl_ai/tests/__init__.py (odoo-bin --test-enable skips them):$missing"
+    exit 1
+fi
+
 scripts/setup.sh --no-db
 echo "[test] fresh database $TEST_DB"
 PGPASSWORD=odoo dropdb -h 127.0.0.1 -U odoo --if-exists "$TEST_DB"

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from odoo import Command, fields
 
-from .test_dte_common import DteTestCommon
+from .common import DteTestCommon
 
 
 class ChatBotCase(DteTestCommon):

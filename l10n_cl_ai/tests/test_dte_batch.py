@@ -2,7 +2,7 @@
 
 from odoo.tests import tagged
 
-from .test_dte_common import DteTestCommon, claude_review
+from .common import DteTestCommon, claude_review
 
 
 @tagged("post_install", "-at_install")

@@ -4,7 +4,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
-from .test_dte_common import DteTestCommon
+from .common import DteTestCommon
 
 
 @tagged("post_install", "-at_install")

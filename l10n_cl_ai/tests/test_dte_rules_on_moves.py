@@ -30,7 +30,7 @@ from odoo import Command
 from odoo.tests import tagged
 
 from ..services import dte_rules
-from .test_dte_common import DteTestCommon
+from .common import DteTestCommon
 
 ERROR, WARNING, INFO = dte_rules.ERROR, dte_rules.WARNING, dte_rules.INFO
 # What Community cannot check (enterprise-only data): skipped, said once as info, never an error.

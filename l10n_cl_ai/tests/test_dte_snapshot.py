@@ -6,7 +6,7 @@ from odoo import Command
 from odoo.tests import tagged
 
 from ..services import dte_rules
-from .test_dte_common import DteTestCommon
+from .common import DteTestCommon
 
 
 @tagged("post_install", "-at_install")

@@ -8,7 +8,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
-from .test_dte_common import COMPANY_RUT, PERSON_NAME, PERSON_RUT, DteTestCommon, claude_review
+from .common import COMPANY_RUT, PERSON_NAME, PERSON_RUT, DteTestCommon, claude_review
 
 
 @tagged("post_install", "-at_install")

@@ -9,7 +9,7 @@ from prometheus_client import REGISTRY
 from odoo.tests import tagged
 
 from ..models import metrics_scrape
-from .test_dte_common import DteTestCommon
+from .common import DteTestCommon
 
 
 @tagged("post_install", "-at_install")

@@ -6,8 +6,7 @@ import unittest
 from odoo import Command
 from odoo.tests import HttpCase, tagged
 
-from .common import EngineHarnessMixin
-from .test_dte_common import claude_review
+from .common import EngineHarnessMixin, claude_review
 
 
 @tagged("post_install", "-at_install")
