@@ -32,6 +32,7 @@ SETTING_PROBLEMS = {
 }
 
 param_key = engine_settings.param_key  # "model" -> "l10n_cl_ai.model"
+DEFAULTS = engine_settings.EngineSettings()  # the one place defaults are written
 
 
 class ResConfigSettings(models.TransientModel):
@@ -53,7 +54,7 @@ class ResConfigSettings(models.TransientModel):
     l10n_cl_ai_model = fields.Char(
         string="Claude model",
         config_parameter=param_key("model"),
-        default=engine_settings.DEFAULT_MODEL,
+        default=DEFAULTS.model,
         help="Model id used for every AI feature. Pick a preset or type any model id.",
     )
     l10n_cl_ai_model_warning = fields.Char(
@@ -68,7 +69,7 @@ class ResConfigSettings(models.TransientModel):
     l10n_cl_ai_dte_model = fields.Char(
         string="Model for DTE reviews",
         config_parameter=param_key("dte_model"),
-        default=engine_settings.CHEAP_MODEL,
+        default=DEFAULTS.dte_model,
         help="DTE reviews are short structured checks: a cheaper model keeps their cost low. "
         "Empty: the main model.",
     )
@@ -80,13 +81,13 @@ class ResConfigSettings(models.TransientModel):
     l10n_cl_ai_timeout_s = fields.Float(
         string="Request timeout (s)",
         config_parameter=param_key("timeout_s"),
-        default=60.0,
+        default=DEFAULTS.timeout_s,
         help="Seconds to wait for one Claude reply before the attempt counts as failed.",
     )
     l10n_cl_ai_max_cost_per_request_usd = fields.Float(
         string="Maximum cost per request (USD)",
         config_parameter=param_key("max_cost_per_request_usd"),
-        default=0.5,
+        default=DEFAULTS.max_cost_per_request_usd,
         digits=(12, 4),
         help="A request whose worst-case cost is above this is refused before anything is sent. "
         "0: no ceiling.",
@@ -111,18 +112,18 @@ class ResConfigSettings(models.TransientModel):
     l10n_cl_ai_validate_rate_per_minute = fields.Integer(
         string="Validations per minute and user",
         config_parameter=param_key("validate_rate_per_minute"),
-        default=20,
+        default=DEFAULTS.validate_rate_per_minute,
     )
     l10n_cl_ai_chat_rate_per_minute = fields.Integer(
         string="Chat questions per minute and user",
         config_parameter=param_key("chat_rate_per_minute"),
-        default=10,
+        default=DEFAULTS.chat_rate_per_minute,
     )
     l10n_cl_ai_limiter_fail_mode = fields.Selection(
         [("open", "Open: limit per worker"), ("closed", "Closed: refuse")],
         string="When Redis is down",
         config_parameter=param_key("limiter_fail_mode"),
-        default="open",
+        default=DEFAULTS.limiter_fail_mode,
         help="Open: each worker keeps counting on its own until Redis returns. Closed: AI calls are refused.",
     )
     l10n_cl_ai_redis_url = fields.Char(
@@ -142,7 +143,7 @@ class ResConfigSettings(models.TransientModel):
     l10n_cl_ai_embedding_model = fields.Char(
         string="Embedding model",
         config_parameter=param_key("embedding_model"),
-        default="intfloat/multilingual-e5-small",
+        default=DEFAULTS.embedding_model,
         help="Embedding model of the knowledge search and plugin routing, exported offline by the set-up: "
         "intfloat/multilingual-e5-small (multilingual, the default) or "
         "sentence-transformers/all-MiniLM-L6-v2.",
@@ -162,21 +163,21 @@ class ResConfigSettings(models.TransientModel):
     l10n_cl_ai_sii_model = fields.Char(
         string="Model for SII summaries",
         config_parameter=param_key("sii_model"),
-        default=engine_settings.CHEAP_MODEL,
+        default=DEFAULTS.sii_model,
         help="Summaries of SII publications are short structured replies: a cheaper model keeps them "
         "cheap. Empty: the main model.",
     )
     l10n_cl_ai_sii_priority_threshold = fields.Integer(
         string="Alert from priority",
         config_parameter=param_key("sii_priority_threshold"),
-        default=4,
+        default=DEFAULTS.sii_priority_threshold,
         help="SII publications whose priority (1-5, given by Claude) is at least this are posted to the "
         "alert channel.",
     )
     l10n_cl_ai_sii_knowledge = fields.Boolean(
         string="Publications become knowledge documents",
         config_parameter=param_key("sii_knowledge"),
-        default=True,
+        default=DEFAULTS.sii_knowledge,
         help="A summarized SII publication is added to the knowledge base, so the bot and the reviews "
         "can cite it.",
     )
@@ -189,7 +190,7 @@ class ResConfigSettings(models.TransientModel):
     l10n_cl_ai_dte_ai_review = fields.Boolean(
         string="Claude reviews DTEs",
         config_parameter=param_key("dte_ai_review"),
-        default=True,
+        default=DEFAULTS.dte_ai_review,
         help="After the deterministic SII checks, ask Claude to review the document.",
     )
     l10n_cl_ai_dte_ai_review_on_errors = fields.Boolean(
@@ -205,7 +206,7 @@ class ResConfigSettings(models.TransientModel):
         ],
         string="Posting rule",
         config_parameter=param_key("dte_post_policy"),
-        default="off",
+        default=DEFAULTS.dte_post_policy,
         required=True,
         help="Applies to every way of posting (the button, the Post entries action, automatic posting). "
         "'Require': a document never validated, edited since its validation, or duplicated must be "
@@ -214,7 +215,7 @@ class ResConfigSettings(models.TransientModel):
     l10n_cl_ai_minimize_personal_data = fields.Boolean(
         string="Minimise personal data",
         config_parameter=param_key("minimize_personal_data"),
-        default=True,
+        default=DEFAULTS.minimize_personal_data,
         help="Replace names, RUTs, addresses and e-mails of natural persons by placeholders before "
         "sending anything to Claude (Ley 21.719).",
     )
@@ -222,26 +223,26 @@ class ResConfigSettings(models.TransientModel):
     l10n_cl_ai_chat_bot_enabled = fields.Boolean(
         string="Tax assistant in Discuss",
         config_parameter=param_key("chat_bot_enabled"),
-        default=True,
+        default=DEFAULTS.chat_bot_enabled,
         help="The bot answers in direct chats and when mentioned in a channel.",
     )
     l10n_cl_ai_chat_context_messages = fields.Integer(
         string="Earlier messages sent as context",
         config_parameter=param_key("chat_context_messages"),
-        default=6,
+        default=DEFAULTS.chat_context_messages,
         help="How many earlier messages of the conversation Claude reads with each question (0 to 30).",
     )
     l10n_cl_ai_chat_max_tool_rounds = fields.Integer(
         string="Data lookups per answer",
         config_parameter=param_key("chat_max_tool_rounds"),
-        default=3,
+        default=DEFAULTS.chat_max_tool_rounds,
         help="Rounds of read-only lookups in Odoo's data the bot may make for one answer (0 to 8). "
         "0: the bot answers from the knowledge base only.",
     )
     l10n_cl_ai_chat_max_open_requests = fields.Integer(
         string="Open questions per user",
         config_parameter=param_key("chat_max_open_requests"),
-        default=5,
+        default=DEFAULTS.chat_max_open_requests,
         help="Questions one user may have waiting or being answered at once (1 to 50); a further one is "
         "refused with a message until one of them is answered.",
     )
