@@ -10,6 +10,7 @@ at a time; a page can carry extra headers (``Content-Encoding``). Every request 
         url = site.url("/circulares/2026/indcir2026.htm")
 """
 
+import contextlib
 import hashlib
 import threading
 import time
@@ -109,10 +110,8 @@ class _Handler(BaseHTTPRequestHandler):
         if every_s is None:
             self.wfile.write(body)
             return
-        try:
+        with contextlib.suppress(OSError):  # the client gave up
             for index in range(len(body)):
                 self.wfile.write(body[index : index + 1])
                 self.wfile.flush()
                 time.sleep(every_s)
-        except OSError:
-            pass  # the client gave up
