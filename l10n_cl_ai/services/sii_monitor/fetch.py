@@ -147,11 +147,9 @@ def _get(http, url, headers, deadline):
         response.close()
         target = urljoin(current, location)
         if not redirect_allowed(url, target):
-            parts = urlsplit(target)
-            shown = urlunsplit((parts.scheme, parts.hostname or "", parts.path, "", ""))
-            if parts.port:
-                shown = urlunsplit((parts.scheme, f"{parts.hostname}:{parts.port}", parts.path, "", ""))
-            raise FetchError("redirect", shown)  # never the target's credentials or query
+            parts = urlsplit(target)  # shown without the target's credentials or query
+            shown = urlunsplit((parts.scheme, parts.netloc.rpartition("@")[2], parts.path, "", ""))
+            raise FetchError("redirect", shown)
         current = target
     raise requests.TooManyRedirects(f"more than {MAX_REDIRECTS} redirects")
 
