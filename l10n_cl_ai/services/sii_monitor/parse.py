@@ -57,7 +57,7 @@ _BLOCKS = {
 }  # fmt: skip
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 MAX_FOLLOWING = 4  # sibling blocks read after a bare link
-MAX_LINKS = 2000  # links read per page (a year's listing has a few hundred); the rest is ignored
+MAX_LINKS = 5000  # links read per page (a year's listing has a few hundred); the rest is ignored
 MAX_SUBJECT_CHARS = 2000
 MAX_TITLE_CHARS = 300
 
