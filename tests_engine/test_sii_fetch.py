@@ -1,6 +1,10 @@
 """Fetching SII pages over real HTTP from a fake site on 127.0.0.1: conditional GET, hash, failures."""
 
+import gzip
 import socket
+import time
+import tracemalloc
+import zlib
 
 import pytest
 
@@ -100,3 +104,97 @@ def test_a_slow_server_times_out():
         assert "Timeout" in str(caught.value)
         for connection, _address in accepted:
             connection.close()
+
+
+def _gzip_of_zeros(megabytes):
+    """A gzip stream of ``megabytes`` MiB of zero bytes, built without holding them (about 1 KB per MB)."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    block = bytes(1024 * 1024)
+    return b"".join([*(packer.compress(block) for _ in range(megabytes)), packer.flush()])
+
+
+def _peak_bytes_while(action):
+    tracemalloc.start()
+    try:
+        action()
+    finally:
+        _current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    return peak
+
+
+def test_a_gzip_page_is_inflated(site):
+    page = fx.encoded(fx.circulars_html())
+    site.set_page("/gz.htm", gzip.compress(page), headers={"Content-Encoding": "gzip"})
+    assert fetch.fetch(site.url("/gz.htm")).content == page
+    (_path, headers), *_rest = site.requests[-1:]
+    assert headers["accept-encoding"] == "gzip, deflate"  # only what the fetch inflates itself
+
+
+@pytest.mark.parametrize("layers", [1, 2], ids=["gzip", "double-gzip"])
+def test_a_gzip_bomb_is_stopped_at_the_cap_before_it_is_inflated_in_memory(site, layers):
+    """200 MB of zeros in a few hundred KB (or, gzipped twice, a few KB): refused as too large, and the
+    fetch never holds much more than the 5 MB cap in memory."""
+    body = _gzip_of_zeros(200)
+    if layers == 2:
+        body = gzip.compress(body)
+    site.set_page("/bomb.htm", body, headers={"Content-Encoding": ", ".join(["gzip"] * layers)})
+    caught = []
+
+    def attempt():
+        with pytest.raises(fetch.FetchError) as error:
+            fetch.fetch(site.url("/bomb.htm"))
+        caught.append(error.value)
+
+    peak = _peak_bytes_while(attempt)
+    assert caught[0].kind == "too_large"
+    assert peak < 16 * 1024 * 1024, f"{peak / 2**20:.0f} MB held while reading a 5 MB capped page"
+
+
+def test_a_redirect_on_the_same_host_is_followed(site):
+    site.redirect("/old.htm", PATH)
+    assert fetch.fetch(site.url("/old.htm")).content == fx.encoded(fx.circulars_html())
+
+
+@pytest.mark.parametrize("other_host", ["127.0.0.2", "localhost"])
+def test_a_redirect_to_another_host_is_the_pages_error_and_not_followed(site, other_host):
+    with FakeSii(host=other_host) as elsewhere:
+        elsewhere.set_page(PATH, fx.encoded(fx.circulars_html()))
+        site.redirect("/moved.htm", elsewhere.url(PATH))
+        with pytest.raises(fetch.FetchError) as caught:
+            fetch.fetch(site.url("/moved.htm"))
+        assert caught.value.kind == "redirect"
+        assert elsewhere.url(PATH) in str(caught.value)
+        assert elsewhere.requests == []
+
+
+def test_redirects_may_go_to_the_same_host_or_to_an_sii_host_only():
+    origin = "http://127.0.0.1:8000/indcir2026.htm"
+    for target in (
+        "http://127.0.0.1:9000/x.htm",
+        "https://www.sii.cl/x.htm",
+        "https://SII.CL/x",
+        "https://a.b.sii.cl/",
+    ):
+        assert fetch.redirect_allowed(origin, target), target
+    for target in (
+        "http://127.0.0.2/x.htm",
+        "http://localhost:8000/x.htm",
+        "https://www.sii.cl.example.com/x",
+        "https://evilsii.cl/x",
+        "ftp://www.sii.cl/x",
+        "file:///etc/passwd",
+    ):
+        assert not fetch.redirect_allowed(origin, target), target
+
+
+def test_a_trickling_server_is_stopped_by_the_deadline_for_the_whole_download(site):
+    """One byte every 0.2 s for 8 s: each read is quick, the download is not. A 1 s deadline ends it."""
+    site.set_page("/slow.htm", b"x" * 40)
+    site.trickle("/slow.htm", 0.2)
+    started = time.monotonic()
+    with pytest.raises(fetch.FetchError) as caught:
+        fetch.fetch(site.url("/slow.htm"), timeout_s=1.0)
+    elapsed = time.monotonic() - started
+    assert (caught.value.kind, "Timeout" in str(caught.value)) == ("unreachable", True)
+    assert elapsed < 5, f"stopped after {elapsed:.1f} s"

@@ -1,6 +1,7 @@
 """The SII listing parser on pages modelled on the real ones (ISO-8859-1 bytes), layouts and damage."""
 
 import datetime
+import time
 
 from fakes import sii_fixtures as fx
 from services.sii_monitor import decoding, parse
@@ -108,14 +109,44 @@ def test_spanish_dates():
     assert parse.spanish_date("sin fecha") is None
 
 
-def test_deeply_nested_markup_does_not_recurse():
+def test_deeply_nested_markup_keeps_its_entries_up_to_libxml2s_depth_limit():
+    """250 unclosed blocks (broken pages nest deep) still give the entry; deeper, see the 5 MB test below."""
     html = (
         "<html><body>"
-        + "<div>" * 3000
+        + "<div>" * 250
         + '<h5><a href="circu1.pdf">Circular N° 1 del 2 de enero de 2026</a></h5>'
     )
-    html += (
-        "<p>Una materia suficientemente larga para ser el asunto.</p>" + "</div>" * 3000 + "</body></html>"
-    )
+    html += "<p>Una materia suficientemente larga para ser el asunto.</p>" + "</div>" * 250 + "</body></html>"
     (item,) = parse.parse_listing(html, BASE)
     assert item.number == "1"
+
+
+def _hostile_page(links=150_000, depth=250):
+    """About 5 MB: ``links`` document links inside ``depth`` nested blocks."""
+    entries = "".join(f"<a href=circu{i}.pdf>{i}</a>" for i in range(links))
+    return (
+        "<html><body>"
+        + "<div><span>" * (depth // 2)
+        + entries
+        + "</span></div>" * (depth // 2)
+        + "</body></html>"
+    )
+
+
+def test_a_page_of_150000_links_in_nested_blocks_is_read_up_to_the_link_cap_in_bounded_time():
+    text = _hostile_page()
+    assert 4_000_000 < len(text.encode()) < 6_000_000
+    started = time.monotonic()
+    items = parse.parse_listing(text, BASE)
+    elapsed = time.monotonic() - started
+    assert len(items) == parse.MAX_LINKS
+    assert [item.number for item in items[:2]] == ["0", "1"]
+    assert elapsed < 5, f"{elapsed:.1f} s"
+
+
+def test_a_page_of_nothing_but_nested_tags_parses_in_bounded_time():
+    """5 MB of nesting: the parser keeps libxml2's depth limit (no ``huge_tree``) and stops there."""
+    text = "<html><body>" + "<div><b>" * 600_000 + '<a href="circu1.pdf">N° 1</a>'
+    started = time.monotonic()
+    assert parse.parse_listing(text, BASE) == []
+    assert time.monotonic() - started < 5

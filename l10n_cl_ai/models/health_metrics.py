@@ -6,6 +6,16 @@ import time
 from odoo import api, fields, models
 from odoo.tools import config
 
+STATUS_CACHE_S = 5.0
+# This worker's last status, per database: name -> (HTTP status, {"status": ...}, time.monotonic()).
+# Only the status: never any detail, so that nothing but pass / warn / fail reaches a caller without a token.
+_STATUS_CACHE = {}
+
+
+def _status(problems):
+    levels = set(problems.values())
+    return "fail" if "fail" in levels else "warn" if "warn" in levels else "pass"
+
 
 class L10nClAiHealthMetrics(models.AbstractModel):
     _name = "l10n_cl_ai.health.metrics"
@@ -15,27 +25,39 @@ class L10nClAiHealthMetrics(models.AbstractModel):
     def _health(self, authorization=None):
         """``(http status, report)``. Everybody gets ``{"status": "pass" | "warn" | "fail"}`` (200, 200,
         503: a load balancer uses it as is); with ``Authorization: Bearer <metrics_token>``, the detail.
-        Cheap: no Claude call, no embedding, the Redis probe cached (see ``ServiceBundle.redis_health``).
-        Never a secret: whether a key is set, never the key; URLs without their credentials."""
-        detail, problems = self._health_detail()
-        levels = set(problems.values())
-        status = "fail" if "fail" in levels else "warn" if "warn" in levels else "pass"
-        report = {"status": status}
+        Without the token the work is small: this worker's status of at most ``STATUS_CACHE_S`` seconds
+        ago, else the checks that decide it (``_health_checks``: a few queries, whatever the number of
+        companies or usage rows). Cheap: no Claude call, no embedding, the Redis probe cached (see
+        ``ServiceBundle.redis_health``). Never a secret: whether a key is set, never the key; URLs without
+        their credentials."""
         if self._metrics_authorized(authorization):
-            report.update(detail, problems=problems)
-        return (503 if status == "fail" else 200), report
+            detail, problems = self._health_detail()
+            code, report, _at = self._remember_status(problems)
+            return code, dict(report, **detail, problems=problems)
+        cached = _STATUS_CACHE.get(self.env.cr.dbname)
+        if cached is None or time.monotonic() - cached[2] > STATUS_CACHE_S:
+            cached = self._remember_status(self._health_checks()[1])
+        return cached[0], dict(cached[1])
 
     @api.model
-    def _health_detail(self):
-        """``(detail, problems)``; ``problems`` maps a component to ``"warn"`` or ``"fail"`` (README)."""
-        from ..services.plugins.registry import REGISTRY
+    def _remember_status(self, problems):
+        status = _status(problems)
+        entry = (503 if status == "fail" else 200, {"status": status}, time.monotonic())
+        _STATUS_CACHE[self.env.cr.dbname] = entry
+        return entry
 
+    @api.model
+    def _health_checks(self):
+        """``(checks, problems)``: the checks that decide the status, each a bounded number of queries:
+        PostgreSQL, Redis, the breaker, the API key, the addon's scheduled actions, the SII pages.
+        ``problems`` maps a component to ``"warn"`` or ``"fail"`` (README); ``checks`` holds the settings
+        and what the detail shows of those checks."""
         engine = self.env["l10n_cl_ai.engine"]
         settings = engine._read_settings()
         problems = {}
         started = time.monotonic()
         self.env.cr.execute("SELECT 1")
-        detail = {"postgresql_ms": round((time.monotonic() - started) * 1000, 2)}
+        postgresql_ms = round((time.monotonic() - started) * 1000, 2)
         bundle = engine._services(settings)
         redis_state = dict(bundle.redis_health(), source=engine._redis_source()[0])
         if redis_state["state"] == "down":
@@ -48,17 +70,38 @@ class L10nClAiHealthMetrics(models.AbstractModel):
             problems["breaker"] = "warn"
         if not settings.api_key:
             problems["claude"] = "warn"
+        crons = self._health_crons(problems)
+        if self.env["l10n_cl_ai.sii.page"].sudo()._failing_count():
+            problems["sii_pages"] = "warn"
+        checks = {
+            "settings": settings,
+            "postgresql_ms": postgresql_ms,
+            "redis": redis_state,
+            "breaker": breaker.state,
+            "crons": crons,
+        }
+        return checks, problems
+
+    @api.model
+    def _health_detail(self):
+        """``(detail, problems)``: the checks of ``_health_checks`` and what only the detail shows (the
+        last Claude calls, the knowledge base, spend against the budgets per company, the SII pages)."""
+        from ..services.plugins.registry import REGISTRY
+
+        checks, problems = self._health_checks()
+        settings = checks["settings"]
         Usage = self.env["l10n_cl_ai.usage"].sudo()
         last_ok = Usage.search([("outcome", "=", "ok")], order="id desc", limit=1)
         last_failure = Usage.search([("outcome", "!=", "ok")], order="id desc", limit=1)
         index = self.env["l10n_cl_ai.knowledge.index"]
+        detail = {"postgresql_ms": checks["postgresql_ms"]}
         detail.update(
-            redis=redis_state,
+            redis=checks["redis"],
             claude={
                 "configured": bool(settings.api_key),
                 "model": settings.model,
                 "dte_model": settings.dte_model,
-                "breaker": breaker.state,
+                "breaker": checks["breaker"],
                 "last_success": fields.Datetime.to_string(last_ok.create_date) if last_ok else None,
                 "last_failure": fields.Datetime.to_string(last_failure.create_date) if last_failure else None,
                 "last_failure_outcome": last_failure.outcome or None,
@@ -70,15 +113,16 @@ class L10nClAiHealthMetrics(models.AbstractModel):
                 "embedding_model": settings.embedding_model,
                 "version": index._version(),
             },
-            crons=self._health_crons(problems),
+            crons=checks["crons"],
             budgets=self._health_budgets(settings),
-            sii_pages=self._health_sii_pages(problems),
+            sii_pages=self._health_sii_pages(),
         )
         return detail, problems
 
     @api.model
-    def _health_sii_pages(self, problems):
-        """The SII pages the monitor follows: status, last check, items, warning (a failing page warns)."""
+    def _health_sii_pages(self):
+        """The SII pages the monitor follows: status, last check, items, warning (``_health_checks``
+        warns when one fails)."""
         Page = self.env["l10n_cl_ai.sii.page"].sudo()
         report = {
             page.url: {
@@ -89,8 +133,6 @@ class L10nClAiHealthMetrics(models.AbstractModel):
             }
             for page in Page.search([])
         }
-        if Page._failing_count():
-            problems["sii_pages"] = "warn"
         return report
 
     @api.model

@@ -24,6 +24,9 @@ FAILURE_MESSAGES = {
     "unreachable": _lt("The page could not be reached (%(detail)s)."),
     "http": _lt("The SII answered HTTP %(status)s."),
     "too_large": _lt("The page is larger than %(limit)s MB: it was not read."),
+    "redirect": _lt(
+        "The page redirects to %(detail)s, which is not an SII address: the redirect was not followed."
+    ),
     "malformed": _lt("The page's HTML could not be read (%(detail)s)."),
     "unexpected": _lt("The page could not be processed (%(detail)s); the details are in the server log."),
     "empty": _lt(

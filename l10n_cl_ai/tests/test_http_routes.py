@@ -6,6 +6,7 @@ from unittest.mock import patch
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import config
 
+from ..models import health_metrics
 from .common import EngineHarnessMixin
 from .fakes.redis_server import free_port
 
@@ -22,6 +23,11 @@ class TestHttpRoutes(EngineHarnessMixin, HttpCase):
 
     TOKEN = "s3cret-health-token"
 
+    def setUp(self):
+        super().setUp()
+        health_metrics._STATUS_CACHE.clear()  # each test sees its own status, not the previous test's
+        self.addCleanup(health_metrics._STATUS_CACHE.clear)
+
     def _health(self, token=None):
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         return self.url_open("/health", headers=headers)
@@ -32,6 +38,66 @@ class TestHttpRoutes(EngineHarnessMixin, HttpCase):
             response = self._health(token)
             self.assertEqual(response.status_code, 200)
             self.assertEqual(response.json(), {"status": "pass"})
+
+    def test_health_without_a_token_runs_a_bounded_number_of_queries(self):
+        """30 companies with budgets and 10,000 usage rows cost an unauthenticated /health no query more:
+        it computes the status only (no per-company spend, no scan of the ledger), then reuses it."""
+        self.set_engine_params(metrics_token=self.TOKEN, daily_budget_usd="100", monthly_budget_usd="1000")
+        monitoring = self.env["l10n_cl_ai.health.metrics"]
+
+        def queries(call):
+            """Queries of ``call`` without a status to reuse, this worker's other caches (settings,
+            services) warm as in production."""
+            health_metrics._STATUS_CACHE.clear()
+            call()
+            health_metrics._STATUS_CACHE.clear()
+            self.env.invalidate_all()
+            before = self.cr.sql_log_count
+            result = call()
+            return self.cr.sql_log_count - before, result
+
+        def http_call():
+            response = self._health()
+            return response.status_code, response.json()
+
+        small = queries(monitoring._health), queries(http_call)
+        companies = self.env["res.company"].create([{"name": f"Empresa {n}"} for n in range(30)])
+        self.env.cr.execute(
+            """
+            INSERT INTO l10n_cl_ai_usage (company_id, feature, outcome, cost_usd, create_date, write_date)
+            SELECT (%s::int[])[1 + n %% 30], 'chat', CASE WHEN n %% 7 = 0 THEN 'error' ELSE 'ok' END, 0.01,
+                   now(), now()
+              FROM generate_series(1, 10000) AS n
+            """,
+            [companies.ids],
+        )
+        large = queries(monitoring._health), queries(http_call)
+        self.assertEqual(large, small)
+        self.assertEqual([result for _count, result in large], [(200, {"status": "pass"})] * 2)
+        self.assertLessEqual(large[0][0], 10)
+        self.assertEqual(
+            monitoring._health(authorization=f"Bearer {self.TOKEN}")[1]["budgets"]["Empresa 29"]["today_usd"],
+            round(10000 // 30 * 0.01, 6),
+            "the authenticated detail still has the spend of every company",
+        )
+        before = self.cr.sql_log_count
+        self.assertEqual(monitoring._health(), (200, {"status": "pass"}))
+        self.assertEqual(self.cr.sql_log_count - before, 0, "a status of less than 5 s ago: no query at all")
+
+    def test_health_without_a_token_reuses_this_workers_status_for_5_seconds(self):
+        self.set_engine_params(metrics_token=self.TOKEN)
+        monitoring = self.env["l10n_cl_ai.health.metrics"]
+        self.assertEqual(monitoring._health(), (200, {"status": "pass"}))
+        self.set_engine_params(api_key="")  # no API key: a warning
+        self.assertEqual(monitoring._health(), (200, {"status": "pass"}), "still the status of a moment ago")
+        cache = health_metrics._STATUS_CACHE
+        code, report, at = cache[self.env.cr.dbname]
+        cache[self.env.cr.dbname] = (code, report, at - health_metrics.STATUS_CACHE_S - 0.1)
+        self.assertEqual(monitoring._health(), (200, {"status": "warn"}), "older than 5 s: computed again")
+        self.set_engine_params(api_key=self.anthropic.api_key)
+        status, detail = monitoring._health(f"Bearer {self.TOKEN}")
+        self.assertEqual((status, detail["status"], detail["problems"]), (200, "pass", {}), "always fresh")
+        self.assertEqual(monitoring._health(), (200, {"status": "pass"}), "the fresher status is reused")
 
     def test_health_with_the_token_gives_the_detail_and_no_secret(self):
         self.set_engine_params(metrics_token=self.TOKEN)

@@ -205,6 +205,18 @@ class TestSiiMonitor(L10nClAiCase):
         self.assertIn("could not be reached", messages)
         self.assertEqual(len(self.warnings()), 2)
 
+    def test_a_redirect_away_from_the_sii_is_the_pages_warning(self):
+        self.site.redirect(self.paths[0], "http://127.0.0.2:9/elsewhere.htm?token=x")
+        self.script_replies(3)
+        self.run_monitor()
+        (failing,) = self.Page.search([("state", "=", "error")])
+        self.assertEqual(failing.url, self.site.url(self.paths[0]))
+        self.assertIn(
+            "redirects to http://127.0.0.2:9/elsewhere.htm, which is not an SII",
+            failing.last_error,
+        )
+        self.assertEqual(len(self.warnings()), 1)
+
     def test_pages_no_longer_followed_are_archived(self):
         self.first_run()
         self.set_engine_params(sii_urls=self.site.url(NEWS))

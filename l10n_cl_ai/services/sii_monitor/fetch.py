@@ -1,17 +1,27 @@
-"""One conditional GET of a listing page: timeout, size cap, ETag / Last-Modified, content hash.
+"""One conditional GET of a listing page: deadline, size cap, ETag / Last-Modified, content hash.
 
 An unchanged page costs nothing downstream: a 304 answer, or a 200 whose bytes hash to the hash of the
 previous fetch, is reported as such and not parsed. Failures raise :class:`FetchError` with a stable
-``kind`` the Odoo layer turns into a translated warning. The timeout bounds each connect and each read
-(requests' semantics), not the whole body: a server that trickles bytes is bounded by the size cap only.
+``kind`` the Odoo layer turns into a translated warning.
+
+Limits against a hostile or broken server: ``timeout_s`` is a deadline for the whole fetch (connecting,
+redirects and every byte of the body), so a server that trickles bytes is cut off; a compressed body is
+inflated here in bounded steps and counted against the size cap as it inflates (a gzip bomb, or one
+gzipped twice, never inflates in memory); a redirect is followed only on the same host or to an SII host
+(``*.sii.cl``).
 """
 
 import dataclasses
 import hashlib
+import http.client
 import logging
+import socket
 import time
+import zlib
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import requests
+from urllib3 import exceptions as urllib3_errors
 
 _logger = logging.getLogger(__name__)
 
@@ -19,11 +29,18 @@ DEFAULT_TIMEOUT_S = 20.0
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 USER_AGENT = "l10n_cl_ai-sii-monitor/1.0 (+Odoo; Chilean accounting)"
 CHUNK_BYTES = 64 * 1024
+MAX_REDIRECTS = 5
+REDIRECT_STATUSES = (301, 302, 303, 307, 308)
+SII_DOMAIN = "sii.cl"
+ACCEPT_ENCODING = "gzip, deflate"  # what _inflate reads in bounded steps (never br or zstd)
+_WBITS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
 
 
 class FetchError(Exception):
-    """A page could not be fetched. ``kind``: ``unreachable`` (network, timeout), ``http`` (an error
-    status, in ``status``) or ``too_large`` (above the size cap)."""
+    """A page could not be fetched. ``kind``: ``unreachable`` (network, deadline), ``http`` (an error
+    status, in ``status``), ``too_large`` (above the size cap, before or after inflating), ``redirect``
+    (to a host that is neither the page's nor the SII's; the message is the target) or ``malformed``
+    (a compressed body that cannot be inflated)."""
 
     def __init__(self, kind, message, status=None):
         super().__init__(message)
@@ -59,16 +76,21 @@ def fetch(
     max_bytes=DEFAULT_MAX_BYTES,
     session=None,
 ):
-    """Fetch ``url`` once, conditionally on what the previous fetch returned; see :class:`FetchResult`."""
-    headers = {"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"}
+    """Fetch ``url`` once, conditionally on what the previous fetch returned; see :class:`FetchResult`.
+    ``timeout_s`` bounds the whole fetch; ``max_bytes`` the body as received and as inflated."""
+    headers = {
+        "User-Agent": USER_AGENT,
+        "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
+        "Accept-Encoding": ACCEPT_ENCODING,
+    }
     if etag:
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
-    http = session or requests
     started = time.monotonic()
+    deadline = started + timeout_s
     try:
-        with http.get(url, headers=headers, timeout=timeout_s, stream=True, allow_redirects=True) as response:
+        with _get(session or requests, url, headers, deadline) as response:
             if response.status_code == 304:
                 return FetchResult(
                     "not_modified",
@@ -82,7 +104,7 @@ def fetch(
                 raise FetchError(
                     "http", f"HTTP {response.status_code} from {url}", status=response.status_code
                 )
-            raw = _read_capped(response, max_bytes, url)
+            raw = _read_capped(response, max_bytes, url, deadline)
             new_hash = content_hash(raw)
             return FetchResult(
                 "unchanged" if previous_hash and new_hash == previous_hash else "changed",
@@ -94,23 +116,131 @@ def fetch(
                 content_hash=new_hash,
                 duration_ms=_ms(started),
             )
-    except requests.RequestException as error:
+    except (requests.RequestException, OSError, http.client.HTTPException, urllib3_errors.HTTPError) as error:
+        if isinstance(error, (requests.Timeout, socket.timeout, urllib3_errors.TimeoutError)):
+            raise FetchError("unreachable", f"Timeout ({timeout_s:g} s) fetching {url}") from error
         raise FetchError("unreachable", f"{type(error).__name__} fetching {url}") from error
     finally:
         _logger.info("SII page %s fetched in %s ms", url, _ms(started))
 
 
-def _read_capped(response, max_bytes, url):
+def redirect_allowed(origin, target):
+    """A redirect from ``origin`` may go to the same host (any port, http or https) or to an SII host."""
+    parts = urlsplit(target)
+    host = (parts.hostname or "").lower()
+    if parts.scheme not in ("http", "https") or not host:
+        return False
+    same_host = host == (urlsplit(origin).hostname or "").lower()
+    return same_host or host == SII_DOMAIN or host.endswith("." + SII_DOMAIN)
+
+
+def _get(http, url, headers, deadline):
+    """The streamed response of ``url``, its redirects followed by hand (only where ``redirect_allowed``)."""
+    current = url
+    for _hop in range(MAX_REDIRECTS + 1):
+        response = http.get(
+            current, headers=headers, timeout=_remaining(deadline), stream=True, allow_redirects=False
+        )
+        location = response.headers.get("Location")
+        if response.status_code not in REDIRECT_STATUSES or not location:
+            return response
+        response.close()
+        target = urljoin(current, location)
+        if not redirect_allowed(url, target):
+            parts = urlsplit(target)  # shown without the target's credentials or query
+            shown = urlunsplit((parts.scheme, parts.netloc.rpartition("@")[2], parts.path, "", ""))
+            raise FetchError("redirect", shown)
+        current = target
+    raise requests.TooManyRedirects(f"more than {MAX_REDIRECTS} redirects")
+
+
+def _remaining(deadline):
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise requests.Timeout("deadline reached")
+    return left
+
+
+def _read_capped(response, max_bytes, url, deadline):
     declared = response.headers.get("Content-Length")
     if declared and declared.isdigit() and int(declared) > max_bytes:
         raise FetchError("too_large", f"{url} declares {declared} bytes (cap {max_bytes})")
+    encodings = [
+        name.strip().lower()
+        for name in response.headers.get("Content-Encoding", "").split(",")
+        if name.strip().lower() not in ("", "identity")
+    ]
+    unknown = [name for name in encodings if name not in _WBITS]
+    if unknown:
+        raise FetchError("malformed", f"Content-Encoding {', '.join(unknown)} from {url}")
+    pieces = _received(response, max_bytes, url, deadline)
+    for name in reversed(encodings):  # the last encoding applied is the first undone
+        pieces = _inflate(pieces, name, url)
     chunks, size = [], 0
-    for chunk in response.iter_content(CHUNK_BYTES):
+    for piece in pieces:
+        size += len(piece)
+        if size > max_bytes:
+            raise FetchError("too_large", f"{url} is above {max_bytes} bytes")
+        chunks.append(piece)
+    return b"".join(chunks)
+
+
+def _received(response, max_bytes, url, deadline):
+    """The body's bytes as they come (not inflated), each socket read bounded by what is left of the
+    deadline, so that neither a silent nor a trickling server outlives it."""
+    raw = response.raw
+    read_once = _one_socket_read(raw)
+    size = 0
+    while True:
+        sock = getattr(getattr(raw, "connection", None), "sock", None)
+        left = _remaining(deadline)
+        if sock is not None:
+            sock.settimeout(left)
+        chunk = read_once(CHUNK_BYTES)
+        if not chunk:
+            return
         size += len(chunk)
         if size > max_bytes:
             raise FetchError("too_large", f"{url} is above {max_bytes} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)
+        yield chunk
+
+
+def _one_socket_read(raw):
+    """``read(size)`` returning what one socket read gives, undecoded (``read`` would wait for ``size``)."""
+    if hasattr(raw, "read1"):  # urllib3 >= 2
+        return lambda size: raw.read1(size, decode_content=False)
+    return raw._fp.read1  # urllib3 1.26: the http.client response it wraps
+
+
+def _inflate(pieces, encoding, url):
+    """Inflate one content-coding layer of ``pieces``, yielding at most ``CHUNK_BYTES`` at a time (the
+    caller stops at the size cap long before a bomb is inflated). Like urllib3: concatenated gzip
+    members are read, bytes after a complete stream are ignored, a truncated stream gives what it has."""
+    inflater, later_member = zlib.decompressobj(_WBITS[encoding]), False
+    try:
+        for piece in pieces:
+            data = piece
+            while data:
+                if inflater.eof:
+                    if encoding == "deflate":
+                        return
+                    inflater, later_member = zlib.decompressobj(_WBITS[encoding]), True
+                try:
+                    out = inflater.decompress(data, CHUNK_BYTES)
+                except zlib.error:
+                    if later_member:
+                        return  # trailing bytes after a complete gzip stream
+                    raise
+                data = inflater.unused_data if inflater.eof else inflater.unconsumed_tail
+                if out:
+                    yield out
+        while not inflater.eof:  # output held back by the bound once all input is in
+            out = inflater.decompress(b"", CHUNK_BYTES)
+            if not out:
+                return
+            yield out
+    except zlib.error as error:
+        raise FetchError("malformed", f"{encoding} body of {url} cannot be inflated ({error})") from error
 
 
 def _ms(started):

@@ -7,6 +7,9 @@ link (an ``<h5>`` heading, a bare ``<p>``), the blocks that follow it up to the 
 the entry's subject. The number comes from "N° 54" in the text (else from the link), the date from a
 Spanish date ("23 de Diciembre del 2011"; else a news link's DDMMYY). A page whose markup is broken is
 read as far as lxml recovers it; the same document linked twice is one publication.
+
+Bounded work whatever the page: libxml2's own limits stay on (no ``huge_tree``: nesting deeper than 256
+elements ends the parse there), and only the first ``MAX_LINKS`` links of a page are read.
 """
 
 import dataclasses
@@ -54,6 +57,7 @@ _BLOCKS = {
 }  # fmt: skip
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 MAX_FOLLOWING = 4  # sibling blocks read after a bare link
+MAX_LINKS = 5000  # links read per page (a year's listing has a few hundred); the rest is ignored
 MAX_SUBJECT_CHARS = 2000
 MAX_TITLE_CHARS = 300
 
@@ -147,12 +151,13 @@ def _text_lines(element, separate=()):
 class _Page:
     def __init__(self, text, base_url):
         self.base_url = base_url
-        parser = html.HTMLParser(huge_tree=True)  # no depth limit: deep broken nesting keeps its entries
-        self.root = html.document_fromstring(text, parser=parser) if text and text.strip() else None
+        self.root = html.document_fromstring(text) if text and text.strip() else None
         self.links = {}  # anchor element -> (absolute url, kind, number from the link)
         if self.root is None:
             return
-        for anchor in self.root.iter("a"):
+        for seen, anchor in enumerate(self.root.iter("a")):
+            if seen >= MAX_LINKS:
+                break
             href = (anchor.get("href") or "").strip()
             if not href or href.startswith(("#", "mailto:", "javascript:")):
                 continue
@@ -167,9 +172,7 @@ class _Page:
             for node in (anchor, *anchor.iterancestors()):
                 below = self._urls_below.setdefault(node, set())
                 if url in below or len(below) >= 2:
-                    if url in below:
-                        break
-                    continue
+                    break  # this node's ancestors hold its URLs: they already have this one, or two
                 below.add(url)
 
     def _doc_urls(self, element):
