@@ -152,15 +152,20 @@ class L10nClAiUsage(models.Model):
         counted; "today" is the fresh transaction's own time (the same clock as the rows' creation dates,
         so a test or a call that straddles midnight counts consistently) in the budget's time zone."""
         with self.env.registry.cursor(readonly=True) as cr:
-            usage = self.env(cr=cr, su=True)["l10n_cl_ai.usage"]
-            tz = usage._budget_timezone(usage.env["res.company"].browse(company.id))
-            now = pytz.utc.localize(cr.now()).astimezone(tz)
-            day_start = tz.localize(datetime.datetime(now.year, now.month, now.day))
-            month_start = tz.localize(datetime.datetime(now.year, now.month, 1))
-            return (
-                usage._spent_since(company.id, _to_utc_naive(day_start)),
-                usage._spent_since(company.id, _to_utc_naive(month_start)),
-            )
+            return self.env(cr=cr, su=True)["l10n_cl_ai.usage"]._spent_in_periods(company.id)
+
+    @api.model
+    def _spent_in_periods(self, company_id):
+        """(spent today, spent this month) of ``company_id``, read on this environment's cursor, "today"
+        being its transaction's time in the budget's time zone."""
+        tz = self._budget_timezone(self.env["res.company"].browse(company_id))
+        now = pytz.utc.localize(self.env.cr.now()).astimezone(tz)
+        day_start = tz.localize(datetime.datetime(now.year, now.month, now.day))
+        month_start = tz.localize(datetime.datetime(now.year, now.month, 1))
+        return (
+            self._spent_since(company_id, _to_utc_naive(day_start)),
+            self._spent_since(company_id, _to_utc_naive(month_start)),
+        )
 
     @api.model
     def _spent_since(self, company_id, since):
