@@ -167,7 +167,8 @@ class L10nClAiEngine(models.AbstractModel):
         Every outcome writes one ``l10n_cl_ai.usage`` row, on its own cursor, committed at once: a
         rollback of the caller never erases spend. ``call_key`` names the call (e.g. the validation it
         serves): when a successful call with that key is already in the ledger, its stored reply is
-        returned and Claude is not called again (a replayed request or a retried cron). ``reply_check``
+        returned and Claude is not called again (a replayed request or a retried cron); only the
+        ``REPLAYED_FEATURES`` keep their reply (not the chat). ``reply_check``
         (``parsed -> [problems]``) rejects a reply that parsed but is unusable: the row then says
         ``invalid_reply``, with the tokens it cost. ``defer_rate_limited``: a queue that will try again
         later writes no row for a rate-limit refusal (no call was made; it is not counted on every pass).
@@ -266,7 +267,11 @@ class L10nClAiEngine(models.AbstractModel):
         The caller's transaction may not see the row (its snapshot is older): callers keep its id and
         never read it back in the same transaction."""
         values = dict(values, user_id=self.env.uid, company_id=self.env.company.id)
-        values.update(self.env["l10n_cl_ai.usage"]._values_of_outcome(result=result, error=error))
+        values.update(
+            self.env["l10n_cl_ai.usage"]._values_of_outcome(
+                result=result, error=error, feature=values.get("feature")
+            )
+        )
         with self.env.registry.cursor() as cr:
             usage_id = self.env(cr=cr, su=True)["l10n_cl_ai.usage"].create(values).id
             if reservation is not None:

@@ -41,6 +41,10 @@ FEATURES = [
     ("sii", "SII publications"),
     ("other", "Other"),
 ]
+# Features whose reply is kept in the ledger, to be given back when the same call is replayed (a retried
+# review or summary). Not the chat: its answer carries what the tools read with the asker's rights, and
+# every AI manager reads the ledger; the bot's message in the channel is the record of the answer.
+REPLAYED_FEATURES = frozenset({"dte_validation", "sii"})
 
 
 class L10nClAiUsage(models.Model):
@@ -75,7 +79,8 @@ class L10nClAiUsage(models.Model):
     )
     reply = fields.Text(
         groups="l10n_cl_ai.group_manager",
-        help="Claude's reply as received (personal data already replaced by placeholders).",
+        help="Claude's reply as received (personal data already replaced by placeholders), kept for DTE "
+        "reviews and SII summaries only (a replayed call reuses it), never for the Discuss bot's answers.",
     )
 
     @api.depends("input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens")
@@ -97,8 +102,9 @@ class L10nClAiUsage(models.Model):
             raise AccessError(self.env._("AI usage rows are a ledger: they cannot be deleted."))
 
     @api.model
-    def _values_of_outcome(self, result=None, error=None):
-        """The figures of one call outcome: a ``ClaudeResult`` or an ``EngineError`` with its details."""
+    def _values_of_outcome(self, result=None, error=None, feature=None):
+        """The figures of one call outcome: a ``ClaudeResult`` or an ``EngineError`` with its details;
+        the reply only for the ``REPLAYED_FEATURES``."""
         details = getattr(error, "details", {}) or {}
         usage = result.usage if result is not None else details.get("usage")
         values = {}
@@ -116,16 +122,18 @@ class L10nClAiUsage(models.Model):
                 attempts=result.attempts,
                 outcome="ok",
                 model=result.model,
-                reply=json.dumps(
-                    {
-                        "content": result.content,
-                        "parsed": result.parsed,
-                        # the calls, not their results: what a tool read stays with the user who could read it
-                        "tool_calls": [{"name": c.name, "input": c.input} for c in result.tool_calls],
-                    },
-                    ensure_ascii=False,
-                    default=str,
-                ),
+            )
+            if feature not in REPLAYED_FEATURES:
+                return values
+            values["reply"] = json.dumps(
+                {
+                    "content": result.content,
+                    "parsed": result.parsed,
+                    # the calls, not their results: what a tool read stays with the user who could read it
+                    "tool_calls": [{"name": c.name, "input": c.input} for c in result.tool_calls],
+                },
+                ensure_ascii=False,
+                default=str,
             )
             return values
         outcomes = {key for key, _label in OUTCOMES}
