@@ -146,6 +146,18 @@ class L10nClAiUsage(models.Model):
         )
         return values
 
+    @api.model
+    def _forget_unreplayed_replies(self):
+        """Erase the replies stored before only the ``REPLAYED_FEATURES`` kept theirs (the chat's
+        answers, readable by every AI manager). Returns the number of rows cleared."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE l10n_cl_ai_usage SET reply = NULL WHERE reply IS NOT NULL AND feature NOT IN %s",
+            [tuple(REPLAYED_FEATURES)],
+        )
+        self.invalidate_model(["reply"])
+        return self.env.cr.rowcount
+
     # -- budgets ----------------------------------------------------------------------------------------
     @api.model
     def _budget_timezone(self, company):

@@ -77,3 +77,13 @@ class TestChatPrivacy(DteTestCommon):
         answered = self._ask("¿Y el PPM?", self.company | self.other_company)
         self.assertEqual(answered.answer_kind, "answer", "the other company's budget is not")
         self.assertEqual(self._usage(answered).company_id, self.company)
+
+    def test_chat_answers_stored_before_are_erased_by_the_upgrade(self):
+        Usage = self.env["l10n_cl_ai.usage"].sudo()
+        chat = Usage.create(
+            {"feature": "chat", "reply": '{"content": "Constructora Cordillera debe 1.190.000"}'}
+        )
+        review = Usage.create({"feature": "dte_validation", "reply": '{"parsed": {"findings": []}}'})
+        self.assertEqual(Usage._forget_unreplayed_replies(), 1)
+        self.assertFalse(chat.reply)
+        self.assertTrue(review.reply, "a review's reply is kept: a replayed review reuses it")
