@@ -4,7 +4,7 @@ import pytest
 
 import claude_clients
 from services.claude import Prompt
-from services.errors import ClaudeUnavailable, InvalidReply
+from services.errors import BudgetExceeded, ClaudeUnavailable, InvalidReply
 
 TOOLS = [
     {
@@ -166,3 +166,45 @@ def test_the_question_is_not_written_to_the_cache_unless_a_tool_round_follows(fa
     )
     assert not _last_message_marked(fake.messages_requests[0].body)
     assert _last_message_marked(fake.messages_requests[1].body)
+
+
+def test_every_request_of_a_tool_loop_is_reserved_before_it_is_sent(fake):
+    fake.reply_tool_use("partner_balance", {"rut": "76.086.428-5"}, tool_id="toolu_01")
+    fake.reply_text("Le debe $1.190.000.")
+    reserved = []
+
+    def reserve(worst_usd, spent_usd):
+        reserved.append((worst_usd, spent_usd, len(fake.messages_requests)))
+
+    result = make_client(fake).create(
+        Prompt(system=SYSTEM, tools=TOOLS, messages=QUESTION),
+        tool_executor=lambda _name, _input: "saldo: 1190000 CLP",
+        reserve=reserve,
+        max_tokens=500,
+    )
+    assert [sent for _w, _s, sent in reserved] == [0, 1], "reserved before each request is sent"
+    first_cost = reserved[1][1]  # what the first request really cost, known before the second
+    assert reserved[0][1] == 0.0 and 0 < first_cost < result.cost_usd
+    output_worst = 500 * 10.0 / 1_000_000  # max_tokens at Sonnet 5.5's output price
+    assert all(worst > output_worst for worst, _s, _n in reserved), "the worst case counts max_tokens"
+    assert reserved[0][0] >= first_cost and reserved[1][0] >= result.cost_usd - first_cost
+
+
+def test_a_refused_reservation_stops_the_loop_and_keeps_what_was_spent(fake):
+    fake.reply_tool_use("partner_balance", {"rut": "76.086.428-5"}, tool_id="toolu_01")
+    fake.reply_text("never sent")
+
+    def reserve(_worst_usd, spent_usd):
+        if spent_usd:
+            raise BudgetExceeded("daily budget spent", period="daily", spent=spent_usd, budget=spent_usd)
+
+    with pytest.raises(BudgetExceeded) as refused:
+        make_client(fake).create(
+            Prompt(system=SYSTEM, tools=TOOLS, messages=QUESTION),
+            tool_executor=lambda _name, _input: "saldo: 1190000 CLP",
+            reserve=reserve,
+        )
+    assert len(fake.messages_requests) == 1
+    details = refused.value.details
+    assert details["requests"] == 1 and details["cost_usd"] > 0 and details["usage"].output_tokens > 0
+    assert details["period"] == "daily"

@@ -17,6 +17,7 @@ from odoo.tools import config
 from ..services import errors
 from ..services import settings as engine_settings
 from ..services.service_bundle import ServiceBundle
+from .budget_reservation import BudgetReservation
 from .engine_messages import engine_error_message
 
 _logger = logging.getLogger(__name__)
@@ -124,10 +125,23 @@ class L10nClAiEngine(models.AbstractModel):
             ("monthly", spent_month, settings.monthly_budget_usd),
         ):
             if budget and spent >= budget:
-                label = self.env._("today") if period == "daily" else self.env._("this month")
-                raise errors.BudgetExceeded(
-                    f"{period} budget spent", period=period, period_label=label, spent=spent, budget=budget
-                )
+                raise self._budget_exceeded(period, spent, budget)
+
+    @api.model
+    def _budget_exceeded(self, period, spent, budget):
+        """The ``BudgetExceeded`` of ``period`` ("daily" or "monthly"), with its translated label."""
+        label = self.env._("today") if period == "daily" else self.env._("this month")
+        return errors.BudgetExceeded(
+            f"{period} budget spent", period=period, period_label=label, spent=spent, budget=budget
+        )
+
+    @api.model
+    def _budget_reservation(self, settings):
+        """The reservation callback of one call under a hard stop (``budget_reservation.py``), else None."""
+        if not settings.budget_hard_stop or not (settings.daily_budget_usd or settings.monthly_budget_usd):
+            return None
+        budgets = {"daily": settings.daily_budget_usd, "monthly": settings.monthly_budget_usd}
+        return BudgetReservation(self.env, self.env.company.id, budgets)
 
     @api.model
     def _call_claude(
@@ -147,11 +161,14 @@ class L10nClAiEngine(models.AbstractModel):
         """Send ``prompt`` (a ``services.claude.Prompt``) to Claude for ``feature`` and record the usage.
 
         Checks, in order and without any network call to Claude when one refuses: the rate limit, the
-        company's budget, the model's price, then the client's own cost ceiling and circuit breaker.
+        company's budget, the model's price, then the client's own cost ceiling and circuit breaker; under
+        a hard stop, each request then reserves its worst case against the budgets before it is sent
+        (``budget_reservation.py``), settled by the usage row.
         Every outcome writes one ``l10n_cl_ai.usage`` row, on its own cursor, committed at once: a
         rollback of the caller never erases spend. ``call_key`` names the call (e.g. the validation it
         serves): when a successful call with that key is already in the ledger, its stored reply is
-        returned and Claude is not called again (a replayed request or a retried cron). ``reply_check``
+        returned and Claude is not called again (a replayed request or a retried cron); only the
+        ``REPLAYED_FEATURES`` keep their reply (not the chat). ``reply_check``
         (``parsed -> [problems]``) rejects a reply that parsed but is unusable: the row then says
         ``invalid_reply``, with the tokens it cost. ``defer_rate_limited``: a queue that will try again
         later writes no row for a rate-limit refusal (no call was made; it is not counted on every pass).
@@ -170,6 +187,7 @@ class L10nClAiEngine(models.AbstractModel):
         usage_values = {"feature": feature, "plugin": plugin, "model": model, "call_key": call_key}
         if record is not None:
             usage_values.update(res_model=record._name, res_id=record.id)
+        reservation = self._budget_reservation(settings)
         try:
             if check_rate:
                 self._check_rate(feature, settings)
@@ -178,16 +196,18 @@ class L10nClAiEngine(models.AbstractModel):
             price = self.env["l10n_cl_ai.model.price"]._price_row(model)
             prices = {price.model: price} if price else {}
             client = self._services(settings).claude(self._namespace())
-            result = client.create(prompt, model=model, prices=prices, **options)
+            result = client.create(prompt, model=model, prices=prices, reserve=reservation, **options)
             problems = reply_check(result.parsed) if reply_check else []
             if problems:
                 raise errors.InvalidReply("; ".join(problems), **_result_details(result))
         except errors.EngineError as error:
             deferred = defer_rate_limited and isinstance(error, errors.RateLimited)
-            usage = None if deferred else self._record_usage(usage_values, error=error)
+            usage = (
+                None if deferred else self._record_usage(usage_values, error=error, reservation=reservation)
+            )
             raise UserFacingEngineError(engine_error_message(self.env, error), error, usage) from error
         metrics.CLAUDE_LATENCY.labels(feature=feature, model=model).observe(result.latency_ms / 1000)
-        return result, self._record_usage(usage_values, result=result)
+        return result, self._record_usage(usage_values, result=result, reservation=reservation)
 
     @api.model
     def _replayed_call(self, call_key):
@@ -238,17 +258,24 @@ class L10nClAiEngine(models.AbstractModel):
         return settings.model
 
     @api.model
-    def _record_usage(self, values, result=None, error=None):
+    def _record_usage(self, values, result=None, error=None, reservation=None):
         """Write the usage row of one call outcome on its own cursor and commit it at once, so that a
         rollback of the caller (a serialization retry, an exception, a killed worker) never erases spend
         the budget must count. Users cannot write usage rows themselves (the ledger is append-only).
+        The call's budget ``reservation`` is dropped in the same transaction: its real cost replaces it.
 
         The caller's transaction may not see the row (its snapshot is older): callers keep its id and
         never read it back in the same transaction."""
         values = dict(values, user_id=self.env.uid, company_id=self.env.company.id)
-        values.update(self.env["l10n_cl_ai.usage"]._values_of_outcome(result=result, error=error))
+        values.update(
+            self.env["l10n_cl_ai.usage"]._values_of_outcome(
+                result=result, error=error, feature=values.get("feature")
+            )
+        )
         with self.env.registry.cursor() as cr:
             usage_id = self.env(cr=cr, su=True)["l10n_cl_ai.usage"].create(values).id
+            if reservation is not None:
+                reservation.settle(cr)
         return self.env["l10n_cl_ai.usage"].browse(usage_id)
 
 

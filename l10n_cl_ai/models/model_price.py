@@ -1,10 +1,25 @@
-"""``l10n_cl_ai.model.price``: what a Claude model costs, per million tokens, editable by managers."""
+"""``l10n_cl_ai.model.price``: what a Claude model costs, per million tokens.
+
+Prices are what every budget and the per-request ceiling count with, so they are written by system
+administrators only (AI managers read them), a price of 0 for a model that has a non-zero price is
+refused (it would make every call free for the budgets), and a row is never deleted: a wrong or outdated
+row is archived, and the history stays.
+"""
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
 
 from ..services import model_catalog, pricing
 
 DEFAULT_PRICES_SOURCE = "Anthropic published pricing, read 2026-11-25 (see services/pricing.py)"
+# price field -> attribute of services.pricing.PriceRow
+PRICE_FIELDS = {
+    "input_per_mtok": "input",
+    "output_per_mtok": "output",
+    "cache_write_5m_per_mtok": "cache_write_5m",
+    "cache_write_1h_per_mtok": "cache_write_1h",
+    "cache_read_per_mtok": "cache_read",
+}
 
 
 class L10nClAiModelPrice(models.Model):
@@ -41,6 +56,47 @@ class L10nClAiModelPrice(models.Model):
     _model_valid_from_unique = models.Constraint(
         "UNIQUE(model, valid_from)", "A model has one price per start date."
     )
+
+    @api.constrains("model", *PRICE_FIELDS)
+    def _check_no_zero_price(self):
+        """A price of 0 where the model (or the alias a dated snapshot falls back to) has a non-zero one,
+        in another row or in the shipped defaults, is refused: it would make its calls free."""
+        for price in self:
+            zero = [name for name in PRICE_FIELDS if not price[name]]
+            if not zero:
+                continue
+            names = list(dict.fromkeys((price.model, model_catalog.base_model_id(price.model))))
+            others = (
+                self.sudo()
+                .with_context(active_test=False)
+                .search([("model", "in", names), ("id", "!=", price.id)])
+            )
+            defaults = [
+                pricing.DEFAULT_PRICES_BY_MODEL[name]
+                for name in names
+                if name in pricing.DEFAULT_PRICES_BY_MODEL
+            ]
+            for name in zero:
+                if any(other[name] for other in others) or any(
+                    getattr(row, PRICE_FIELDS[name]) for row in defaults
+                ):
+                    raise ValidationError(
+                        self.env._(
+                            'The price "%(price)s" of %(model)s cannot be 0: this model has a non-zero '
+                            "price, and a price of 0 would make its calls free for the budgets. Archive a "
+                            "wrong row instead.",
+                            price=price._fields[name].get_description(self.env)["string"],
+                            model=price.model,
+                        )
+                    )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(
+            self.env._(
+                "Claude prices are never deleted, so that the history of costs stays: archive them instead."
+            )
+        )
 
     @api.model
     def _price_row(self, model_id, on_date=None):

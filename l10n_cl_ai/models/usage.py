@@ -41,6 +41,10 @@ FEATURES = [
     ("sii", "SII publications"),
     ("other", "Other"),
 ]
+# Features whose reply is kept in the ledger, to be given back when the same call is replayed (a retried
+# review or summary). Not the chat: its answer carries what the tools read with the asker's rights, and
+# every AI manager reads the ledger; the bot's message in the channel is the record of the answer.
+REPLAYED_FEATURES = frozenset({"dte_validation", "sii"})
 
 
 class L10nClAiUsage(models.Model):
@@ -75,7 +79,8 @@ class L10nClAiUsage(models.Model):
     )
     reply = fields.Text(
         groups="l10n_cl_ai.group_manager",
-        help="Claude's reply as received (personal data already replaced by placeholders).",
+        help="Claude's reply as received (personal data already replaced by placeholders), kept for DTE "
+        "reviews and SII summaries only (a replayed call reuses it), never for the Discuss bot's answers.",
     )
 
     @api.depends("input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens")
@@ -97,8 +102,9 @@ class L10nClAiUsage(models.Model):
             raise AccessError(self.env._("AI usage rows are a ledger: they cannot be deleted."))
 
     @api.model
-    def _values_of_outcome(self, result=None, error=None):
-        """The figures of one call outcome: a ``ClaudeResult`` or an ``EngineError`` with its details."""
+    def _values_of_outcome(self, result=None, error=None, feature=None):
+        """The figures of one call outcome: a ``ClaudeResult`` or an ``EngineError`` with its details;
+        the reply only for the ``REPLAYED_FEATURES``."""
         details = getattr(error, "details", {}) or {}
         usage = result.usage if result is not None else details.get("usage")
         values = {}
@@ -116,16 +122,18 @@ class L10nClAiUsage(models.Model):
                 attempts=result.attempts,
                 outcome="ok",
                 model=result.model,
-                reply=json.dumps(
-                    {
-                        "content": result.content,
-                        "parsed": result.parsed,
-                        # the calls, not their results: what a tool read stays with the user who could read it
-                        "tool_calls": [{"name": c.name, "input": c.input} for c in result.tool_calls],
-                    },
-                    ensure_ascii=False,
-                    default=str,
-                ),
+            )
+            if feature not in REPLAYED_FEATURES:
+                return values
+            values["reply"] = json.dumps(
+                {
+                    "content": result.content,
+                    "parsed": result.parsed,
+                    # the calls, not their results: what a tool read stays with the user who could read it
+                    "tool_calls": [{"name": c.name, "input": c.input} for c in result.tool_calls],
+                },
+                ensure_ascii=False,
+                default=str,
             )
             return values
         outcomes = {key for key, _label in OUTCOMES}
@@ -137,6 +145,18 @@ class L10nClAiUsage(models.Model):
             error=f"{type(error).__name__}: {error}",
         )
         return values
+
+    @api.model
+    def _forget_unreplayed_replies(self):
+        """Erase the replies stored before only the ``REPLAYED_FEATURES`` kept theirs (the chat's
+        answers, readable by every AI manager). Returns the number of rows cleared."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE l10n_cl_ai_usage SET reply = NULL WHERE reply IS NOT NULL AND feature NOT IN %s",
+            [tuple(REPLAYED_FEATURES)],
+        )
+        self.invalidate_model(["reply"])
+        return self.env.cr.rowcount
 
     # -- budgets ----------------------------------------------------------------------------------------
     @api.model
@@ -152,15 +172,20 @@ class L10nClAiUsage(models.Model):
         counted; "today" is the fresh transaction's own time (the same clock as the rows' creation dates,
         so a test or a call that straddles midnight counts consistently) in the budget's time zone."""
         with self.env.registry.cursor(readonly=True) as cr:
-            usage = self.env(cr=cr, su=True)["l10n_cl_ai.usage"]
-            tz = usage._budget_timezone(usage.env["res.company"].browse(company.id))
-            now = pytz.utc.localize(cr.now()).astimezone(tz)
-            day_start = tz.localize(datetime.datetime(now.year, now.month, now.day))
-            month_start = tz.localize(datetime.datetime(now.year, now.month, 1))
-            return (
-                usage._spent_since(company.id, _to_utc_naive(day_start)),
-                usage._spent_since(company.id, _to_utc_naive(month_start)),
-            )
+            return self.env(cr=cr, su=True)["l10n_cl_ai.usage"]._spent_in_periods(company.id)
+
+    @api.model
+    def _spent_in_periods(self, company_id):
+        """(spent today, spent this month) of ``company_id``, read on this environment's cursor, "today"
+        being its transaction's time in the budget's time zone."""
+        tz = self._budget_timezone(self.env["res.company"].browse(company_id))
+        now = pytz.utc.localize(self.env.cr.now()).astimezone(tz)
+        day_start = tz.localize(datetime.datetime(now.year, now.month, now.day))
+        month_start = tz.localize(datetime.datetime(now.year, now.month, 1))
+        return (
+            self._spent_since(company_id, _to_utc_naive(day_start)),
+            self._spent_since(company_id, _to_utc_naive(month_start)),
+        )
 
     @api.model
     def _spent_since(self, company_id, since):

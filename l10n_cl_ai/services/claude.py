@@ -6,7 +6,9 @@ Every feature goes through ``ClaudeClient.create()``, which in order:
 2. asks the circuit breaker (open -> ``CircuitOpen`` at once, no network);
 3. counts the input tokens with the API's count endpoint (a local estimate when that fails) and refuses
    with ``CostCeilingExceeded``, before any Messages request, when the worst case (every prompt token
-   plus ``max_tokens`` of output) costs more than ``max_cost_per_request_usd``;
+   plus ``max_tokens`` of output) costs more than ``max_cost_per_request_usd``; then hands that worst
+   case to the caller's ``reserve`` callback (the budget's reservation), before EVERY Messages request
+   (tool rounds and the repair included), which may refuse it by raising an ``EngineError``;
 4. places prompt-cache breakpoints only where the prefix reaches the model's minimum cacheable length;
 5. sends with tenacity retries (the SDK's own are off, so every attempt is seen and counted once):
    exponential backoff with jitter on 429, 529, 5xx and connection errors, ``retry-after`` honoured,
@@ -124,6 +126,7 @@ class _CallSpend:
         self.cost_usd = 0.0
         self.answered = False  # Claude answered at least once (it is alive)
         self.input_tokens_counted = 0
+        self.reserve = None  # the caller's reserve(worst_usd, spent_usd) before each request
 
     @property
     def latency_ms(self):
@@ -259,10 +262,14 @@ class ClaudeClient:
         tool_executor=None,
         max_tool_rounds=None,
         prices=None,
+        reserve=None,
     ):
         """Send ``prompt`` and return a ``ClaudeResult``.
 
         ``prices``: price rows for this call (mapping or iterable), instead of the client's own.
+        ``reserve(worst_usd, spent_usd)``: called before each Messages request with its worst-case cost
+        and what the call's earlier requests really cost; it raises an ``EngineError`` to refuse the
+        request (nothing is sent; the exception carries what was spent so far).
 
         ``json_schema``: ask for JSON matching it (structured outputs) and return it in ``parsed``.
         ``on_text(delta)``: stream the reply, calling it with each text delta.
@@ -271,6 +278,7 @@ class ClaudeClient:
         """
         model = model or self.settings.model
         call = _CallSpend(model, self.settings.cache_ttl)
+        call.reserve = reserve
         self._warn_if_deprecated(model)
         try:
             price_row = price_for(model, self.prices if prices is None else prices)
@@ -340,8 +348,8 @@ class ClaudeClient:
         """Send ``body``; with a ``tool_executor``, run the tools Claude asks for and send the results back,
         at most ``max_rounds`` times, then once more with ``tool_choice: none`` so that Claude answers.
 
-        Every request is checked against the cost ceiling first: the first with the API's token count
-        (``counted``), the following ones with the scaled local estimate.
+        Every request is checked against the cost ceiling and reserved first (``_admit``): the first with
+        the API's token count (``counted``), the following ones with the scaled local estimate.
         Returns (last body, last message, tool calls, breakpoints placed on the first request).
         """
         tool_calls, rounds, first_breakpoints = [], 0, None
@@ -353,7 +361,7 @@ class ClaudeClient:
                 first_breakpoints, input_tokens = len(breakpoints), counted
             else:
                 input_tokens = round(prompt_cache.estimate_request_tokens(sent) * scale)
-            self._check_ceiling(call, input_tokens, body["max_tokens"], price_row, caching=bool(breakpoints))
+            self._admit(call, input_tokens, body["max_tokens"], price_row, caching=bool(breakpoints))
             message = self._send(call, sent, on_text, price_row)
             if message.stop_reason != "tool_use":
                 return body, message, tool_calls, first_breakpoints
@@ -381,7 +389,7 @@ class ClaudeClient:
         repair.pop("tool_choice", None)
         sent, breakpoints = self._with_breakpoints(repair, scale, cache_last_message=False)
         estimate = round(prompt_cache.estimate_request_tokens(sent) * scale)
-        self._check_ceiling(call, estimate, body["max_tokens"], price_row, caching=bool(breakpoints))
+        self._admit(call, estimate, body["max_tokens"], price_row, caching=bool(breakpoints))
         message = self._send(call, sent, None, price_row)
         parsed, problem = _validate_json(_text_of(message), json_schema)
         if problem:
@@ -427,12 +435,20 @@ class ClaudeClient:
         )
         return prompt_cache.apply_breakpoints(body, breakpoints, self.settings.cache_ttl), breakpoints
 
-    def _check_ceiling(self, call, input_tokens, max_tokens, price_row, caching):
-        ceiling = self.settings.max_cost_per_request_usd
-        if not ceiling:
-            return
+    def _admit(self, call, input_tokens, max_tokens, price_row, caching):
+        """Before one Messages request: the cost ceiling, then the caller's reservation of its worst case."""
         worst = worst_case_cost_usd(input_tokens, max_tokens, price_row, self.settings.cache_ttl, caching)
-        if worst > ceiling:
+        self._check_ceiling(call, worst, input_tokens, max_tokens)
+        if call.reserve is not None:
+            try:
+                call.reserve(worst, call.cost_usd)
+            except EngineError as exc:
+                exc.details.update(call.details())
+                raise
+
+    def _check_ceiling(self, call, worst, input_tokens, max_tokens):
+        ceiling = self.settings.max_cost_per_request_usd
+        if ceiling and worst > ceiling:
             raise call.error(
                 CostCeilingExceeded,
                 f"This request could cost up to {worst:.4f} USD ({input_tokens} input tokens, {max_tokens} "

@@ -2,8 +2,8 @@
 
 No fixed formula: cache multipliers differ per model (a cache hit is 0.1x input on most models, 0.05x on
 Sonnet 5.5 and Opus 5.5) and Haiku 5.5 bills every token of a request at a higher tier when its prompt
-(input + cache reads + cache writes) is above 100,000 tokens. Price rows are records editable by managers
-(``l10n_cl_ai.model.price``); ``DEFAULT_PRICES`` below are the defaults shipped with the addon.
+(input + cache reads + cache writes) is above 100,000 tokens. Price rows are records written by system
+administrators (``l10n_cl_ai.model.price``); ``DEFAULT_PRICES`` below are the defaults shipped with the addon.
 """
 
 from dataclasses import asdict, dataclass

@@ -73,9 +73,7 @@ class TestChatBot(ChatBotCase):
         body = str(self.env["l10n_cl_ai.chat.answer"]._knowledge_only_body(passages))
         self.assertEqual(body.count("<li>"), 2)
         self.assertEqual(body.count("Notas de crédito"), 1)
-        self.assertIn(
-            "<li><b>Notas de crédito</b> (Res. 45)<br/>Uno &lt;b&gt;<br/>Segundo pasaje</li>", body
-        )
+        self.assertIn("<li><b>Notas de crédito</b> (Res. 45)<br/>Uno &lt;b&gt;<br/>Segundo pasaje</li>", body)
         self.assertLess(body.index("Notas de crédito"), body.index("IVA"), "documents stay best first")
 
     def test_the_channel_history_goes_with_the_question(self):
@@ -400,16 +398,22 @@ class TestChatBot(ChatBotCase):
                 }
             )
 
-    def test_the_ledger_keeps_the_tool_calls_but_not_the_data_they_returned(self):
+    def test_the_ledger_keeps_neither_the_answer_nor_the_tool_calls(self):
+        """Every AI manager reads the ledger: a chat answer and the tools' arguments carry what was read
+        with the asker's rights, so the row keeps tokens, cost and outcome only (the channel has the
+        answer, the audit the tool calls)."""
         self.anthropic.reply_tool_use("buscar_facturas", {"contacto": "Cordillera"})
-        self.anthropic.reply_text("Dos facturas.")
+        self.anthropic.reply_text("Constructora Cordillera tiene dos facturas.")
         channel = self._ask("¿Qué facturas tiene Cordillera?")
         self._run_queue()
-        reply = json.loads(self._usage(self._requests(channel)).reply)
-        self.assertEqual(
-            reply["tool_calls"], [{"name": "buscar_facturas", "input": {"contacto": "Cordillera"}}]
-        )
-        self.assertNotIn("Constructora Cordillera", json.dumps(reply, ensure_ascii=False))
+        request = self._requests(channel)
+        usage = self._usage(request)
+        self.assertEqual((usage.outcome, usage.feature), ("ok", "chat"))
+        self.assertGreater(usage.cost_usd, 0)
+        self.assertFalse(usage.reply)
+        self.assertFalse(usage.error)
+        self.assertIn("Constructora Cordillera", request.reply_message_id.body)
+        self.assertEqual(request.read_ids.mapped("tool"), ["buscar_facturas"])
 
     def test_access_removed_before_the_answer_is_not_used(self):
         user = self.company_user(

@@ -160,6 +160,28 @@ class TestEngineCalls(L10nClAiCase):
         self.assertEqual(caught.kind, "budget_exceeded", "spent == budget is a spent budget")
         self.assertIn("this month", caught.message)
 
+    def test_each_request_of_a_tool_loop_is_checked_against_the_budget(self):
+        """One chat answer makes several requests: each reserves its worst case first, so the request
+        after the one that spent the budget is not sent; the row keeps what was spent."""
+        self.set_engine_params(daily_budget_usd="0.000001", budget_hard_stop="True")
+        self.anthropic.reply_tool_use("consumo_ia", {})
+        self.anthropic.reply_text("never sent")
+        prompt = _prompt()
+        prompt.tools = [{"name": "consumo_ia", "description": "Consumo", "input_schema": {"type": "object"}}]
+        try:
+            self.engine._call_claude("chat", prompt, tool_executor=lambda _name, _input: "{}")
+        except UserFacingEngineError as error:
+            caught = error
+        else:
+            self.fail("the second request was sent")
+        self.assertEqual(caught.kind, "budget_exceeded")
+        self.assertEqual(len(self.anthropic.messages_requests), 1)
+        row = self._usage()[:1]
+        self.assertEqual(row.outcome, "budget_exceeded")
+        self.assertGreater(row.cost_usd, 0, "the first request's cost is in the ledger")
+        self.assertGreater(row.output_tokens, 0)
+        self.assertFalse(self.env["l10n_cl_ai.budget.reservation"].sudo().search([]), "settled by the row")
+
     def test_budget_days_follow_chile_not_the_caller(self):
         """A call at 23:30 yesterday in Chile is not today's spend, whatever the caller's time zone; a
         company whose partner has a time zone counts in that one."""

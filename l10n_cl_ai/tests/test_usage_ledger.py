@@ -46,6 +46,7 @@ class TestUsageLedger(EngineHarnessMixin, TransactionCase):
             "base_url": self.anthropic.base_url,
             "redis_url": self.redis_server.url,
             "model": "claude-sonnet-5-5",
+            "dte_model": "claude-sonnet-5-5",
             "timeout_s": "5",
             "retry_max_attempts": "1",
             **params,
@@ -59,7 +60,7 @@ class TestUsageLedger(EngineHarnessMixin, TransactionCase):
         self.anthropic.reply_text("La tasa general es 19 %.")
         with self.registry.cursor() as caller_cr:
             env = self._caller_env(caller_cr)
-            result, usage = env["l10n_cl_ai.engine"]._call_claude("chat", PROMPT, call_key=key)
+            result, usage = env["l10n_cl_ai.engine"]._call_claude("dte_validation", PROMPT, call_key=key)
             usage_id = usage.id
             self.assertGreater(result.cost_usd, 0)
             caller_cr.rollback()  # a serialization retry, an exception in the caller...
@@ -74,7 +75,9 @@ class TestUsageLedger(EngineHarnessMixin, TransactionCase):
         sent = len(self.anthropic.messages_requests)
         with self.registry.cursor() as cr:
             env = self._caller_env(cr)
-            replayed, replayed_usage = env["l10n_cl_ai.engine"]._call_claude("chat", PROMPT, call_key=key)
+            replayed, replayed_usage = env["l10n_cl_ai.engine"]._call_claude(
+                "dte_validation", PROMPT, call_key=key
+            )
             self.assertEqual(replayed.content, "La tasa general es 19 %.")
             self.assertEqual(replayed_usage.id, usage_id)
             self.assertEqual(len(self.anthropic.messages_requests), sent, "a replay does not call twice")
