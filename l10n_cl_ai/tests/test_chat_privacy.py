@@ -3,7 +3,7 @@
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
-from .test_dte_common import DteTestCommon
+from .common import DteTestCommon
 
 
 @tagged("post_install", "-at_install")
