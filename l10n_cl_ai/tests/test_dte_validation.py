@@ -170,7 +170,9 @@ class TestDteValidation(DteTestCommon):
             admin.config_set("min-replicas-to-write", 0)
         self.assertEqual((validation.ai_status, validation.confidence), ("done", 77))
 
-    def test_claude_can_make_the_recommendation_worse(self):
+    def test_claude_can_make_the_recommendation_worse_up_to_review(self):
+        """Claude reads text the customer controls: an error it finds is shown, marked as Claude's, and
+        asks for a review; it never makes the document "errors" (only the rules do)."""
         self.anthropic.reply_json(
             claude_review(
                 confidence=30,
@@ -182,12 +184,21 @@ class TestDteValidation(DteTestCommon):
                         "message": "La glosa no corresponde al giro del emisor.",
                     }
                 ],
-                recommendation="send",  # contradicts its own error: the error wins
+                recommendation="reject",
             )
         )
         move = self._invoice()
         validation = self._validate(move)
-        self.assertEqual((validation.recommendation, move.l10n_cl_ai_state), ("reject", "error"))
+        self.assertEqual(validation.deterministic_recommendation, "send")
+        self.assertEqual(
+            (validation.ai_recommendation, validation.recommendation, move.l10n_cl_ai_state),
+            ("review", "review", "review"),
+        )
+        ai = validation.finding_ids.filtered(lambda f: f.source == "ai")
+        self.assertEqual((ai.code, ai.severity), ("IA_GLOSA_AMBIGUA", "error"), "shown as Claude wrote it")
+        notes = move.message_ids.filtered(lambda m: "Claude's review ended" in (m.body or ""))
+        self.assertIn("IA_GLOSA_AMBIGUA", notes.body)
+        self.assertIn("(AI)", notes.body, "the chatter says the finding comes from Claude")
 
     def test_claude_overloaded_keeps_the_deterministic_result(self):
         self.customer.l10n_cl_activity_description = (
