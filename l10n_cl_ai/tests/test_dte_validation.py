@@ -469,6 +469,37 @@ class TestDteValidation(DteTestCommon):
         self.assertIn(PERSON_NAME, ai.message, "placeholders are mapped back in the stored findings")
         self.assertIn(PERSON_RUT, ai.message)
 
+    def test_claude_cannot_reveal_a_person_who_is_not_in_the_document(self):
+        """Other persons of the company are registered so that their names are hidden if they appear;
+        a placeholder of one of them in Claude's reply (made up, or written on the document's text's
+        instructions) stays a placeholder: only this document's persons are mapped back."""
+        other_rut = "15234567-4"
+        self.env["res.partner"].create(
+            {"name": "Pedro Pablo Soto Lagos", "is_company": False, "vat": other_rut}
+        )
+        guesses = " ".join(f"PERSONA_{n} RUT_PERSONA_{n}" for n in range(1, 2101))
+        self.anthropic.reply_json(
+            claude_review(
+                confidence=50,
+                findings=[
+                    {
+                        "code": "IA_PERSONAS",
+                        "severity": "info",
+                        "field": "",
+                        "message": f"Personas: {guesses}",
+                    }
+                ],
+                recommendation="review",
+            )
+        )
+        validation = self._validate(self._invoice(partner=self.person))
+        self.assertEqual(validation.ai_status, "done")
+        ai = validation.finding_ids.filtered(lambda f: f.source == "ai")
+        self.assertIn(PERSON_NAME, ai.message, "the document's customer is mapped back")
+        self.assertNotIn("Pedro Pablo Soto Lagos", ai.message)
+        self.assertNotIn(other_rut, ai.message)
+        self.assertIn("PERSONA_2100", ai.message)
+
     def test_personal_data_in_any_free_text_never_reaches_claude(self):
         """Names of natural persons known to the database, written in any order, case or accents, in line
         labels, product names and reference reasons; RUTs in any writing; e-mails and phones."""
