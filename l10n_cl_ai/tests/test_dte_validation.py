@@ -284,6 +284,33 @@ class TestDteValidation(DteTestCommon):
         move.invoice_line_ids.quantity = 3  # a line written directly
         self.assertEqual(move.l10n_cl_ai_state, "not_checked")
 
+    def test_the_fingerprint_does_not_depend_on_the_reading_language(self):
+        """A tax's name differs in Spanish and English: the same move read in either language has one
+        fingerprint, so a review queued from a screen in English and run in the requester's Spanish is
+        not taken for a changed document, nor is the badge reset by someone editing in another language."""
+        self.env["res.lang"]._activate_lang("es_CL")
+        self.vat.with_context(lang="es_CL").name = "IVA Débito Fiscal 19 %"
+        move = self._invoice()
+        snapshots = self.env["l10n_cl_ai.dte.snapshot"]
+        spanish, english = move.with_context(lang="es_CL"), move.with_context(lang="en_US")
+        in_spanish, in_english = snapshots._snapshot(spanish), snapshots._snapshot(english)
+        self.assertEqual(in_spanish["lines"][0]["taxes"][0]["name"], "IVA Débito Fiscal 19 %")
+        self.assertNotEqual(in_english["lines"][0]["taxes"][0]["name"], "IVA Débito Fiscal 19 %")
+        self.assertEqual(
+            snapshots._fingerprint(spanish, in_spanish), snapshots._fingerprint(english, in_english)
+        )
+        self.assertEqual(snapshots._fingerprint(spanish), snapshots._fingerprint(english))
+
+        self.env.user.lang = "es_CL"  # the queue runs the review in the requester's language
+        self.anthropic.reply_json(claude_review(confidence=81))
+        english.action_l10n_cl_ai_validate()
+        self.run_validation_queue()
+        validation = move.l10n_cl_ai_last_validation_id
+        self.assertEqual((validation.ai_status, validation.confidence), ("done", 81), validation.ai_reason)
+        state = move.l10n_cl_ai_state
+        spanish.write({"narration": "Entregar en bodega 3", "invoice_date": move.invoice_date})
+        self.assertEqual(move.l10n_cl_ai_state, state, "a write in another language changes nothing checked")
+
     def test_posting_keeps_the_state(self):
         self.set_engine_params(dte_ai_review="False")
         move = self._invoice(invoice_date=False)
