@@ -4,7 +4,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from services.chat.render import link, render_markdown
+from services.chat.render import allowed_links, link, render_markdown
 
 ALLOWED_TAGS = {"p", "br", "b", "i", "code", "pre", "ul", "ol", "li", "a"}
 ALLOWED_ATTRS = {"href", "target", "rel"}
@@ -30,7 +30,7 @@ def assert_safe(html):
         assert tag in ALLOWED_TAGS, (tag, html)
         assert set(attrs) <= ALLOWED_ATTRS, (attrs, html)
         if tag == "a":
-            assert attrs["href"].startswith(("https://", "http://", "/odoo/")), html
+            assert attrs["href"].startswith(("https://", "/odoo/")), html
             assert attrs["rel"] == "noopener noreferrer"
 
 
@@ -64,7 +64,8 @@ def test_markdown_forms_the_bot_uses():
     html = render_markdown(
         "## Respuesta\n\nEmita una **nota de crédito** con *CodRef 1*.\n\n"
         "1. Abra la factura\n2. Pulse `Nota de crédito`\n\n- neto $100.000\n- IVA $19.000\n\n"
-        "Vea [el SII](https://www.sii.cl/factura_electronica/) y [la factura](/odoo/account.move/7)."
+        "Vea [el SII](https://www.sii.cl/factura_electronica/) y [la factura](/odoo/account.move/7).",
+        allowed_links(["SII, https://www.sii.cl/factura_electronica/; Ley 20.727"], [("account.move", [7])]),
     )
     assert html.startswith("<p><b>Respuesta</b></p>")
     assert "<b>nota de crédito</b>" in html and "<i>CodRef 1</i>" in html
@@ -98,3 +99,42 @@ def test_link_helper_refuses_other_schemes_and_escapes_text():
 
 def test_empty_reply_renders_nothing():
     assert render_markdown("") == "" and render_markdown(None) == ""
+
+
+def test_only_links_the_answer_is_entitled_to_are_clickable():
+    """Claude can be led (by a question, a passage or a record) to write any link: only the https URLs of
+    the sources used and the records the tools read become links; any other is plain text."""
+    allowed = allowed_links(
+        [
+            "Res. Ex. SII N° 45 de 2003",
+            "SII FAQ https://www.sii.cl/preguntas/iva.htm, actualizada 2025.",
+            None,
+        ],
+        [("account.move", [7, 8]), ("res.partner", [3])],
+    )
+    assert allowed == {
+        "https://www.sii.cl/preguntas/iva.htm",
+        "/odoo/account.move/7",
+        "/odoo/account.move/8",
+        "/odoo/res.partner/3",
+    }
+    html = render_markdown(
+        "Vea [la FAQ](https://www.sii.cl/preguntas/iva.htm), [la factura](/odoo/account.move/8), "
+        "[pague aquí](https://sii-pagos.example.com/login), [otra](/odoo/account.move/9), "
+        "[sin cifrar](http://www.sii.cl/preguntas/iva.htm), [admin](/odoo/action-base.action_res_users) "
+        "y [x](/web#id=3&model=res.users).",
+        allowed,
+    )
+    hrefs = [attrs["href"] for tag, attrs in tags_of(html) if tag == "a"]
+    assert hrefs == ["https://www.sii.cl/preguntas/iva.htm", "/odoo/account.move/8"]
+    assert "pague aquí (https://sii-pagos.example.com/login)" in html
+    assert "otra (/odoo/account.move/9)" in html
+    assert "sin cifrar (http://www.sii.cl/preguntas/iva.htm)" in html
+    assert "x (/web#id=3&amp;model=res.users)" in html
+    assert_safe(html)
+
+
+def test_without_allowed_links_nothing_is_clickable():
+    html = render_markdown("[el SII](https://www.sii.cl/) y [https://www.sii.cl/](https://www.sii.cl/)")
+    assert "<a" not in html
+    assert html == "<p>el SII (https://www.sii.cl/) y https://www.sii.cl/</p>"

@@ -78,6 +78,25 @@ def test_placeholders_are_stable_and_mapped_back():
     )
 
 
+def test_only_the_persons_of_this_document_are_mapped_back():
+    """A reply cannot reveal a person who was not in what was sent: a contact registered only to be
+    looked for, whose placeholder Claude writes anyway (made up, or led by text in the document), stays
+    a placeholder; found in the text, that contact's name comes back, but not their RUT."""
+    pseudonyms = _pseudonyms()  # PERSONA_1: the document's customer
+    absent = pseudonyms.add_person(name="Pedro Pablo Soto", rut="15.234.567-4", in_document=False)
+    mentioned = pseudonyms.add_person(name="Juan Pérez Rojas", rut="11.111.111-1", in_document=False)
+    sent = pseudonyms.scrub({"lines": [{"name": "Visita de Juan Pérez Rojas"}], "partner": {"name": "x"}})
+    assert sent["lines"][0]["name"] == f"Visita de PERSONA_{mentioned}"
+    reply = (
+        f"PERSONA_1 (RUT_PERSONA_1); PERSONA_{absent} (RUT_PERSONA_{absent}); "
+        f"PERSONA_{mentioned} (RUT_PERSONA_{mentioned}); EMAIL_PERSONA_9"
+    )
+    assert pseudonyms.restore(reply) == (
+        f"María José Contreras (9.876.543-3); PERSONA_{absent} (RUT_PERSONA_{absent}); "
+        f"Juan Pérez Rojas (RUT_PERSONA_{mentioned}); EMAIL_PERSONA_9"
+    )
+
+
 def test_who_is_a_natural_person():
     assert looks_like_person_rut("9.876.543-3")
     assert not looks_like_person_rut("76086428-5")

@@ -13,6 +13,7 @@ from services.plugins.dte_review import (
     RULE_CATALOGUE,
     build_review_prompt,
     review_errors,
+    review_verdict,
 )
 
 GOOD_REPLY = {
@@ -148,3 +149,25 @@ def test_system_prompt_explains_the_schema_and_lists_the_catalogue():
     for code, _ in RULE_CATALOGUE:
         assert f"- {code}:" in system
     assert len(system) >= 2400
+
+
+def _reply(recommendation, *severities, code="IA_GLOSA"):
+    findings = [{"code": code, "severity": s, "message": "Texto.", "field": ""} for s in severities]
+    return {"confidence": 50, "findings": findings, "recommendation": recommendation}
+
+
+@pytest.mark.parametrize(
+    ("reply", "expected"),
+    [
+        (_reply("reject", "error"), "review"),  # an error of its own: shown, but only asks for a review
+        (_reply("send", "error"), "review"),
+        (_reply("reject"), "review"),  # a "reject" with nothing shown
+        (_reply("review", "warning"), "review"),
+        (_reply("send", "info"), "send"),
+        (_reply("send"), "send"),
+        (_reply("send", "error", code="GIRO_RECEPTOR"), "send"),  # a repeat of a rule weighs nothing
+    ],
+)
+def test_claude_can_ask_for_a_review_never_reject(reply, expected):
+    """Claude reads text the customer controls: whatever it finds, only the rules can reject."""
+    assert review_verdict(reply, {"GIRO_RECEPTOR"}) == expected

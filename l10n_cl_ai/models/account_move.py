@@ -320,7 +320,10 @@ class AccountMove(models.Model):
                 problems.append(self.env._("%(move)s:", move=move.display_name))
                 problems += [
                     f"- [{finding.code}] {finding.message}"
-                    for finding in last.finding_ids.filtered(lambda finding: finding.severity == "error")
+                    for finding in last.finding_ids.filtered(
+                        # only the rules block: Claude's findings never reach "error" for the verdict
+                        lambda finding: finding.severity == "error" and finding.source == "deterministic"
+                    )
                 ]
             elif policy == "require" and (
                 not last

@@ -17,7 +17,7 @@ from odoo import api, models
 from odoo.tools import html2plaintext
 
 from ..services.chat import conversation
-from ..services.chat.render import link, render_markdown
+from ..services.chat.render import allowed_links, link, render_markdown
 from ..services.claude import Prompt
 from ..services.errors import RateLimited
 from ..services.plugins.registry import REGISTRY
@@ -226,7 +226,8 @@ class L10nClAiChatAnswer(models.AbstractModel):
     @api.model
     def _reply_body(self, content, passages, reads):
         # escape-first rendering: no HTML of the model's survives
-        body = Markup(render_markdown(content))  # noqa: S704
+        allowed = allowed_links([passage.get("source") for passage in passages], reads)
+        body = Markup(render_markdown(content, allowed))  # noqa: S704
         return body + self._sources_block(passages, reads)
 
     @api.model

@@ -126,7 +126,8 @@ class L10nClAiDteReview(models.AbstractModel):
     def _pseudonymizer(self, move):
         """Placeholders for the natural persons known to the database: the document's customer and
         contact, and every person of the company's contacts whose name may appear in free text (line
-        labels, product names, reference reasons, passages). The company's own e-mails are kept."""
+        labels, product names, reference reasons, passages). The company's own e-mails are kept. Only
+        this document's persons come back in Claude's reply (see ``Pseudonymizer.restore``)."""
         company_partner = move.company_id.partner_id
         pseudonyms = Pseudonymizer(keep_emails=[move.company_id.email, company_partner.email])
         snapshots = self.env["l10n_cl_ai.dte.snapshot"]
@@ -154,7 +155,8 @@ class L10nClAiDteReview(models.AbstractModel):
             )
         )
         for partner in known.filtered(lambda p: snapshots._is_person(p) and len((p.name or "").split()) > 1):
-            pseudonyms.add_person(name=partner.name, rut=partner.vat)
+            # not of this document: restored in Claude's reply only where their name was sent
+            pseudonyms.add_person(name=partner.name, rut=partner.vat, in_document=False)
         return pseudonyms
 
     @api.model

@@ -16,6 +16,7 @@ from odoo import api, fields, models
 from ..services.privacy import is_natural_person
 
 SANTIAGO = pytz.timezone("America/Santiago")
+FINGERPRINT_LANG = "en_US"  # the fingerprint's reading language: the source text of translated values
 
 
 class L10nClAiDteSnapshot(models.AbstractModel):
@@ -55,10 +56,15 @@ class L10nClAiDteSnapshot(models.AbstractModel):
 
     @api.model
     def _fingerprint(self, move, snapshot=None):
-        """A hash of what a validation looks at: the snapshot (``snapshot`` when already built) without
-        today's date and the move's state, plus the accounting date. It changes when an amount, the
-        partner, a date, the type, a line or a reference does."""
-        values = dict(snapshot or self._snapshot(move, today=datetime.date.min))
+        """A hash of what a validation looks at: the snapshot without today's date and the move's state,
+        plus the accounting date. It changes when an amount, the partner, a date, the type, a line or a
+        reference does, never with the language it is read in (tax, tax group and product names are
+        translated): the snapshot is read in ``FINGERPRINT_LANG``; ``snapshot``, when already built from
+        ``move`` in that language, is reused."""
+        if snapshot is None or move.env.lang != FINGERPRINT_LANG:
+            move = move.with_context(lang=FINGERPRINT_LANG)
+            snapshot = self.with_context(lang=FINGERPRINT_LANG)._snapshot(move, today=datetime.date.min)
+        values = dict(snapshot)
         values.pop("today", None)
         values.pop("state", None)
         values["accounting_date"] = move.date

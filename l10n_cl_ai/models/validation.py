@@ -4,8 +4,9 @@ A run has two steps. The deterministic SII checks (``_run_checks``: snapshot -> 
 run at once, in the user's request: the findings, the badge and a chatter message are there when the
 click returns. Claude's review (``l10n_cl_ai.dte.review``) is queued and run by a cron woken with
 ``_trigger()``, as the user who asked, one commit per document; when it is done, the verdict (the worse
-of the rules' and Claude's: Claude can make it worse, never better), the findings and the chatter are
-updated and the open form is told through the bus. A list selection queues both steps for the cron.
+of the rules' and Claude's: Claude can make it worse, never better, and never worse than "review": only
+the rules reject), the findings and the chatter are updated and the open form is told through the bus.
+A list selection queues both steps for the cron.
 
 Rate-limited reviews wait for staggered slots (one per the user's rate) up to ``MAX_ATTEMPTS`` passes,
 then say "unavailable" with the reason; any failure of the review keeps the deterministic result.

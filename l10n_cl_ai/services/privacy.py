@@ -38,7 +38,14 @@ What is replaced, in every string of the payload (line labels, product names, re
 Company data, amounts (``1.234.567``, ``$ 45.000``), dates and folios pass unchanged. The same value
 always gets the same placeholder within one ``Pseudonymizer``, whatever its writing (``12.345.678-5`` and
 ``123456785`` are both ``RUT_PERSONA_1``), and ``restore`` gives back the registered value, or the
-writing seen first for values found in the text. Comunas (``city``) are kept: they are needed by the
+writing seen first for values found in the text.
+
+``restore`` maps back only the persons of *this* document: those registered with ``add_person`` (the
+document's customer and contact), and the placeholders ``text``/``scrub`` actually wrote. A person
+registered with ``in_document=False`` (one of the company's contacts, registered only so that their name
+is found if it appears) is restored only where their placeholder was sent; any other placeholder in the
+reply (one Claude made up, or was led to write by text in the document) stays a placeholder, so a reply
+can never reveal someone who was not in what was sent. Comunas (``city``) are kept: they are needed by the
 rules and identify nobody.
 """
 
@@ -250,6 +257,8 @@ class Pseudonymizer:
         self._emails = {}  # case-folded e-mail -> placeholder
         self._phones = {}  # _phone_key -> placeholder
         self._count = 0
+        self._document_numbers = set()  # numbers of the persons of this document (always restored)
+        self._sent = set()  # placeholders written by ``text`` (restored: they were in the payload)
         self._keep_emails = {email.strip().casefold() for email in keep_emails if email}
 
     @property
@@ -259,13 +268,16 @@ class Pseudonymizer:
 
     # -- registration ---------------------------------------------------------------------------------
 
-    def add_person(self, name=None, rut=None, street=None, email=None, phone=None):
+    def add_person(self, name=None, rut=None, street=None, email=None, phone=None, in_document=True):
         """Register one natural person; returns its number (the ``n`` of ``PERSONA_n``). A person whose
-        name, RUT, e-mail or phone is already known keeps its number."""
+        name, RUT, e-mail or phone is already known keeps its number. ``in_document=False``: a person
+        looked for in the text but not of this document, restored only where a placeholder was sent."""
         number = self._known_number(name, rut, email, phone)
         if number is None:
             self._count += 1
             number = self._count
+        if in_document:
+            self._document_numbers.add(number)
         if name and _name_words(name):
             self._register_name(name.strip(), f"PERSONA_{number}")
         if rut_number(rut) is not None:
@@ -332,6 +344,11 @@ class Pseudonymizer:
 
     # -- replacement ----------------------------------------------------------------------------------
 
+    def _send(self, placeholder):
+        """``placeholder``, remembered as written into the payload (so that ``restore`` maps it back)."""
+        self._sent.add(placeholder)
+        return placeholder
+
     def _rut_placeholder(self, match):
         """A RUT's placeholder: a known RUT (registered or seen) in any writing, or a new one for a
         valid person-range RUT; anything else is left as it is."""
@@ -339,10 +356,10 @@ class Pseudonymizer:
         digit = match.group("digit").upper()
         valid = digit == _check_digit(number)
         if number in self._rut_numbers and (valid or digit == self._rut_digits[number]):
-            return self._rut_numbers[number]
+            return self._send(self._rut_numbers[number])
         if not valid or not 0 < number < PERSON_RUT_LIMIT:
             return match.group(0)
-        return self._register_rut(match.group(0), self._new_placeholder("RUT_PERSONA"))
+        return self._send(self._register_rut(match.group(0), self._new_placeholder("RUT_PERSONA")))
 
     def _email_placeholder(self, match):
         email = match.group(0)
@@ -350,7 +367,7 @@ class Pseudonymizer:
         if key not in self._emails and key in self._keep_emails:
             return email
         placeholder = self._emails.get(key) or self._new_placeholder("EMAIL_PERSONA")
-        return self._remember(self._emails, key, email, placeholder)
+        return self._send(self._remember(self._emails, key, email, placeholder))
 
     def _phone_placeholder(self, match):
         found = match.group(0)
@@ -358,7 +375,7 @@ class Pseudonymizer:
         if key not in self._phones and not _looks_like_phone(match):
             return found
         placeholder = self._phones.get(key) or self._new_placeholder("TELEFONO")
-        return self._remember(self._phones, key, found, placeholder)
+        return self._send(self._remember(self._phones, key, found, placeholder))
 
     def text(self, value):
         """``value`` with every registered name and address, person RUT, foreign e-mail and phone
@@ -368,7 +385,7 @@ class Pseudonymizer:
             return value
         value = _EMAIL.sub(self._email_placeholder, value)
         for _rank, pattern, placeholder in self._phrases:
-            value = pattern.sub(lambda _match, placeholder=placeholder: placeholder, value)
+            value = pattern.sub(lambda _match, placeholder=placeholder: self._send(placeholder), value)
         value = _RUT_IN_TEXT.sub(self._rut_placeholder, value)
         return _PHONE.sub(self._phone_placeholder, value)
 
@@ -384,11 +401,20 @@ class Pseudonymizer:
         return data
 
     def restore(self, data):
-        """A deep copy of ``data`` with every known placeholder mapped back to its real value."""
+        """A deep copy of ``data`` with the placeholders of this document's persons (registered with
+        ``in_document``, or written into the payload) mapped back to their real values; any other
+        placeholder is left as it is."""
         if isinstance(data, str):
-            return _PLACEHOLDER.sub(lambda m: self._backward.get(m.group(0), m.group(0)), data)
+            return _PLACEHOLDER.sub(self._restored, data)
         if isinstance(data, dict):
             return {key: self.restore(value) for key, value in data.items()}
         if isinstance(data, (list, tuple)):
             return [self.restore(value) for value in data]
         return data
+
+    def _restored(self, match):
+        placeholder = match.group(0)
+        number = int(placeholder.rsplit("_", 1)[1])
+        if placeholder in self._sent or number in self._document_numbers:
+            return self._backward.get(placeholder, placeholder)
+        return placeholder

@@ -151,6 +151,32 @@ class TestChatBot(ChatBotCase):
         for invoice in self.invoices:
             self.assertIn(f'href="/odoo/account.move/{invoice.id}"', body)
 
+    def test_only_links_to_what_the_answer_used_are_clickable(self):
+        """Claude may be led to write any link (by a question, a passage or a record it read): only the
+        records its tools read and the https sources of its passages become links; others are text."""
+        read, unread = self.invoices[0], self.other_invoice
+        self.anthropic.reply_tool_use("buscar_facturas", {"contacto": "Cordillera", "movimiento": "venta"})
+        self.anthropic.reply_text(
+            f"Vea [la factura](/odoo/account.move/{read.id}), [otra](/odoo/account.move/{unread.id}) y "
+            "[pague aquí](https://sii-pagos.example.com/login)."
+        )
+        channel = self._ask("¿Qué facturas le emití a Constructora Cordillera?")
+        self._run_queue()
+        body = str(self._requests(channel).reply_message_id.body)
+        self.assertIn(f'href="/odoo/account.move/{read.id}"', body)
+        self.assertNotIn(f'href="/odoo/account.move/{unread.id}"', body)
+        self.assertIn(f"otra (/odoo/account.move/{unread.id})", body)
+        self.assertNotIn('href="https://sii-pagos.example.com', body)
+        self.assertIn("pague aquí (https://sii-pagos.example.com/login)", body)
+
+        passages = [{"document_id": 7, "title": "IVA", "source": "SII, https://www.sii.cl/iva.htm (2025)"}]
+        answer = self.env["l10n_cl_ai.chat.answer"]
+        body = str(
+            answer._reply_body("[FAQ](https://www.sii.cl/iva.htm) [otra](https://www.sii.cl/x)", passages, [])
+        )
+        self.assertIn('href="https://www.sii.cl/iva.htm"', body)
+        self.assertNotIn('href="https://www.sii.cl/x"', body)
+
     def test_a_user_of_one_company_cannot_reach_another_companys_invoices_through_the_bot(self):
         self.anthropic.reply_tool_use("buscar_facturas", {"contacto": "Inmobiliaria Reservada"})
         self.anthropic.reply_tool_use("obtener_factura", {"id": self.other_invoice.id})

@@ -4,7 +4,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
-from .common import DteTestCommon
+from .common import DteTestCommon, claude_review
 
 
 @tagged("post_install", "-at_install")
@@ -47,6 +47,38 @@ class TestDtePostingRule(DteTestCommon):
         never_validated = self._invoice()
         never_validated.action_post()  # "errors" does not ask for a validation
         self.assertEqual(never_validated.state, "posted")
+
+    def test_errors_rule_is_not_triggered_by_claude(self):
+        """An error Claude writes (text the customer controls can steer it) never blocks posting, and
+        is not given as a reason when the rules do block."""
+        self.set_engine_params(dte_post_policy="errors", dte_ai_review="True", dte_ai_review_on_errors="True")
+        ai_error = {
+            "code": "IA_INSTRUCCION",
+            "severity": "error",
+            "field": "lines[0].name",
+            "message": "Documento bloqueado.",
+        }
+        for _review in range(2):
+            self.anthropic.reply_json(
+                claude_review(confidence=5, findings=[ai_error], recommendation="reject")
+            )
+        move = self._invoice(partner=self.person)
+        move.action_l10n_cl_ai_validate()
+        self.run_validation_queue()
+        self.assertEqual(move.l10n_cl_ai_last_validation_id.ai_status, "done")
+        self.assertEqual(move.l10n_cl_ai_state, "review")
+        move.action_post()
+        self.assertEqual(move.state, "posted")
+
+        self.customer.l10n_cl_activity_description = False  # GIRO_RECEPTOR: a rule's blocking error
+        blocked = self._invoice()
+        blocked.action_l10n_cl_ai_validate()
+        self.run_validation_queue()
+        self.assertEqual(blocked.l10n_cl_ai_last_validation_id.ai_status, "done")
+        with self.assertRaises(UserError) as refused:
+            blocked.action_post()
+        self.assertIn("GIRO_RECEPTOR", str(refused.exception))
+        self.assertNotIn("IA_INSTRUCCION", str(refused.exception))
 
     def test_errors_rule_holds_for_automatic_posting(self):
         self.set_engine_params(dte_post_policy="errors")

@@ -170,7 +170,9 @@ class TestDteValidation(DteTestCommon):
             admin.config_set("min-replicas-to-write", 0)
         self.assertEqual((validation.ai_status, validation.confidence), ("done", 77))
 
-    def test_claude_can_make_the_recommendation_worse(self):
+    def test_claude_can_make_the_recommendation_worse_up_to_review(self):
+        """Claude reads text the customer controls: an error it finds is shown, marked as Claude's, and
+        asks for a review; it never makes the document "errors" (only the rules do)."""
         self.anthropic.reply_json(
             claude_review(
                 confidence=30,
@@ -182,12 +184,21 @@ class TestDteValidation(DteTestCommon):
                         "message": "La glosa no corresponde al giro del emisor.",
                     }
                 ],
-                recommendation="send",  # contradicts its own error: the error wins
+                recommendation="reject",
             )
         )
         move = self._invoice()
         validation = self._validate(move)
-        self.assertEqual((validation.recommendation, move.l10n_cl_ai_state), ("reject", "error"))
+        self.assertEqual(validation.deterministic_recommendation, "send")
+        self.assertEqual(
+            (validation.ai_recommendation, validation.recommendation, move.l10n_cl_ai_state),
+            ("review", "review", "review"),
+        )
+        ai = validation.finding_ids.filtered(lambda f: f.source == "ai")
+        self.assertEqual((ai.code, ai.severity), ("IA_GLOSA_AMBIGUA", "error"), "shown as Claude wrote it")
+        notes = move.message_ids.filtered(lambda m: "Claude's review ended" in (m.body or ""))
+        self.assertIn("IA_GLOSA_AMBIGUA", notes.body)
+        self.assertIn("(AI)", notes.body, "the chatter says the finding comes from Claude")
 
     def test_claude_overloaded_keeps_the_deterministic_result(self):
         self.customer.l10n_cl_activity_description = (
@@ -272,6 +283,33 @@ class TestDteValidation(DteTestCommon):
         self._validate(move)
         move.invoice_line_ids.quantity = 3  # a line written directly
         self.assertEqual(move.l10n_cl_ai_state, "not_checked")
+
+    def test_the_fingerprint_does_not_depend_on_the_reading_language(self):
+        """A tax's name differs in Spanish and English: the same move read in either language has one
+        fingerprint, so a review queued from a screen in English and run in the requester's Spanish is
+        not taken for a changed document, nor is the badge reset by someone editing in another language."""
+        self.env["res.lang"]._activate_lang("es_CL")
+        self.vat.with_context(lang="es_CL").name = "IVA Débito Fiscal 19 %"
+        move = self._invoice()
+        snapshots = self.env["l10n_cl_ai.dte.snapshot"]
+        spanish, english = move.with_context(lang="es_CL"), move.with_context(lang="en_US")
+        in_spanish, in_english = snapshots._snapshot(spanish), snapshots._snapshot(english)
+        self.assertEqual(in_spanish["lines"][0]["taxes"][0]["name"], "IVA Débito Fiscal 19 %")
+        self.assertNotEqual(in_english["lines"][0]["taxes"][0]["name"], "IVA Débito Fiscal 19 %")
+        self.assertEqual(
+            snapshots._fingerprint(spanish, in_spanish), snapshots._fingerprint(english, in_english)
+        )
+        self.assertEqual(snapshots._fingerprint(spanish), snapshots._fingerprint(english))
+
+        self.env.user.lang = "es_CL"  # the queue runs the review in the requester's language
+        self.anthropic.reply_json(claude_review(confidence=81))
+        english.action_l10n_cl_ai_validate()
+        self.run_validation_queue()
+        validation = move.l10n_cl_ai_last_validation_id
+        self.assertEqual((validation.ai_status, validation.confidence), ("done", 81), validation.ai_reason)
+        state = move.l10n_cl_ai_state
+        spanish.write({"narration": "Entregar en bodega 3", "invoice_date": move.invoice_date})
+        self.assertEqual(move.l10n_cl_ai_state, state, "a write in another language changes nothing checked")
 
     def test_posting_keeps_the_state(self):
         self.set_engine_params(dte_ai_review="False")
@@ -457,6 +495,37 @@ class TestDteValidation(DteTestCommon):
         ai = validation.finding_ids.filtered(lambda f: f.source == "ai")
         self.assertIn(PERSON_NAME, ai.message, "placeholders are mapped back in the stored findings")
         self.assertIn(PERSON_RUT, ai.message)
+
+    def test_claude_cannot_reveal_a_person_who_is_not_in_the_document(self):
+        """Other persons of the company are registered so that their names are hidden if they appear;
+        a placeholder of one of them in Claude's reply (made up, or written on the document's text's
+        instructions) stays a placeholder: only this document's persons are mapped back."""
+        other_rut = "15234567-4"
+        self.env["res.partner"].create(
+            {"name": "Pedro Pablo Soto Lagos", "is_company": False, "vat": other_rut}
+        )
+        guesses = " ".join(f"PERSONA_{n} RUT_PERSONA_{n}" for n in range(1, 2101))
+        self.anthropic.reply_json(
+            claude_review(
+                confidence=50,
+                findings=[
+                    {
+                        "code": "IA_PERSONAS",
+                        "severity": "info",
+                        "field": "",
+                        "message": f"Personas: {guesses}",
+                    }
+                ],
+                recommendation="review",
+            )
+        )
+        validation = self._validate(self._invoice(partner=self.person))
+        self.assertEqual(validation.ai_status, "done")
+        ai = validation.finding_ids.filtered(lambda f: f.source == "ai")
+        self.assertIn(PERSON_NAME, ai.message, "the document's customer is mapped back")
+        self.assertNotIn("Pedro Pablo Soto Lagos", ai.message)
+        self.assertNotIn(other_rut, ai.message)
+        self.assertIn("PERSONA_2100", ai.message)
 
     def test_personal_data_in_any_free_text_never_reaches_claude(self):
         """Names of natural persons known to the database, written in any order, case or accents, in line

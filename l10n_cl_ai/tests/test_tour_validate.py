@@ -35,23 +35,25 @@ class TestTourValidate(EngineHarnessMixin, HttpCase):
         )
         self.assertTrue(invoice)
         self.assertEqual(invoice.l10n_cl_ai_state, "not_checked")
+        self.assertFalse(invoice.ref)
         admin = self.env.ref("base.user_admin")
         # the tour reads English labels: admin may work in es_CL (``make setup`` sets it on a demo database)
         admin.write({"company_ids": [Command.link(company.id)], "company_id": company.id, "lang": "en_US"})
-        self.anthropic.reply_json(
-            claude_review(
-                confidence=35,
-                findings=[
-                    {
-                        "code": "IA_GLOSA_AMBIGUA",
-                        "severity": "warning",
-                        "field": "lines[1].name",
-                        "message": "La segunda línea no describe qué se cobra; detalle el servicio.",
-                    }
-                ],
-                recommendation="review",
+        for _review in range(2):  # the second one ends while the form has unsaved edits
+            self.anthropic.reply_json(
+                claude_review(
+                    confidence=35,
+                    findings=[
+                        {
+                            "code": "IA_GLOSA_AMBIGUA",
+                            "severity": "warning",
+                            "field": "lines[1].name",
+                            "message": "La segunda línea no describe qué se cobra; detalle el servicio.",
+                        }
+                    ],
+                    recommendation="review",
+                )
             )
-        )
         try:
             self.start_tour(
                 f"/odoo/action-account.action_move_out_invoice_type/{invoice.id}",
@@ -63,4 +65,6 @@ class TestTourValidate(EngineHarnessMixin, HttpCase):
             self.fail(f"The browser tour could not run: {skipped}")
         invoice.invalidate_recordset()
         self.assertEqual(invoice.l10n_cl_ai_state, "error")
-        self.assertEqual(len(self.anthropic.messages_requests), 1)
+        self.assertEqual(len(self.anthropic.messages_requests), 2, "one review per validation")
+        self.assertEqual(invoice.l10n_cl_ai_validation_count, 2)
+        self.assertFalse(invoice.ref, "the edit that was pending when the review ended was not saved")

@@ -260,13 +260,16 @@ def new_findings(reply, deterministic_codes):
 
 
 def review_verdict(reply, deterministic_codes):
-    """Claude's verdict, from what will be shown: its own new findings decide; its recommendation alone
-    (without a shown finding to back it) can ask for a review, never reject. So a document is never
-    "errors" with no error shown, and a dropped repeat of a rule's finding weighs nothing."""
+    """Claude's verdict, from what will be shown, and never worse than ``review``.
+
+    Its own new findings decide; its recommendation alone (without a shown finding to back it) can ask
+    for a review. Claude reads text the customer controls (names, addresses, line labels): a finding it
+    writes, even an "error", is shown but can only ask for a review; only the deterministic rules make
+    a document "reject" (and block posting). A dropped repeat of a rule's finding weighs nothing."""
     from ..dte_rules import Finding, verdict, worse  # noqa: PLC0415 - plain module, imported late
 
     shown = verdict(
         [Finding(item["code"], item["severity"]) for item in new_findings(reply, deterministic_codes)]
     )
-    asked = "review" if reply["recommendation"] == "reject" else reply["recommendation"]
-    return worse(shown, asked)
+    combined = worse(shown, reply["recommendation"])
+    return "review" if combined == "reject" else combined
