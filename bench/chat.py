@@ -118,12 +118,12 @@ def _throughput(registry, fake, count, latency):
             chat.message_post(body=QUESTIONS[index % len(QUESTIONS)], message_type="comment")
     with registry.cursor() as cr:  # warm-up: one answer loads the embedder and the index
         env = _env(cr)
-        env["l10n_cl_ai.chat.request"]._cron_answer_queue(batch_size=1)
+        env["l10n_cl_ai.chat.request"]._queue_run(batch_size=1)
     calls_before = len(fake.messages_requests)
     with registry.cursor() as cr:
         env = _env(cr)
         started = time.perf_counter()
-        env["l10n_cl_ai.chat.request"]._cron_answer_queue(batch_size=count)
+        env["l10n_cl_ai.chat.request"]._queue_run(batch_size=count)
         elapsed = time.perf_counter() - started
         done = env["l10n_cl_ai.chat.request"].search_count(
             [("state", "=", "done"), ("answer_kind", "=", "answer")]
@@ -150,7 +150,7 @@ def _cost(registry, fake):
             channel.message_post(body=question, message_type="comment", partner_ids=bot.ids)
             env.flush_all()
             cr.commit()
-            env["l10n_cl_ai.chat.request"]._cron_answer_queue()
+            env["l10n_cl_ai.chat.request"]._queue_run()
         with registry.cursor() as cr:
             env = _env(cr)
             rows.append(

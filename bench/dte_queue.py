@@ -172,7 +172,7 @@ def _storm(registry, fake, documents, rate):
                     break
                 due = min((v.not_before for v in queued if v.not_before), default=clock["now"])
                 clock["now"] = max(clock["now"], due)
-                Validation._cron_process_queue()
+                Validation._queue_run()
                 passes += 1
             wall = time.perf_counter() - wall
         validations = Validation.search([("move_id", "in", moves.ids)])
@@ -180,7 +180,7 @@ def _storm(registry, fake, documents, rate):
             "documents": documents,
             "claude_calls": len(fake.messages_requests) - requests_before,
             "usage_rows": env["l10n_cl_ai.usage"].search_count([]) - usage_before,
-            "deferrals": sum(validations.mapped("attempts")),
+            "deferrals": sum(validations.mapped("deferrals")),
             "unavailable": validations.filtered(lambda v: v.ai_status == "unavailable").__len__(),
             "done": validations.filtered(lambda v: v.ai_status == "done").__len__(),
             "passes": passes,

@@ -29,7 +29,6 @@
         "data/ir_cron_data.xml",
         "data/model_price_data.xml",
         "data/knowledge_documents.xml",
-        "data/ir_cron_validation.xml",
         "data/chat_bot_data.xml",
         "views/res_config_settings_views.xml",
         "views/usage_views.xml",
@@ -39,7 +38,6 @@
         "views/account_move_views.xml",
         "views/chat_request_views.xml",
         "views/menus.xml",
-        "data/ir_cron_sii.xml",
         "views/sii_views.xml",
     ],
     "demo": [

@@ -4,11 +4,10 @@ Plugin selection, knowledge passages, the channel's last messages, then one Clau
 plugin's cached system prompt and its read-only tools (``l10n_cl_ai.chat.tools``). The reply is
 Claude's Markdown rendered to safe HTML (``services/chat/render``), followed by the sources: the
 knowledge documents by title and legal source, and links to the records the tools read. Any failure
-becomes a :class:`ChatOutcome` the request posts and schedules; nothing here raises to the cron.
+becomes a :class:`AiOutcome` the request posts and schedules; nothing here raises to the cron.
 """
 
 import logging
-from dataclasses import dataclass
 
 from lxml import html as lxml_html
 from markupsafe import Markup
@@ -21,6 +20,7 @@ from ..services.chat.render import allowed_links, link, render_markdown
 from ..services.claude import Prompt
 from ..services.errors import RateLimited
 from ..services.plugins.registry import REGISTRY
+from .ai_outcome import AiOutcome
 from .engine import UserFacingEngineError
 from .engine_messages import engine_error_message
 
@@ -31,18 +31,6 @@ PASSAGES = 3
 MAX_LINKS = 10
 SOURCES_CLASS = "o_l10n_cl_ai_sources"  # the footer the history leaves out (Claude does not need it again)
 RETRYABLE = frozenset({"unavailable", "circuit_open", "error", "invalid_reply"})
-
-
-@dataclass
-class ChatOutcome:
-    """What the bot does with a request: post ``body``; with ``retry_after``, try again later."""
-
-    kind: str  # answer | knowledge_only | refused | apology | retry
-    body: Markup | str = ""
-    error: str = ""
-    plugin: str = ""
-    retry_after: float | None = None
-    rate_limited: bool = False
 
 
 class L10nClAiChatAnswer(models.AbstractModel):
@@ -75,12 +63,12 @@ class L10nClAiChatAnswer(models.AbstractModel):
     # -- answering ------------------------------------------------------------------------------------
     @api.model
     def _answer(self, request):
-        """The :class:`ChatOutcome` of ``request``, computed as its user in the companies they used (those
+        """The :class:`AiOutcome` of ``request``, computed as its user in the companies they used (those
         they may still use: access removed since the question is not given back)."""
         user = request.user_id
         if not user.active or request.company_id not in user.company_ids:
             reason = self.env._("you no longer have access to the company of this question")
-            return ChatOutcome("refused", body=Markup("<p>%s</p>") % reason, error=reason)
+            return AiOutcome("refused", body=Markup("<p>%s</p>") % reason, reason=reason)
         companies = (request.company_ids or request.company_id) & user.company_ids
         runner = (
             self.with_user(user)
@@ -108,7 +96,7 @@ class L10nClAiChatAnswer(models.AbstractModel):
         private = self._is_private_room(request)
         passages = self._passages(question, plugin, shared_only=not private)
         if not settings.api_key:
-            return ChatOutcome("knowledge_only", body=self._knowledge_only_body(passages), plugin=plugin.code)
+            return AiOutcome("knowledge_only", body=self._knowledge_only_body(passages), plugin=plugin.code)
         tools = self.env["l10n_cl_ai.chat.tools"]
         lookups = tools._offered(plugin) if settings.chat_max_tool_rounds else []
         offered = lookups if private else []  # the books are read for the asker's eyes only
@@ -144,7 +132,7 @@ class L10nClAiChatAnswer(models.AbstractModel):
                 "In a shared conversation I answer from the knowledge base only, without looking at your "
                 "company's records. To consult them, write to me in a direct chat."
             )
-        return ChatOutcome("answer", body=body, plugin=plugin.code)
+        return AiOutcome("answer", body=body, plugin=plugin.code)
 
     @api.model
     def _rate_refusal(self, settings, plugin_code):
@@ -298,27 +286,27 @@ class L10nClAiChatAnswer(models.AbstractModel):
                 "seconds.",
                 seconds=int(round(wait)),
             )
-            return ChatOutcome(
+            return AiOutcome(
                 "retry",
                 body=body,
-                error=error.message,
+                reason=error.message,
                 plugin=plugin_code,
                 retry_after=wait,
                 rate_limited=True,
             )
         if error.kind in RETRYABLE:
             return self._retry_outcome(error.message, plugin_code)
-        return ChatOutcome(
-            "refused", body=Markup("<p>%s</p>") % error.message, error=error.message, plugin=plugin_code
+        return AiOutcome(
+            "refused", body=Markup("<p>%s</p>") % error.message, reason=error.message, plugin=plugin_code
         )
 
     @api.model
     def _retry_outcome(self, reason, plugin_code=""):
-        """A failed run that the queue tries again (``MAX_ATTEMPTS`` runs, then an apology)."""
+        """A failed run that the queue tries again (``_queue_max_attempts`` runs, then an apology)."""
         body = Markup("<p>%s</p>") % self.env._(
             "I could not reach Claude (%(reason)s). I will try again in a moment.", reason=reason
         )
-        return ChatOutcome("retry", body=body, error=reason, plugin=plugin_code, retry_after=0.0)
+        return AiOutcome("retry", body=body, reason=reason, plugin=plugin_code, retry_after=0.0)
 
     @api.model
     def _failure_outcome(self, error_name):
@@ -330,16 +318,16 @@ class L10nClAiChatAnswer(models.AbstractModel):
         body = Markup("<p>%s</p>") % self.env._(
             "My previous attempt to answer was interrupted. I will try again in a moment."
         )
-        return ChatOutcome("retry", body=body, error=reason, retry_after=0.0)
+        return AiOutcome("retry", body=body, reason=reason, retry_after=0.0)
 
     @api.model
     def _apology_outcome(self, outcome):
         body = Markup("<p>%s</p>") % self.env._(
             "Sorry: I could not answer your question after several attempts (%(reason)s). Please ask again "
             "later; an administrator can see the details in the AI assistant's questions.",
-            reason=outcome.error or self.env._("unknown error"),
+            reason=outcome.reason or self.env._("unknown error"),
         )
-        return ChatOutcome("apology", body=body, error=outcome.error, plugin=outcome.plugin)
+        return AiOutcome("apology", body=body, reason=outcome.reason, plugin=outcome.plugin)
 
 
 def _text_without_sources(body):

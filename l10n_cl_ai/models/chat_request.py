@@ -4,29 +4,22 @@ A message to the bot (``discuss.channel._message_post_after_hook``) stores a req
 queue's cron: the poster's HTTP request returns at once, with no Claude call in it. The cron answers
 oldest first, one commit per request, as the asking user (``l10n_cl_ai.chat.answer``), showing the bot
 as typing meanwhile. A failure is answered in the channel, never swallowed: rate limits wait and retry,
-Claude being down is retried up to ``MAX_ATTEMPTS`` runs and then apologised for.
+Claude being down is retried up to ``_queue_max_attempts`` runs and then apologised for. The loop, the
+locking, the counts and the recovery of an answer a killed worker left running are the queue mixin's.
 
 Users read their own requests, AI managers those of their companies; only the code writes them.
 """
 
 import logging
-from datetime import timedelta
 
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.tools import html2plaintext
 
-_logger = logging.getLogger(__name__)
+from .queue_mixin import QueueStep
 
-QUEUE_BATCH_SIZE = 20
-MAX_ATTEMPTS = 3  # runs of a request Claude failed before the bot apologises
-MAX_DEFERRALS = 10  # rate-limited waits before the bot gives up
-RETRY_DELAY_S = 60  # after a failed run: 1, 2... minutes
-# An answer still "running" this long after it started was interrupted (a killed worker, a server stop):
-# far above one answer's worst case (timeout x retries x tool rounds); the queue's cron never runs twice
-# at once, so no live answer is taken back.
-INTERRUPTED_AFTER = timedelta(minutes=20)
+_logger = logging.getLogger(__name__)
 
 STATES = [
     ("queued", "Queued"),
@@ -46,6 +39,10 @@ class L10nClAiChatRequest(models.Model):
     _name = "l10n_cl_ai.chat.request"
     _inherit = ["l10n_cl_ai.queue.mixin"]
     _queue_cron_xmlid = "l10n_cl_ai.ir_cron_chat_queue"
+    _queue_running_state = "running"
+    _queue_max_attempts = 3  # runs of a request Claude failed before the bot apologises
+    _queue_max_deferrals = 10  # rate-limited waits before the bot gives up
+    _queue_wake_when_due = True
     _description = "Question to the Discuss tax assistant"
     _order = "id desc"
     _check_company_auto = True
@@ -65,13 +62,9 @@ class L10nClAiChatRequest(models.Model):
     )
     state = fields.Selection(STATES, required=True, default="queued", index=True)
     answer_kind = fields.Selection(ANSWER_KINDS)
-    attempts = fields.Integer(help="Runs in which Claude failed.")
-    deferrals = fields.Integer(help="Times the request waited for the rate limit.")
-    not_before = fields.Datetime(string="Waiting until")
     error = fields.Text(string="Failure")
     plugin = fields.Char(string="Expert", help="The plugin that answered.")
     reply_message_id = fields.Many2one("mail.message", string="Answer message", ondelete="set null")
-    started_at = fields.Datetime(string="Started")
     answered_at = fields.Datetime(string="Answered")
     wait_ms = fields.Integer(string="Time to answer (ms)", help="From the question to the answer.")
     read_ids = fields.One2many("l10n_cl_ai.chat.read", "request_id", string="Records read")
@@ -154,35 +147,14 @@ class L10nClAiChatRequest(models.Model):
         self._trigger_queue()
         return request
 
-    @api.model
-    def _cron_answer_queue(self, batch_size=QUEUE_BATCH_SIZE):
-        """Answer queued questions oldest first, committing after each."""
-        cron = self.env["ir.cron"]
-        self._requeue_interrupted()
-        domain = self._queue_domain()
-        queued = self.search(domain, order="id", limit=batch_size)
-        cron._commit_progress(remaining=self.search_count(domain))
-        for request in queued:
-            if not request.try_lock_for_update():
-                continue  # answered by another worker
-            request.invalidate_recordset(["state", "not_before"])
-            if request.state != "queued":
-                continue
-            request._answer_queued()
-            if not cron._commit_progress(1):
-                break
-        if self.search_count(domain, limit=1):
-            self._trigger_queue()
+    def _queue_process_one(self, settings):
+        self._answer_queued()
+        return QueueStep.NEXT
 
-    @api.model
-    def _requeue_interrupted(self):
-        """Questions whose answer was interrupted count one failed attempt: retried, or apologised for."""
-        stale = self.search(
-            [("state", "=", "running"), ("started_at", "<", fields.Datetime.now() - INTERRUPTED_AFTER)]
-        )
-        for request in stale:
-            answer = self.env["l10n_cl_ai.chat.answer"].with_context(lang=request.user_id.lang)
-            request._apply_outcome(answer._interrupted_outcome())
+    def _queue_interrupted(self):
+        """An answer interrupted by a killed worker counts one failed run: retried, or apologised for."""
+        answer = self.env["l10n_cl_ai.chat.answer"].with_context(lang=self.user_id.lang)
+        self._apply_outcome(answer._interrupted_outcome())
 
     @api.model
     def _queue_stats(self):
@@ -196,10 +168,9 @@ class L10nClAiChatRequest(models.Model):
     def _answer_queued(self):
         """Answer this request as its user; whatever happens, the channel is told."""
         self.ensure_one()
-        self.sudo().write({"state": "running", "started_at": fields.Datetime.now()})
         answer = self.env["l10n_cl_ai.chat.answer"].with_context(lang=self.user_id.lang)
         answer._set_typing(self.channel_id, True)
-        self.env["ir.cron"]._commit_progress()  # the state and the typing signal go out now
+        self._queue_mark_running()  # the state and the typing signal go out now
         try:
             with self.env.cr.savepoint():
                 outcome = answer._answer(self)
@@ -213,21 +184,14 @@ class L10nClAiChatRequest(models.Model):
         """Post what the outcome says and schedule a retry when it asks for one."""
         answer = self.env["l10n_cl_ai.chat.answer"].with_context(lang=self.user_id.lang)
         now = fields.Datetime.now()
-        values = {"error": outcome.error or False, "plugin": outcome.plugin or self.plugin or False}
+        values = {"error": outcome.reason or False, "plugin": outcome.plugin or self.plugin or False}
         if outcome.retry_after is not None:
-            key = "deferrals" if outcome.rate_limited else "attempts"
-            count = self[key] + 1
-            limit = MAX_DEFERRALS if outcome.rate_limited else MAX_ATTEMPTS
-            if count < limit:
-                wait = outcome.retry_after if outcome.rate_limited else RETRY_DELAY_S * count
-                not_before = now + timedelta(seconds=max(1.0, wait))
-                values.update({key: count, "state": "queued", "not_before": not_before})
-                if outcome.body and count == 1:  # said once, not at every wait
+            wait = max(1.0, outcome.retry_after) if outcome.rate_limited else None
+            if self._queue_retry(rate_limited=outcome.rate_limited, seconds=wait, values=values):
+                counted = self.deferrals if outcome.rate_limited else self.attempts
+                if outcome.body and counted == 1:  # said once, not at every wait
                     answer._post_as_bot(self.channel_id, outcome.body)
-                self.sudo().write(values)
-                self._trigger_queue(at=not_before)
                 return
-            values[key] = count
             outcome = answer._apology_outcome(outcome)
         message = answer._post_as_bot(self.channel_id, outcome.body)
         values.update(

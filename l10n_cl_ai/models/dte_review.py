@@ -8,13 +8,13 @@ result stays.
 """
 
 import logging
-from dataclasses import dataclass, field
 
 from odoo import api, fields, models
 
 from ..services.claude import Prompt
 from ..services.plugins.registry import REGISTRY
 from ..services.privacy import Pseudonymizer
+from .ai_outcome import AiOutcome
 from .dte_snapshot import json_safe
 from .engine import UserFacingEngineError
 
@@ -23,20 +23,6 @@ _logger = logging.getLogger(__name__)
 DTE_PLUGIN = "dte"  # the plugin whose review contract (prompt, reply schema, knowledge scopes) is used
 REVIEW_MAX_TOKENS = 1500
 PERSONS_SCANNED = 2000  # natural persons of the company whose names are looked for in the free text
-
-
-@dataclass
-class AiOutcome:
-    """What Claude's step produced (plain values for the validation)."""
-
-    status: str  # done | skipped | unavailable | deferred
-    reason: str = ""
-    confidence: int | None = None
-    recommendation: str | None = None
-    findings: list = field(default_factory=list)
-    usage_id: int | None = None
-    retry_after: float | None = None
-    personal_data_minimized: bool = False
 
 
 class L10nClAiDteReview(models.AbstractModel):

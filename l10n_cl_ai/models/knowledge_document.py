@@ -132,7 +132,7 @@ class L10nClAiKnowledgeDocument(models.Model):
         chunks.create(values)
         self.env["l10n_cl_ai.knowledge.index"]._bump_version()
         # build the new index in the background, so that no user waits for the embeddings
-        cron = self.env.ref("l10n_cl_ai.cron_build_knowledge_index", raise_if_not_found=False)
+        cron = self.env.ref("l10n_cl_ai.ir_cron_build_knowledge_index", raise_if_not_found=False)
         if cron:
             cron.sudo()._trigger()
 

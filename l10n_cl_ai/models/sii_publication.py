@@ -6,7 +6,8 @@ each page; then it asks Claude, through the engine (feature ``sii``: budgets, li
 structured summary of each publication still unsummarized, oldest first. A publication at or above the
 priority threshold is posted to the alert channel; with the setting on, it becomes a knowledge document.
 When Claude is unavailable (or refuses: budget, rate limit, breaker) the publications stay pending and
-the next run summarizes them; a reply that is unusable counts as an attempt, up to ``MAX_ATTEMPTS``.
+the next run summarizes them; a reply that is unusable counts as an attempt, up to ``_queue_max_attempts``.
+The summaries are a queue (the queue mixin's loop, locking and counts) processed at the end of the run.
 """
 
 import logging
@@ -22,6 +23,7 @@ from ..services.sii_monitor import knowledge_doc
 from ..services.sii_monitor import summary as sii_summary
 from ..services.sii_monitor import urls as sii_urls
 from .engine import UserFacingEngineError
+from .queue_mixin import QueueStep
 
 _logger = logging.getLogger(__name__)
 
@@ -38,15 +40,18 @@ AREAS = [
     ("procedimientos", "Procedures"),
     ("otros", "Other"),
 ]
-SUMMARY_BATCH = 50
-MAX_ATTEMPTS = 3  # unusable replies of one publication before it is left unsummarized
 PERMANENT_FAILURES = ("invalid_reply", "bad_request")  # the same request would fail again
 CRON_XMLID = "l10n_cl_ai.ir_cron_sii_monitor"
 
 
 class L10nClAiSiiPublication(models.Model):
     _name = "l10n_cl_ai.sii.publication"
+    _inherit = ["l10n_cl_ai.queue.mixin"]
     _description = "SII publication"
+    _queue_cron_xmlid = CRON_XMLID
+    _queue_waiting_state = "pending"
+    _queue_batch_size = 50
+    _queue_max_attempts = 3  # unusable replies of one publication before it is left unsummarized
     _order = "date desc, id desc"
 
     url = fields.Char(string="Address", required=True, index=True)
@@ -69,7 +74,6 @@ class L10nClAiSiiPublication(models.Model):
     areas = fields.Char(string="Areas affected")
     priority = fields.Integer(index=True, aggregator=False, help="1 (informative) to 5 (urgent), by Claude.")
     actions = fields.Text(string="Suggested actions")
-    attempts = fields.Integer(help="Unusable replies of Claude for this publication.")
     last_error = fields.Text(string="Summary note", help="Why the publication is not summarized yet.")
     alerted = fields.Boolean(string="Posted to the channel")
     knowledge_document_id = fields.Many2one(
@@ -101,10 +105,6 @@ class L10nClAiSiiPublication(models.Model):
             raise AccessError(
                 self.env._("The knowledge document of an SII publication is linked by the SII monitor only.")
             )
-
-    def _call_key(self):
-        self.ensure_one()
-        return f"{self._name},{self.id}"
 
     # -- the button -------------------------------------------------------------------------------------
     @api.model
@@ -142,7 +142,7 @@ class L10nClAiSiiPublication(models.Model):
                 _logger.exception("SII page %s could not be processed", page.url)
                 page._fail("error", "unexpected", detail=type(error).__name__)
             cron._commit_progress(1)
-        return self._summarize_pending(settings)
+        return self._queue_run(settings=settings)
 
     @api.model
     def _current_year(self):
@@ -178,33 +178,18 @@ class L10nClAiSiiPublication(models.Model):
             )
         return self.sudo().create(values)
 
-    @api.model
-    def _summarize_pending(self, settings, batch_size=SUMMARY_BATCH):
-        """Summarize pending publications oldest first; stop at the first refusal Claude would repeat
-        (unavailable, budget, rate limit): they stay pending for a later run. Returns how many were done."""
-        cron = self.env["ir.cron"]
-        done = 0
-        for publication in self.search([("state", "=", "pending")], order="id", limit=batch_size):
-            if not publication.try_lock_for_update():
-                continue
-            publication.invalidate_recordset(["state"])
-            if publication.state != "pending":
-                continue
-            try:
-                with self.env.cr.savepoint():
-                    outcome = publication._summarize(settings)
-            except Exception as error:  # noqa: BLE001 - counted as an unusable attempt, the run goes on
-                _logger.exception("Summary of SII publication %s failed", publication.id)
-                outcome = publication._count_failed_attempt(
-                    self.env._("The summary failed unexpectedly (%(error)s).", error=type(error).__name__)
-                )
-            if outcome == "stop":
-                cron._commit_progress(0)
-                break
-            done += outcome == "done"
-            if not cron._commit_progress(1):
-                break
-        return done
+    def _queue_process_one(self, settings):
+        """Summarize this publication; the run stops at the first refusal Claude would repeat
+        (unavailable, budget, rate limit): the rest stay pending for a later run."""
+        try:
+            with self.env.cr.savepoint():
+                outcome = self._summarize(settings)
+        except Exception as error:  # noqa: BLE001 - counted as an unusable attempt, the run goes on
+            _logger.exception("Summary of SII publication %s failed", self.id)
+            outcome = self._count_failed_attempt(
+                self.env._("The summary failed unexpectedly (%(error)s).", error=type(error).__name__)
+            )
+        return QueueStep.STOP if outcome == "stop" else QueueStep.NEXT
 
     def _summarize(self, settings):
         """Claude's summary of this publication -> ``"done"``, ``"next"`` (an unusable reply, counted) or
@@ -254,15 +239,10 @@ class L10nClAiSiiPublication(models.Model):
         return "stop"
 
     def _count_failed_attempt(self, message):
-        """One more unusable attempt; past ``MAX_ATTEMPTS`` the publication is left unsummarized."""
-        attempts = self.attempts + 1
-        self.sudo().write(
-            {
-                "attempts": attempts,
-                "state": "failed" if attempts >= MAX_ATTEMPTS else "pending",
-                "last_error": message,
-            }
-        )
+        """One more unusable attempt, retried at the next run; past the queue's limit the publication is
+        left unsummarized."""
+        if not self._queue_retry(values={"last_error": message}, at_next_run=True):
+            self.sudo().state = "failed"
         return "next"
 
     def _plain(self):

@@ -8,8 +8,9 @@ of the rules' and Claude's: Claude can make it worse, never better, and never wo
 the rules reject), the findings and the chatter are updated and the open form is told through the bus.
 A list selection queues both steps for the cron.
 
-Rate-limited reviews wait for staggered slots (one per the user's rate) up to ``MAX_ATTEMPTS`` passes,
-then say "unavailable" with the reason; any failure of the review keeps the deterministic result.
+Rate-limited reviews wait for staggered slots (one per the user's rate) up to ``_queue_max_deferrals``
+passes, then say "unavailable" with the reason; any failure of the review keeps the deterministic result.
+The loop, the locking and the counts are the queue mixin's.
 
 Users read validations; only the code writes them (as superuser, after checking the user's rights on
 the move), so a validation cannot be forged to get past the posting rule.
@@ -24,14 +25,13 @@ from odoo import api, fields, models
 
 from ..services import dte_rules
 from .dte_rule_messages import finding_message
+from .queue_mixin import QueueStep
 
 _logger = logging.getLogger(__name__)
 
 SEVERITIES = [("error", "Error"), ("warning", "Warning"), ("info", "Info")]
 RECOMMENDATIONS = [("send", "Send"), ("review", "Review"), ("reject", "Reject")]
 MOVE_STATE_OF = {"send": "ok", "review": "review", "reject": "error"}
-QUEUE_BATCH_SIZE = 50
-MAX_ATTEMPTS = 5  # rate-limited passes of one review before it is reported unavailable
 SUMMARY_MAX_FINDINGS = 25
 BUS_DONE = "l10n_cl_ai.validation_done"
 
@@ -40,6 +40,8 @@ class L10nClAiValidation(models.Model):
     _name = "l10n_cl_ai.validation"
     _inherit = ["l10n_cl_ai.queue.mixin"]
     _queue_cron_xmlid = "l10n_cl_ai.ir_cron_dte_validation_queue"
+    _queue_batch_size = 50
+    _queue_max_deferrals = 5  # rate-limited passes of one review before it is reported unavailable
     _description = "DTE validation run"
     _order = "id desc"
     _check_company_auto = True
@@ -57,9 +59,6 @@ class L10nClAiValidation(models.Model):
         default="queued",
         index=True,
     )
-    not_before = fields.Datetime(
-        string="Waiting until", help="A queued validation waits until then (the rate limit was reached)."
-    )
     error = fields.Text(string="Failure", help="Why the validation could not run.")
     finding_ids = fields.One2many("l10n_cl_ai.validation.finding", "validation_id", string="Findings")
     error_count = fields.Integer(compute="_compute_counts", store=True, string="Errors")
@@ -76,7 +75,6 @@ class L10nClAiValidation(models.Model):
         [("queued", "Queued"), ("done", "Done"), ("skipped", "Skipped"), ("unavailable", "Unavailable")],
         string="AI review",
     )
-    attempts = fields.Integer(help="Passes of the queue that met the rate limit for this review.")
     ai_reason = fields.Text(string="AI review note", help="Why Claude's review was skipped or unavailable.")
     confidence = fields.Integer(help="Claude's confidence (0-100) that the document can be sent as it is.")
     usage_id = fields.Many2one(
@@ -88,11 +86,6 @@ class L10nClAiValidation(models.Model):
     personal_data_minimized = fields.Boolean(
         string="Personal data minimised", help="Natural persons' data was replaced by placeholders."
     )
-
-    def _call_key(self):
-        """The key of this validation's Claude call in the ledger: a replay does not call twice."""
-        self.ensure_one()
-        return f"{self._name},{self.id}"
 
     def _compute_usage_id(self):
         usages = (
@@ -127,36 +120,22 @@ class L10nClAiValidation(models.Model):
             ]
         )
 
-    @api.model
-    def _cron_process_queue(self, batch_size=QUEUE_BATCH_SIZE):
-        """Run queued validations oldest first, committing after each (``_commit_progress``). When a
-        user's reviews meet the rate limit, that user's queue is given staggered slots at once instead
-        of being refused document by document."""
-        cron = self.env["ir.cron"]
-        domain = self._queue_domain()
-        queued = self.search(domain, order="id", limit=batch_size)
-        cron._commit_progress(remaining=self.search_count(domain))
-        deferred_users = set()
-        for validation in queued:
-            if (validation.user_id.id, validation.company_id.id) in deferred_users:
-                continue
-            if not validation.try_lock_for_update():
-                continue  # being processed elsewhere
-            validation.invalidate_recordset(["state", "not_before"])
-            if validation.state != "queued":
-                continue
-            retry_after = validation._process_queued()
-            if retry_after is not None:
-                deferred_users.add((validation.user_id.id, validation.company_id.id))
-                validation._stagger_queue(retry_after)
-            if not cron._commit_progress(1):
-                break
+    def _queue_group(self):
+        return (self.user_id.id, self.company_id.id)
 
-    def _stagger_queue(self, retry_after):
-        """This review met the rate limit: count one attempt on it (or give up past ``MAX_ATTEMPTS``) and
+    def _queue_process_one(self, settings):
+        """Run this validation; when the rate limit deferred Claude's review, its user's queue is given
+        staggered slots at once instead of being refused document by document."""
+        retry_after = self._process_queued()
+        if retry_after is None:
+            return QueueStep.NEXT
+        self._stagger_queue(retry_after, settings)
+        return QueueStep.HOLD_GROUP
+
+    def _stagger_queue(self, retry_after, settings):
+        """This review met the rate limit: count one wait on it (or give up past the queue's limit) and
         give it and the rest of its user's queue successive slots, one per the user's rate."""
         self.ensure_one()
-        settings = self.env["l10n_cl_ai.engine"]._read_settings()
         interval = 60.0 / max(settings.validate_rate_per_minute, 1)
         waiting = self.search(
             [
@@ -167,12 +146,10 @@ class L10nClAiValidation(models.Model):
             ],
             order="id",
         )
-        first = fields.Datetime.now() + timedelta(seconds=max(1.0, retry_after or interval))
-        attempts = self.attempts + 1
-        if attempts >= MAX_ATTEMPTS:
+        wait = max(1.0, retry_after or interval)
+        first = fields.Datetime.now() + timedelta(seconds=wait)
+        if not self._queue_retry(rate_limited=True, seconds=wait):
             self.with_user(self.user_id)._give_up_review()
-        else:
-            self.sudo().write({"attempts": attempts, "not_before": first})
         slots = [first + timedelta(seconds=interval * (index + 1)) for index in range(len(waiting))]
         for validation, slot in zip(waiting, slots, strict=True):
             if not validation.not_before or validation.not_before < slot:
@@ -182,7 +159,7 @@ class L10nClAiValidation(models.Model):
     def _give_up_review(self):
         reason = self.env._(
             "Claude's review is unavailable: the rate limit was still reached after %(count)s attempts.",
-            count=MAX_ATTEMPTS,
+            count=self._queue_max_deferrals,
         )
         self._finish_review(self.env["l10n_cl_ai.dte.review"]._unavailable(reason))
 
@@ -282,7 +259,7 @@ class L10nClAiValidation(models.Model):
             outcome = review._unavailable(
                 self.env._("Claude's review failed unexpectedly (%(error)s).", error=type(error).__name__)
             )
-        if outcome.status == "deferred":
+        if outcome.kind == "deferred":
             return outcome.retry_after or 60.0
         self._finish_review(outcome)
         return None
@@ -294,10 +271,10 @@ class L10nClAiValidation(models.Model):
         values = {
             "state": "done",
             "not_before": False,
-            "ai_status": outcome.status,
+            "ai_status": outcome.kind,
             "ai_reason": outcome.reason or False,
         }
-        if outcome.status == "done":
+        if outcome.kind == "done":
             recommendation = dte_rules.worse(self.deterministic_recommendation, outcome.recommendation)
             values.update(
                 ai_recommendation=outcome.recommendation,

@@ -17,6 +17,7 @@ from . import test_knowledge
 from . import test_metrics_scrape
 from . import test_multiworker_server
 from . import test_plugin_selection
+from . import test_queue_migration
 from . import test_security
 from . import test_settings
 from . import test_sii_monitor

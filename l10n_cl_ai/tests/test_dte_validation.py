@@ -251,7 +251,7 @@ class TestDteValidation(DteTestCommon):
         self.assertEqual((validation.state, validation.ai_status), ("queued", "queued"))
         self.assertEqual(move.l10n_cl_ai_state, "ok", "the checks' result is shown while the review waits")
         self.assertTrue(validation.not_before)
-        self.assertEqual(validation.attempts, 1)
+        self.assertEqual(validation.deferrals, 1)
         for _pass in range(4):  # each pass meets the limit again: at the fifth, the review gives up
             validation.sudo().not_before = False
             self.run_validation_queue()

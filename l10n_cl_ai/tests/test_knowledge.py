@@ -255,7 +255,7 @@ class TestKnowledge(L10nClAiCase):
         for user in (portal, self.user_a):
             with self.assertRaises(AccessError):
                 self.Document.with_user(user).action_rebuild_index()
-        cron = self.env.ref("l10n_cl_ai.cron_build_knowledge_index")
+        cron = self.env.ref("l10n_cl_ai.ir_cron_build_knowledge_index")
         triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])
         index_module._INDEXES.clear()
         manager = new_test_user(self.env, login="kb_manager", groups="l10n_cl_ai.group_manager")

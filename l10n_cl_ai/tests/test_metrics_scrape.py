@@ -69,7 +69,7 @@ class TestMetricsScrape(DteTestCommon):
         self.assertEqual(rows[(self.company.name, "month")]["budget_usd"], 40.0)
 
     def test_a_failing_cron_is_counted_and_shown(self):
-        cron = self.env.ref("l10n_cl_ai.cron_check_budgets")
+        cron = self.env.ref("l10n_cl_ai.ir_cron_check_budgets")
         name = cron.with_context(lang="en_US").cron_name
         runs = REGISTRY.get_sample_value("l10n_cl_ai_cron_runs_total", {"cron": name}) or 0
         failures = REGISTRY.get_sample_value("l10n_cl_ai_cron_failures_total", {"cron": name}) or 0
@@ -91,7 +91,7 @@ class TestMetricsScrape(DteTestCommon):
         self.assertEqual(next(r for r in self._snapshot().crons if r["cron"] == name)["failures"], 0)
 
     def test_a_cron_whose_next_call_passed_is_late(self):
-        cron = self.env.ref("l10n_cl_ai.cron_check_budgets")
+        cron = self.env.ref("l10n_cl_ai.ir_cron_check_budgets")
         cron.nextcall = datetime.datetime.now() - datetime.timedelta(hours=2)
         row = next(
             r for r in self._snapshot().crons if r["cron"] == cron.with_context(lang="en_US").cron_name
