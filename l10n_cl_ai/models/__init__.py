@@ -14,6 +14,8 @@ from . import dte_snapshot
 from . import dte_review
 from . import dte_reference
 from . import validation
+from . import validation_steps
+from . import validation_finding
 from . import account_move
 from . import chat_read
 from . import chat_request

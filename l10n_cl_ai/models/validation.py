@@ -23,13 +23,10 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 
-from ..services import dte_rules
-from .dte_rule_messages import finding_message
 from .queue_mixin import QueueStep
 
 _logger = logging.getLogger(__name__)
 
-SEVERITIES = [("error", "Error"), ("warning", "Warning"), ("info", "Info")]
 RECOMMENDATIONS = [("send", "Send"), ("review", "Review"), ("reject", "Reject")]
 MOVE_STATE_OF = {"send": "ok", "review": "review", "reject": "error"}
 SUMMARY_MAX_FINDINGS = 25
@@ -192,135 +189,46 @@ class L10nClAiValidation(models.Model):
             body=body, subtype_xmlid="mail.mt_note", author_id=self.user_id.partner_id.id
         )
 
-    # -- step 1: the deterministic checks (in the request) ---------------------------------------------
-    def _run_checks(self, queue_review=True):
-        """The SII checks of this validation's move (as the current user): findings, verdict, badge and
-        chatter at once; Claude's review queued when the settings and the verdict allow it."""
-        self.ensure_one()
-        move = self.move_id
-        move.check_access("write")
-        settings = self.env["l10n_cl_ai.engine"]._read_settings()
-        snapshot = self.env["l10n_cl_ai.dte.snapshot"]._snapshot(move)
-        findings = dte_rules.check(snapshot)
-        rules_verdict = dte_rules.verdict(findings)
-        skip_reason = self.env["l10n_cl_ai.dte.review"]._skip_reason(rules_verdict, settings)
-        self.sudo().write(
-            {
-                "state": "done" if skip_reason else "queued",
-                "date": fields.Datetime.now(),
-                "not_before": False,
-                "finding_ids": [fields.Command.create(self._deterministic_line(f)) for f in findings],
-                "deterministic_recommendation": rules_verdict,
-                "recommendation": rules_verdict,
-                "result_state": MOVE_STATE_OF[rules_verdict],
-                "ai_status": "skipped" if skip_reason else "queued",
-                "ai_reason": skip_reason or False,
-            }
-        )
-        move._l10n_cl_ai_store_result(self, snapshot)
-        self._post_summary()
-        if not skip_reason and queue_review:
-            self._trigger_queue()
-        return True
-
-    def _deterministic_line(self, finding):
-        return {
-            "code": finding.code,
-            "severity": finding.severity,
-            "field": finding.field,
-            "message": finding_message(self.env, finding.code, finding.params),
-            "source": "deterministic",
-        }
-
-    # -- step 2: Claude's review (in the cron) ------------------------------------------------------------
-    def _run_review(self):
-        """Claude's review of the move as it was checked (as the requester). Returns the seconds to wait
-        when the rate limit deferred it, else ``None``. Never raises: a failure of any kind keeps the
-        deterministic result and says why the AI part is unavailable."""
-        self.ensure_one()
-        review = self.env["l10n_cl_ai.dte.review"]
-        try:
-            with self.env.cr.savepoint():
-                move = self.move_id
-                snapshot = self.env["l10n_cl_ai.dte.snapshot"]._snapshot(move)
-                if (
-                    self.env["l10n_cl_ai.dte.snapshot"].sudo()._fingerprint(move, snapshot)
-                    != (move.sudo().l10n_cl_ai_fingerprint)
-                    or move.sudo().l10n_cl_ai_last_validation_id != self
-                ):
-                    outcome = review._skipped(
-                        self.env._("The document changed after its checks: validate it again.")
-                    )
-                else:
-                    settings = self.env["l10n_cl_ai.engine"]._read_settings()
-                    outcome = review._review(self, snapshot, dte_rules.check(snapshot), settings)
-        except Exception as error:  # noqa: BLE001 - the deterministic result stays; the reason is shown
-            _logger.exception("Claude's review of DTE validation %s failed", self.id)
-            outcome = review._unavailable(
-                self.env._("Claude's review failed unexpectedly (%(error)s).", error=type(error).__name__)
-            )
-        if outcome.kind == "deferred":
-            return outcome.retry_after or 60.0
-        self._finish_review(outcome)
-        return None
-
-    def _finish_review(self, outcome):
-        """Store Claude's part, the combined verdict and the move's state; tell the chatter and the
-        requester's open screens."""
-        self.ensure_one()
-        values = {
-            "state": "done",
-            "not_before": False,
-            "ai_status": outcome.kind,
-            "ai_reason": outcome.reason or False,
-        }
-        if outcome.kind == "done":
-            recommendation = dte_rules.worse(self.deterministic_recommendation, outcome.recommendation)
-            values.update(
-                ai_recommendation=outcome.recommendation,
-                recommendation=recommendation,
-                result_state=MOVE_STATE_OF[recommendation],
-                confidence=outcome.confidence,
-                personal_data_minimized=outcome.personal_data_minimized,
-                finding_ids=[fields.Command.create(self._ai_line(item)) for item in outcome.findings],
-            )
-        self.sudo().write(values)
-        move = self.move_id.sudo()
-        if move.l10n_cl_ai_last_validation_id == self and move.l10n_cl_ai_state != "not_checked":
-            move._l10n_cl_ai_write_own({"l10n_cl_ai_state": self.result_state})
-        self._post_review_summary()
-        self.user_id.partner_id._bus_send(
-            BUS_DONE, {"move_id": move.id, "validation_id": self.id, "state": self.result_state}
-        )
-
-    @api.model
-    def _ai_line(self, item):
-        return {
-            "code": item["code"][:64],
-            "severity": item["severity"],
-            "field": (item.get("field") or "")[:256],
-            "message": item["message"],
-            "source": "ai",
-        }
-
     # -- chatter --------------------------------------------------------------------------------------
     def _post_summary(self):
-        """One chatter message on the move summarising the result and the findings."""
+        """The chatter message of the checks: the verdict and every finding."""
         self.ensure_one()
+        self._post_chatter(
+            self.env._(
+                "recommendation %(recommendation)s, %(errors)s error(s), %(warnings)s warning(s).",
+                **self._summary_counts(),
+            ),
+            self.finding_ids,
+        )
+
+    def _post_review_summary(self):
+        """The chatter message of Claude's part, when it ends: the new verdict and Claude's findings."""
+        self.ensure_one()
+        self._post_chatter(
+            self.env._(
+                "Claude's review ended; recommendation %(recommendation)s, %(errors)s error(s), "
+                "%(warnings)s warning(s).",
+                **self._summary_counts(),
+            ),
+            self.finding_ids.filtered(lambda f: f.source == "ai"),
+        )
+
+    def _summary_counts(self):
         labels = dict(self._fields["recommendation"]._description_selection(self.env))
+        return {
+            "recommendation": labels[self.recommendation],
+            "errors": self.error_count,
+            "warnings": self.warning_count,
+        }
+
+    def _post_chatter(self, headline, findings):
+        """One note on the move, as the requester: the headline, ``findings`` worst first (at most
+        ``SUMMARY_MAX_FINDINGS``, then how many more) and the state of Claude's review."""
         severity_labels = dict(
             self.env["l10n_cl_ai.validation.finding"]._fields["severity"]._description_selection(self.env)
         )
-        body = Markup("<p><strong>%s</strong> %s</p>") % (
-            self.env._("DTE validation (AI):"),
-            self.env._(
-                "recommendation %(recommendation)s, %(errors)s error(s), %(warnings)s warning(s).",
-                recommendation=labels[self.recommendation],
-                errors=self.error_count,
-                warnings=self.warning_count,
-            ),
-        )
-        shown = self.finding_ids.sorted(lambda f: ("error", "warning", "info").index(f.severity))
+        body = Markup("<p><strong>%s</strong> %s</p>") % (self.env._("DTE validation (AI):"), headline)
+        shown = findings.sorted(lambda f: ("error", "warning", "info").index(f.severity))
         items = Markup("").join(
             Markup("<li>[%s] %s%s: %s</li>")
             % (
@@ -336,35 +244,6 @@ class L10nClAiValidation(models.Model):
         if len(shown) > SUMMARY_MAX_FINDINGS:
             body += Markup("<p>%s</p>") % self.env._(
                 "...and %(count)s more in the validation history.", count=len(shown) - SUMMARY_MAX_FINDINGS
-            )
-        body += Markup("<p>%s</p>") % self._ai_summary()
-        self.move_id.sudo().message_post(
-            body=body, subtype_xmlid="mail.mt_note", author_id=self.user_id.partner_id.id
-        )
-
-    def _post_review_summary(self):
-        """The chatter message of Claude's part, when it ends: the new verdict and Claude's findings."""
-        self.ensure_one()
-        labels = dict(self._fields["recommendation"]._description_selection(self.env))
-        body = Markup("<p><strong>%s</strong> %s</p>") % (
-            self.env._("DTE validation (AI):"),
-            self.env._(
-                "Claude's review ended; recommendation %(recommendation)s, %(errors)s error(s), "
-                "%(warnings)s warning(s).",
-                recommendation=labels[self.recommendation],
-                errors=self.error_count,
-                warnings=self.warning_count,
-            ),
-        )
-        ai_findings = self.finding_ids.filtered(lambda f: f.source == "ai")
-        if ai_findings:
-            severity_labels = dict(
-                self.env["l10n_cl_ai.validation.finding"]._fields["severity"]._description_selection(self.env)
-            )
-            body += Markup("<ul>%s</ul>") % Markup("").join(
-                Markup("<li>[%s] %s (%s): %s</li>")
-                % (finding.code, severity_labels[finding.severity], self.env._("AI"), finding.message)
-                for finding in ai_findings[:SUMMARY_MAX_FINDINGS]
             )
         body += Markup("<p>%s</p>") % self._ai_summary()
         self.move_id.sudo().message_post(
@@ -389,18 +268,3 @@ class L10nClAiValidation(models.Model):
     def action_open_move(self):
         self.ensure_one()
         return self.move_id._get_records_action()
-
-
-class L10nClAiValidationFinding(models.Model):
-    _name = "l10n_cl_ai.validation.finding"
-    _description = "DTE validation finding"
-    _order = "validation_id, id"
-
-    validation_id = fields.Many2one("l10n_cl_ai.validation", required=True, index=True, ondelete="cascade")
-    company_id = fields.Many2one(related="validation_id.company_id", store=True, index=True)
-    move_id = fields.Many2one(related="validation_id.move_id", store=True, index=True)
-    code = fields.Char(required=True, help="Catalogue code (RUT_RECEPTOR...) or IA_... for Claude's own.")
-    severity = fields.Selection(SEVERITIES, required=True)
-    field = fields.Char(help="Where in the document (snapshot path).")
-    message = fields.Text(required=True)
-    source = fields.Selection([("deterministic", "Rules"), ("ai", "Claude")], required=True)
