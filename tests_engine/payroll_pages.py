@@ -65,7 +65,7 @@ def _cell(values, year, month, day):
 
 def daily_page(values, year=2025, layout="real", title="Valores UF"):
     if layout == "real":
-        head = "<tr><th>D&iacute;a</th>" + "".join(f"<th>{m}</th>" for m in ABBR) + "</tr>"
+        head = "<tr><th>Día</th>" + "".join(f"<th>{m}</th>" for m in ABBR) + "</tr>"
         body = "".join(
             f"<tr><th style='text-align:center;'>{d}</th>"
             + "".join(f"<td style='text-align:right;'>{_cell(values, year, m, d)}</td>" for m in range(1, 13))
@@ -122,11 +122,11 @@ def utm_page(values=None, year=2025, layout="real"):
         rows.append("<tr>" + "".join(f"<td>{cells[k]}</td>" for k in order) + "</tr>")
     if layout == "real":
         head = ("<tr><th rowspan='2'>Mes</th><th rowspan='2'>UTM</th><th rowspan='2'>UTA</th>"
-                "<th colspan='4'>IPC</th></tr><tr><th>&Iacute;ndice</th><th>Var. Mensual (%)</th>"
+                "<th colspan='4'>IPC</th></tr><tr><th>Índice</th><th>Var. Mensual (%)</th>"
                 "<th>Var. Acumulada (%)</th><th>Var. 12 Meses (%)</th></tr>")  # fmt: skip
     else:
         head = ("<tr><th rowspan='2'>Mes</th><th colspan='1'>IPC</th><th rowspan='2'>UTA</th>"
-                "<th rowspan='2'>UTM</th><th colspan='3'>Variaci&oacute;n IPC</th></tr><tr><th>&Iacute;ndice</th>"
+                "<th rowspan='2'>UTM</th><th colspan='3'>Variación IPC</th></tr><tr><th>Índice</th>"
                 "<th>Mensual</th><th>Acumulada</th><th>12 meses</th></tr>")  # fmt: skip
     table = f"<table class='table'><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>"
     return page(f"<h2>UTM - UTA - IPC {year}</h2><div class='table-responsive'>{table}</div>", "UTM")
@@ -154,7 +154,7 @@ def _tax_row(period, rowspan, bracket, layout):
     lower, upper, factor, rebate = bracket
     cells = {
         "lower": "-.-" if lower is None else f"$ {cl(lower)}",
-        "upper": "Y M&Aacute;S" if upper is None else f"$ {cl(upper)}",
+        "upper": "Y MÁS" if upper is None else f"$ {cl(upper)}",
         "factor": "Exento" if not factor else cl(factor, 3 if factor * 1000 % 10 else 2),
         "rebate": "-.-" if not rebate else f"$ {cl(rebate)}",
         "rate": "Exento" if not factor else "2,20%",
@@ -178,21 +178,21 @@ def tax_page(utms=None, year=2025, layout="real"):
             for index, bracket in enumerate(brackets):
                 rows.append(_tax_row(period, len(brackets) if index == 0 else 0, bracket, layout))
         if layout == "real":
-            head = ("<tr><th rowspan='2'>Per&iacute;odos</th><th colspan='2'>Monto de la renta l&iacute;quida "
+            head = ("<tr><th rowspan='2'>Períodos</th><th colspan='2'>Monto de la renta líquida "
                     "imponible</th><th rowspan='2'>Factor</th><th rowspan='2'>Cantidad a rebajar</th>"
-                    "<th rowspan='2'>Tasa de Impuesto Efectiva, m&aacute;xima para cada tramo de Renta</th></tr>"
+                    "<th rowspan='2'>Tasa de Impuesto Efectiva, máxima para cada tramo de Renta</th></tr>"
                     "<tr><th>Desde</th><th>Hasta</th></tr>")  # fmt: skip
             sections.append(f"<div class='meses' id='mes_{NAMES[month - 1]}'><div class='table-responsive'>"
                             f"<table class='table'><thead>{head}</thead><tbody>{''.join(rows)}</tbody>"
                             "</table></div></div>")  # fmt: skip
         else:
-            head = ("<tr><th>Per&iacute;odo</th><th>Factor</th><th>Cantidad a Rebajar</th><th>Renta desde</th>"
+            head = ("<tr><th>Período</th><th>Factor</th><th>Cantidad a Rebajar</th><th>Renta desde</th>"
                     "<th>Renta hasta</th><th>Tasa efectiva</th></tr>")  # fmt: skip
             sections.append(f"<h3>Tabla de {NAMES[month - 1].capitalize()} {year}</h3><table><thead>{head}"
                             f"</thead><tbody>{''.join(rows)}</tbody></table>")  # fmt: skip
     if layout == "other":
         sections.reverse()
-    return page("<h2>Impuesto &Uacute;nico de Segunda Categor&iacute;a</h2>" + "".join(sections), "Impuesto")
+    return page("<h2>Impuesto Único de Segunda Categoría</h2>" + "".join(sections), "Impuesto")
 
 
 # ------------------------------------------------------------------ Previred
@@ -205,7 +205,7 @@ PREVIRED = {
     "caps": {  # code: (label, UF)
         "afp": ("Para afiliados a una AFP", Decimal("87.8")),
         "ips": ("Para afiliados al IPS (ex INP)", Decimal("60")),
-        "afc": ("Para Seguro de Cesant&iacute;a", Decimal("131.9")),
+        "afc": ("Para Seguro de Cesantía", Decimal("131.9")),
     },
     "apv": {"apv_monthly": ("Tope Mensual", Decimal("50")), "apv_yearly": ("Tope Anual", Decimal("600"))},
     "deposito": ("Tope Anual", Decimal("900")),
@@ -226,11 +226,11 @@ PREVIRED = {
     "afc": (  # label, employer, worker
         ("Plazo Indefinido", "2,4% R.I.", "0,6% R.I."),
         ("Plazo Fijo", "3,0% R.I.", "-"),
-        ("Plazo Indefinido 11 a&ntilde;os o m&aacute;s (*)", "0,8% R.I. ", "-"),
+        ("Plazo Indefinido 11 años o más (*)", "0,8% R.I. ", "-"),
         ("Trabajador de Casa Particular (**)", "3,0% R.I. ", "-"),
     ),
     "family": (  # bracket, amount, requirement
-        ("1 (A)", "$ 22.007", "Renta &lt; &oacute; = $ 620.251"),
+        ("1 (A)", "$ 22.007", "Renta &lt; ó = $ 620.251"),
         ("2 (B)", "$ 13.505", "Renta &gt; $ 620.251 &lt; = $ 905.941"),
         ("3 (C)", "$ 4.267", "Renta &gt; $ 905.941 &lt; = $ 1.412.957"),
         ("4 (D)", "-", "Renta &gt; $ 1.412.957"),
@@ -281,11 +281,11 @@ def previred_tables(data=PREVIRED, layout="real", uf_for_caps=None):
     caps = [(f"{lbl} ({cl(amount, 1)} UF):", _pesos(amount, caps_uf)) for lbl, amount in data["caps"].values()]
     t["caps"] = _title_table("RENTAS TOPES IMPONIBLES", caps if real else caps[::-1], layout=layout)
     mins = [(f"{lbl}:", f"$ {cl(v, 0)}") for lbl, v in data["min_wages"]]
-    t["min"] = _title_table("RENTAS M&Iacute;NIMAS IMPONIBLES", mins if real else mins[::-1], layout=layout)
+    t["min"] = _title_table("RENTAS MÍNIMAS IMPONIBLES", mins if real else mins[::-1], layout=layout)
     apv = [(f"{lbl} ({cl(amount, 0)} UF):", _pesos(amount, caps_uf)) for lbl, amount in data["apv"].values()]
     t["apv"] = _title_table("AHORRO PREVISIONAL VOLUNTARIO (APV)", apv if real else apv[::-1], layout=layout)
     lbl, amount = data["deposito"]
-    t["deposito"] = _title_table("DEP&Oacute;SITO CONVENIDO", [(f"{lbl} ({cl(amount, 0)} UF):", _pesos(amount, caps_uf))],
+    t["deposito"] = _title_table("DEPÓSITO CONVENIDO", [(f"{lbl} ({cl(amount, 0)} UF):", _pesos(amount, caps_uf))],
                                  layout=layout)  # fmt: skip
     t["afc"] = _afc_table(data, layout)
     t["afp"] = _afp_table(data, layout)
@@ -301,7 +301,7 @@ def previred_tables(data=PREVIRED, layout="real", uf_for_caps=None):
 def _afc_table(data, layout):
     rows = data["afc"] if layout == "real" else data["afc"][::-1]
     if layout == "real":
-        head = ("<tr><td class='encabezado_tabla_ind' colspan='3'><strong>SEGURO DE CESANT&Iacute;A (AFC)</strong>"
+        head = ("<tr><td class='encabezado_tabla_ind' colspan='3'><strong>SEGURO DE CESANTÍA (AFC)</strong>"
                 "</td></tr><tr><td class='encabezado_tabla_ind' rowspan='2'><strong>CONTRATO</strong></td>"
                 "<td class='encabezado_tabla_ind' colspan='2'><strong>FINANCIAMIENTO</strong></td></tr><tr>"
                 "<td class='encabezado_tabla_ind'><strong>EMPLEADOR</strong></td><td class='encabezado_tabla_ind'>"
@@ -310,14 +310,14 @@ def _afc_table(data, layout):
         return _portlet(f"<table><tbody>{head}{body}</tbody></table>")
     head = "<tr><th>Contrato</th><th>Trabajador</th><th>Empleador</th></tr>"
     body = "".join(f"<tr><td>{a}</td><td>{w}</td><td>{e}</td></tr>" for a, e, w in rows)
-    return f"<h3>Seguro de Cesant&iacute;a (AFC)</h3><table><thead>{head}</thead><tbody>{body}</tbody></table>"
+    return f"<h3>Seguro de Cesantía (AFC)</h3><table><thead>{head}</thead><tbody>{body}</tbody></table>"
 
 
 def _afp_table(data, layout):
     names = list(data["afp"]) if layout == "real" else sorted(data["afp"], reverse=True)
     if layout == "real":
         head = ("<tr><td class='encabezado_tabla_ind' rowspan='4'><strong>AFP</strong></td>"
-                "<td class='encabezado_tabla_ind' colspan='4'><strong>TASA COTIZACI&Oacute;N OBLIGATORIO AFP</strong>"
+                "<td class='encabezado_tabla_ind' colspan='4'><strong>TASA COTIZACIÓN OBLIGATORIO AFP</strong>"
                 "</td></tr><tr><td class='encabezado_tabla_ind' colspan='4'><strong>TASA AFP TRABAJADORES</strong>"
                 "</td></tr><tr><td class='encabezado_tabla_ind' colspan='3'><strong>DEPENDIENTES</strong></td>"
                 "<td class='encabezado_tabla_ind'><strong>INDEPENDIENTES</strong></td></tr><tr>"
@@ -331,7 +331,7 @@ def _afp_table(data, layout):
             for n in names for r in [data["afp"][n]]
         )
         return _portlet(f"<table><tbody>{head}{body}</tbody></table>")
-    head = ("<tr><th rowspan='2'>AFP</th><th colspan='3'>Tasa cotizaci&oacute;n obligatoria AFP, dependientes</th>"
+    head = ("<tr><th rowspan='2'>AFP</th><th colspan='3'>Tasa cotización obligatoria AFP, dependientes</th>"
             "<th rowspan='2'>Independientes</th></tr><tr><th>Aporte del empleador</th><th>SIS</th>"
             "<th>Tasa AFP</th></tr>")  # fmt: skip
     body = "".join(
@@ -339,28 +339,28 @@ def _afp_table(data, layout):
         f"<td>{cl(r + data['sis'])}%</td></tr>"
         for n in names for r in [data["afp"][n]]
     )
-    return f"<h3>Cotizaci&oacute;n obligatoria AFP</h3><table><thead>{head}</thead><tbody>{body}</tbody></table>"
+    return f"<h3>Cotización obligatoria AFP</h3><table><thead>{head}</thead><tbody>{body}</tbody></table>"
 
 
 def _family_table(data, layout):
     rows = data["family"] if layout == "real" else data["family"][::-1]
     if layout == "real":
         head = ("<tr><td class='encabezado_tabla_ind' rowspan='2'><strong>TRAMO</strong></td>"
-                "<td class='encabezado_tabla_ind' colspan='2'><strong>ASIGNACI&Oacute;N FAMILIAR</strong></td></tr>"
+                "<td class='encabezado_tabla_ind' colspan='2'><strong>ASIGNACIÓN FAMILIAR</strong></td></tr>"
                 "<tr><td class='encabezado_tabla_ind'><strong>MONTO</strong></td><td class='encabezado_tabla_ind'>"
                 "<strong>REQUISITO DE RENTA</strong></td></tr>")  # fmt: skip
         body = "".join(f"<tr><td>{b}</td><td><strong>{a}</strong></td><td><strong>{r}</strong></td></tr>" for b, a, r in rows)
         return _portlet(f"<table><tbody>{head}{body}</tbody></table>")
     head = "<tr><th>Requisito de renta</th><th>Tramo</th><th>Monto</th></tr>"
     body = "".join(f"<tr><td>{r}</td><td>{b}</td><td>{a}</td></tr>" for b, a, r in rows)
-    return f"<h3>Asignaci&oacute;n Familiar</h3><table><thead>{head}</thead><tbody>{body}</tbody></table>"
+    return f"<h3>Asignación Familiar</h3><table><thead>{head}</thead><tbody>{body}</tbody></table>"
 
 
 def _heavy_table(data, layout):
     rows = data["heavy"] if layout == "real" else data["heavy"][::-1]
     if layout == "real":
-        head = ("<tr><td class='encabezado_tabla_ind' colspan='4'><strong>COTIZACI&Oacute;N PARA TRABAJOS PESADOS"
-                "&nbsp;</strong></td></tr><tr><td class='encabezado_tabla_ind' colspan='2'><strong>CALIFICACI&Oacute;N"
+        head = ("<tr><td class='encabezado_tabla_ind' colspan='4'><strong>COTIZACIÓN PARA TRABAJOS PESADOS"
+                "&nbsp;</strong></td></tr><tr><td class='encabezado_tabla_ind' colspan='2'><strong>CALIFICACIÓN"
                 "</strong></td><td class='encabezado_tabla_ind' colspan='2'><strong>FINANCIAMIENTO</strong></td></tr>"
                 "<tr><td class='encabezado_tabla_ind' colspan='2'><strong>PUESTO DE TRABAJO</strong></td>"
                 "<td class='encabezado_tabla_ind'><strong>EMPLEADOR</strong></td><td class='encabezado_tabla_ind'>"
@@ -370,7 +370,7 @@ def _heavy_table(data, layout):
         return _portlet(f"<table><tbody>{head}{body}</tbody></table>")
     head = "<tr><th>Puesto de trabajo</th><th>Trabajador</th><th>Total</th><th>Empleador</th></tr>"
     body = "".join(f"<tr><td>{n}</td><td>{w}</td><td>{t}</td><td>{e}</td></tr>" for n, t, e, w in rows)
-    return f"<h3>Cotizaci&oacute;n para Trabajos Pesados</h3><table><thead>{head}</thead><tbody>{body}</tbody></table>"
+    return f"<h3>Cotización para Trabajos Pesados</h3><table><thead>{head}</thead><tbody>{body}</tbody></table>"
 
 
 REAL_ORDER = ("uf", "utm", "caps", "min", "apv", "deposito", "afc", "afp", "sis", "social", "family", "heavy")
