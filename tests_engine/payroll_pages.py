@@ -15,8 +15,20 @@ from decimal import ROUND_HALF_UP, Decimal
 
 META = '<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1">'
 ABBR = ["Ene", "Feb", "Mar", "Abr", "May", "Jun", "Jul", "Ago", "Sep", "Oct", "Nov", "Dic"]
-NAMES = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
-         "octubre", "noviembre", "diciembre"]  # fmt: skip
+NAMES = [
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+]
 
 
 def cl(value, places=2):
@@ -27,7 +39,9 @@ def cl(value, places=2):
 
 
 def page(body, title="SII"):
-    text = f"<!DOCTYPE html><html lang='es'><head>{META}<title>{title}</title></head><body>{body}</body></html>"
+    text = (
+        f"<!DOCTYPE html><html lang='es'><head>{META}<title>{title}</title></head><body>{body}</body></html>"
+    )
     return text.encode("iso-8859-1")
 
 
@@ -72,9 +86,11 @@ def daily_page(values, year=2025, layout="real", title="Valores UF"):
             + "</tr>"
             for d in range(1, 32)
         )
-        grid = (f"<div class='meses' id='mes_all'><div class='table-responsive'><table class='table "
-                f"table-hover table-bordered' id='table_export'><thead>{head}</thead><tbody>{body}"
-                "</tbody></table></div></div>")  # fmt: skip
+        grid = (
+            f"<div class='meses' id='mes_all'><div class='table-responsive'><table class='table "
+            f"table-hover table-bordered' id='table_export'><thead>{head}</thead><tbody>{body}"
+            "</tbody></table></div></div>"
+        )
         months = "".join(_month_div(values, year, m) for m in range(1, 13))
         return page(f"<h2>{title} {year}</h2>{months}{grid}", title)
     # other: per-month tables only, newest month first, titled by a heading, 3 day/value pairs a row
@@ -87,17 +103,22 @@ def _month_div(values, year, month):
     for first in range(1, 32, 2):
         cells = "".join(
             f"<th><strong>{d}</strong></th><td>{_cell(values, year, month, d)}</td>"
-            for d in (first, first + 1) if d <= 31
+            for d in (first, first + 1)
+            if d <= 31
         )
         rows.append(f"<tr>{cells}</tr>")
-    return (f"<div class='meses' id='mes_{NAMES[month - 1]}' style='display:none'><h3>"
-            f"{NAMES[month - 1].capitalize()} {year}</h3><table>{''.join(rows)}</table></div>")  # fmt: skip
+    return (
+        f"<div class='meses' id='mes_{NAMES[month - 1]}' style='display:none'><h3>"
+        f"{NAMES[month - 1].capitalize()} {year}</h3><table>{''.join(rows)}</table></div>"
+    )
 
 
 def _month_pairs(values, year, month):
     rows = []
     for first in range(1, 32, 3):
-        cells = "".join(f"<td>{d}</td><td>{_cell(values, year, month, d)}</td>" for d in range(first, min(first + 3, 32)))
+        cells = "".join(
+            f"<td>{d}</td><td>{_cell(values, year, month, d)}</td>" for d in range(first, min(first + 3, 32))
+        )
         rows.append(f"<tr>{cells}</tr>")
     return f"<section><h3>{NAMES[month - 1].capitalize()}</h3><table>{''.join(rows)}</table></section>"
 
@@ -113,21 +134,48 @@ def utm_page(values=None, year=2025, layout="real"):
     for month in range(1, 13):
         name = NAMES[month - 1].capitalize()
         if month in values:
-            utm, uta, ipc = cl(values[month], 0), cl(values[month] * 12, 0), cl(Decimal("107.5") + month / Decimal(10))
-            cells = {"mes": name, "utm": utm, "uta": uta, "ipc": ipc, "var": "0,2", "acum": "1,9", "doce": "4,1"}
+            utm, uta, ipc = (
+                cl(values[month], 0),
+                cl(values[month] * 12, 0),
+                cl(Decimal("107.5") + month / Decimal(10)),
+            )
+            cells = {
+                "mes": name,
+                "utm": utm,
+                "uta": uta,
+                "ipc": ipc,
+                "var": "0,2",
+                "acum": "1,9",
+                "doce": "4,1",
+            }
         else:
-            cells = {"mes": name, "utm": "&nbsp;", "uta": "&nbsp;", "ipc": "&nbsp;", "var": "", "acum": "", "doce": ""}
-        order = ("mes", "utm", "uta", "ipc", "var", "acum", "doce") if layout == "real" else (
-            "mes", "ipc", "uta", "utm", "var", "acum", "doce")
+            cells = {
+                "mes": name,
+                "utm": "&nbsp;",
+                "uta": "&nbsp;",
+                "ipc": "&nbsp;",
+                "var": "",
+                "acum": "",
+                "doce": "",
+            }
+        order = (
+            ("mes", "utm", "uta", "ipc", "var", "acum", "doce")
+            if layout == "real"
+            else ("mes", "ipc", "uta", "utm", "var", "acum", "doce")
+        )
         rows.append("<tr>" + "".join(f"<td>{cells[k]}</td>" for k in order) + "</tr>")
     if layout == "real":
-        head = ("<tr><th rowspan='2'>Mes</th><th rowspan='2'>UTM</th><th rowspan='2'>UTA</th>"
-                "<th colspan='4'>IPC</th></tr><tr><th>Índice</th><th>Var. Mensual (%)</th>"
-                "<th>Var. Acumulada (%)</th><th>Var. 12 Meses (%)</th></tr>")  # fmt: skip
+        head = (
+            "<tr><th rowspan='2'>Mes</th><th rowspan='2'>UTM</th><th rowspan='2'>UTA</th>"
+            "<th colspan='4'>IPC</th></tr><tr><th>Índice</th><th>Var. Mensual (%)</th>"
+            "<th>Var. Acumulada (%)</th><th>Var. 12 Meses (%)</th></tr>"
+        )
     else:
-        head = ("<tr><th rowspan='2'>Mes</th><th colspan='1'>IPC</th><th rowspan='2'>UTA</th>"
-                "<th rowspan='2'>UTM</th><th colspan='3'>Variación IPC</th></tr><tr><th>Índice</th>"
-                "<th>Mensual</th><th>Acumulada</th><th>12 meses</th></tr>")  # fmt: skip
+        head = (
+            "<tr><th rowspan='2'>Mes</th><th colspan='1'>IPC</th><th rowspan='2'>UTA</th>"
+            "<th rowspan='2'>UTM</th><th colspan='3'>Variación IPC</th></tr><tr><th>Índice</th>"
+            "<th>Mensual</th><th>Acumulada</th><th>12 meses</th></tr>"
+        )
     table = f"<table class='table'><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>"
     return page(f"<h2>UTM - UTA - IPC {year}</h2><div class='table-responsive'>{table}</div>", "UTM")
 
@@ -159,8 +207,11 @@ def _tax_row(period, rowspan, bracket, layout):
         "rebate": "-.-" if not rebate else f"$ {cl(rebate)}",
         "rate": "Exento" if not factor else "2,20%",
     }
-    order = ("lower", "upper", "factor", "rebate", "rate") if layout == "real" else (
-        "factor", "rebate", "lower", "upper", "rate")
+    order = (
+        ("lower", "upper", "factor", "rebate", "rate")
+        if layout == "real"
+        else ("factor", "rebate", "lower", "upper", "rate")
+    )
     period_cell = f"<td rowspan='{rowspan}'>{period}</td>" if rowspan else ""
     return "<tr>" + period_cell + "".join(f"<td>{cells[k]}</td>" for k in order) + "</tr>"
 
@@ -178,18 +229,26 @@ def tax_page(utms=None, year=2025, layout="real"):
             for index, bracket in enumerate(brackets):
                 rows.append(_tax_row(period, len(brackets) if index == 0 else 0, bracket, layout))
         if layout == "real":
-            head = ("<tr><th rowspan='2'>Períodos</th><th colspan='2'>Monto de la renta líquida "
-                    "imponible</th><th rowspan='2'>Factor</th><th rowspan='2'>Cantidad a rebajar</th>"
-                    "<th rowspan='2'>Tasa de Impuesto Efectiva, máxima para cada tramo de Renta</th></tr>"
-                    "<tr><th>Desde</th><th>Hasta</th></tr>")  # fmt: skip
-            sections.append(f"<div class='meses' id='mes_{NAMES[month - 1]}'><div class='table-responsive'>"
-                            f"<table class='table'><thead>{head}</thead><tbody>{''.join(rows)}</tbody>"
-                            "</table></div></div>")  # fmt: skip
+            head = (
+                "<tr><th rowspan='2'>Períodos</th><th colspan='2'>Monto de la renta líquida "
+                "imponible</th><th rowspan='2'>Factor</th><th rowspan='2'>Cantidad a rebajar</th>"
+                "<th rowspan='2'>Tasa de Impuesto Efectiva, máxima para cada tramo de Renta</th></tr>"
+                "<tr><th>Desde</th><th>Hasta</th></tr>"
+            )
+            sections.append(
+                f"<div class='meses' id='mes_{NAMES[month - 1]}'><div class='table-responsive'>"
+                f"<table class='table'><thead>{head}</thead><tbody>{''.join(rows)}</tbody>"
+                "</table></div></div>"
+            )
         else:
-            head = ("<tr><th>Período</th><th>Factor</th><th>Cantidad a Rebajar</th><th>Renta desde</th>"
-                    "<th>Renta hasta</th><th>Tasa efectiva</th></tr>")  # fmt: skip
-            sections.append(f"<h3>Tabla de {NAMES[month - 1].capitalize()} {year}</h3><table><thead>{head}"
-                            f"</thead><tbody>{''.join(rows)}</tbody></table>")  # fmt: skip
+            head = (
+                "<tr><th>Período</th><th>Factor</th><th>Cantidad a Rebajar</th><th>Renta desde</th>"
+                "<th>Renta hasta</th><th>Tasa efectiva</th></tr>"
+            )
+            sections.append(
+                f"<h3>Tabla de {NAMES[month - 1].capitalize()} {year}</h3><table><thead>{head}"
+                f"</thead><tbody>{''.join(rows)}</tbody></table>"
+            )
     if layout == "other":
         sections.reverse()
     return page("<h2>Impuesto Único de Segunda Categoría</h2>" + "".join(sections), "Impuesto")
@@ -216,10 +275,14 @@ PREVIRED = {
         ("Para fines no remuneracionales", Decimal("341094")),
     ),
     "afp": {  # name: worker rate (10 % + commission), independent rate
-        "Capital": Decimal("11.44"), "Cuprum": Decimal("11.44"), "Habitat": Decimal("11.27"),
-        "PlanVital": Decimal("11.16"), "ProVida": Decimal("11.45"), "Modelo": Decimal("10.58"),
+        "Capital": Decimal("11.44"),
+        "Cuprum": Decimal("11.44"),
+        "Habitat": Decimal("11.27"),
+        "PlanVital": Decimal("11.16"),
+        "ProVida": Decimal("11.45"),
+        "Modelo": Decimal("10.58"),
         "Uno": Decimal("10.46"),
-    },  # fmt: skip
+    },
     "sis": Decimal("1.88"),
     "cci": Decimal("0.1"),
     "expectativa_vida": Decimal("0.9"),
@@ -235,7 +298,10 @@ PREVIRED = {
         ("3 (C)", "$ 4.267", "Renta &gt; $ 905.941 &lt; = $ 1.412.957"),
         ("4 (D)", "-", "Renta &gt; $ 1.412.957"),
     ),
-    "heavy": (("Trabajo pesado", "4%", "2% R.I.", "2% R.I."), ("Trabajo menos pesado", "2%", "1% R.I.", "1% R.I.")),
+    "heavy": (
+        ("Trabajo pesado", "4%", "2% R.I.", "2% R.I."),
+        ("Trabajo menos pesado", "2%", "1% R.I.", "1% R.I."),
+    ),
 }
 MONTH_LABEL = "Julio 2025"
 
@@ -245,17 +311,19 @@ def _pesos(uf_amount, uf=PREVIRED["uf"][1]):
 
 
 def _portlet(inner):
-    return ("<div class='portlet-boundary portlet-journal-content'><div class='portlet-body'>"
-            f"<div class='journal-content-article'>{inner}</div><div class='entry-links'> </div></div></div>")  # fmt: skip
+    return (
+        "<div class='portlet-boundary portlet-journal-content'><div class='portlet-body'>"
+        f"<div class='journal-content-article'>{inner}</div><div class='entry-links'> </div></div></div>"
+    )
 
 
 def _title_table(title, rows, width=2, layout="real"):
     """A two-column table titled ``title`` (Previred's header cell, or a heading + th in "other")."""
     body = "".join(f"<tr><td>{a}</td><td><strong>{b}</strong></td></tr>" for a, b in rows)
     if layout == "real":
-        head = f"<tr><td align='center' class='encabezado_tabla_ind' colspan='{width}'><strong>{title}</strong></td></tr>"
+        head = f"<tr><td align='center' class='encabezado_tabla_ind' colspan='{width}'><strong>{title}</strong></td></tr>"  # noqa: E501
         return _portlet(f"<table border='0' width='100%'><tbody>{head}{body}</tbody></table>")
-    return f"<h3>{title}</h3><table><thead><tr><th>Concepto</th><th>Valor</th></tr></thead><tbody>{body}</tbody></table>"
+    return f"<h3>{title}</h3><table><thead><tr><th>Concepto</th><th>Valor</th></tr></thead><tbody>{body}</tbody></table>"  # noqa: E501
 
 
 def previred_tables(data=PREVIRED, layout="real", uf_for_caps=None):
@@ -265,34 +333,53 @@ def previred_tables(data=PREVIRED, layout="real", uf_for_caps=None):
     caps_uf = uf_for_caps or uf
     real = layout == "real"
     t = {}
-    t["uf"] = _title_table("VALOR UF", [
-        (f"al {uf_date.day} de {NAMES[uf_date.month - 1].capitalize()} {uf_date.year}", f"$ {cl(uf)}"),
-        (f"al {prev_date.day} de {NAMES[prev_date.month - 1].capitalize()} {prev_date.year}", f"$ {cl(prev)}"),
-    ][:: 1 if real else -1], layout=layout)  # fmt: skip
+    t["uf"] = _title_table(
+        "VALOR UF",
+        [
+            (f"al {uf_date.day} de {NAMES[uf_date.month - 1].capitalize()} {uf_date.year}", f"$ {cl(uf)}"),
+            (
+                f"al {prev_date.day} de {NAMES[prev_date.month - 1].capitalize()} {prev_date.year}",
+                f"$ {cl(prev)}",
+            ),
+        ][:: 1 if real else -1],
+        layout=layout,
+    )
     utm, uta = f"$ {cl(data['utm'], 0)}", f"$ {cl(data['uta'], 0)}"
     if real:
         t["utm"] = _portlet(
             "<table><tbody><tr class='encabezado_tabla_ind'><td><strong>VALOR</strong></td><td><strong>UTM"
             f"</strong></td><td><strong>UTA</strong></td></tr><tr><td>{MONTH_LABEL}</td><td><strong>{utm}"
-            f"</strong></td><td><strong>{uta}</strong></td></tr></tbody></table>")  # fmt: skip
+            f"</strong></td><td><strong>{uta}</strong></td></tr></tbody></table>"
+        )
     else:
-        t["utm"] = (f"<h3>Valor UTM y UTA</h3><table><thead><tr><th>UTA</th><th>Mes</th><th>UTM</th></tr></thead>"
-                    f"<tbody><tr><td>{uta}</td><td>{MONTH_LABEL}</td><td>{utm}</td></tr></tbody></table>")  # fmt: skip
-    caps = [(f"{lbl} ({cl(amount, 1)} UF):", _pesos(amount, caps_uf)) for lbl, amount in data["caps"].values()]
+        t["utm"] = (
+            f"<h3>Valor UTM y UTA</h3><table><thead><tr><th>UTA</th><th>Mes</th><th>UTM</th></tr></thead>"
+            f"<tbody><tr><td>{uta}</td><td>{MONTH_LABEL}</td><td>{utm}</td></tr></tbody></table>"
+        )
+    caps = [
+        (f"{lbl} ({cl(amount, 1)} UF):", _pesos(amount, caps_uf)) for lbl, amount in data["caps"].values()
+    ]
     t["caps"] = _title_table("RENTAS TOPES IMPONIBLES", caps if real else caps[::-1], layout=layout)
     mins = [(f"{lbl}:", f"$ {cl(v, 0)}") for lbl, v in data["min_wages"]]
     t["min"] = _title_table("RENTAS MÍNIMAS IMPONIBLES", mins if real else mins[::-1], layout=layout)
     apv = [(f"{lbl} ({cl(amount, 0)} UF):", _pesos(amount, caps_uf)) for lbl, amount in data["apv"].values()]
     t["apv"] = _title_table("AHORRO PREVISIONAL VOLUNTARIO (APV)", apv if real else apv[::-1], layout=layout)
     lbl, amount = data["deposito"]
-    t["deposito"] = _title_table("DEPÓSITO CONVENIDO", [(f"{lbl} ({cl(amount, 0)} UF):", _pesos(amount, caps_uf))],
-                                 layout=layout)  # fmt: skip
+    t["deposito"] = _title_table(
+        "DEPÓSITO CONVENIDO", [(f"{lbl} ({cl(amount, 0)} UF):", _pesos(amount, caps_uf))], layout=layout
+    )
     t["afc"] = _afc_table(data, layout)
     t["afp"] = _afp_table(data, layout)
-    t["sis"] = _title_table("SEGURO DE INVALIDEZ Y SOBREVIVENCIA (SIS)", [("Tasa SIS", f"{cl(data['sis'])}%")],
-                            layout=layout) if real else ""  # fmt: skip  (other: SIS is a column of the AFP table)
-    t["social"] = _title_table("SEGURO SOCIAL", [("Expectativa de Vida", f"{cl(data['expectativa_vida'])}%")],
-                               layout=layout)  # fmt: skip
+    t["sis"] = (
+        _title_table(
+            "SEGURO DE INVALIDEZ Y SOBREVIVENCIA (SIS)", [("Tasa SIS", f"{cl(data['sis'])}%")], layout=layout
+        )
+        if real
+        else ""
+    )  # fmt: skip  (other: SIS is a column of the AFP table)
+    t["social"] = _title_table(
+        "SEGURO SOCIAL", [("Expectativa de Vida", f"{cl(data['expectativa_vida'])}%")], layout=layout
+    )
     t["family"] = _family_table(data, layout)
     t["heavy"] = _heavy_table(data, layout)
     return t
@@ -301,12 +388,17 @@ def previred_tables(data=PREVIRED, layout="real", uf_for_caps=None):
 def _afc_table(data, layout):
     rows = data["afc"] if layout == "real" else data["afc"][::-1]
     if layout == "real":
-        head = ("<tr><td class='encabezado_tabla_ind' colspan='3'><strong>SEGURO DE CESANTÍA (AFC)</strong>"
-                "</td></tr><tr><td class='encabezado_tabla_ind' rowspan='2'><strong>CONTRATO</strong></td>"
-                "<td class='encabezado_tabla_ind' colspan='2'><strong>FINANCIAMIENTO</strong></td></tr><tr>"
-                "<td class='encabezado_tabla_ind'><strong>EMPLEADOR</strong></td><td class='encabezado_tabla_ind'>"
-                "<strong>TRABAJADOR</strong></td></tr>")  # fmt: skip
-        body = "".join(f"<tr><td>{a}</td><td><strong>{e}</strong></td><td><strong>{w}</strong></td></tr>" for a, e, w in rows)
+        head = (
+            "<tr><td class='encabezado_tabla_ind' colspan='3'><strong>SEGURO DE CESANTÍA (AFC)</strong>"
+            "</td></tr><tr><td class='encabezado_tabla_ind' rowspan='2'><strong>CONTRATO</strong></td>"
+            "<td class='encabezado_tabla_ind' colspan='2'><strong>FINANCIAMIENTO</strong></td></tr><tr>"
+            "<td class='encabezado_tabla_ind'><strong>EMPLEADOR</strong></td><td class='encabezado_tabla_ind'>"  # noqa: E501
+            "<strong>TRABAJADOR</strong></td></tr>"
+        )
+        body = "".join(
+            f"<tr><td>{a}</td><td><strong>{e}</strong></td><td><strong>{w}</strong></td></tr>"
+            for a, e, w in rows
+        )
         return _portlet(f"<table><tbody>{head}{body}</tbody></table>")
     head = "<tr><th>Contrato</th><th>Trabajador</th><th>Empleador</th></tr>"
     body = "".join(f"<tr><td>{a}</td><td>{w}</td><td>{e}</td></tr>" for a, e, w in rows)
@@ -316,28 +408,34 @@ def _afc_table(data, layout):
 def _afp_table(data, layout):
     names = list(data["afp"]) if layout == "real" else sorted(data["afp"], reverse=True)
     if layout == "real":
-        head = ("<tr><td class='encabezado_tabla_ind' rowspan='4'><strong>AFP</strong></td>"
-                "<td class='encabezado_tabla_ind' colspan='4'><strong>TASA COTIZACIÓN OBLIGATORIO AFP</strong>"
-                "</td></tr><tr><td class='encabezado_tabla_ind' colspan='4'><strong>TASA AFP TRABAJADORES</strong>"
-                "</td></tr><tr><td class='encabezado_tabla_ind' colspan='3'><strong>DEPENDIENTES</strong></td>"
-                "<td class='encabezado_tabla_ind'><strong>INDEPENDIENTES</strong></td></tr><tr>"
-                "<td class='encabezado_tabla_ind'><strong>CARGO DEL TRABAJADOR</strong></td>"
-                "<td class='encabezado_tabla_ind'><strong>CARGO DEL EMPLEADOR (1)</strong></td>"
-                "<td class='encabezado_tabla_ind'><strong>TOTAL A PAGAR</strong></td>"
-                "<td class='encabezado_tabla_ind'><strong>TASA AFP (2)</strong></td></tr>")  # fmt: skip
+        head = (
+            "<tr><td class='encabezado_tabla_ind' rowspan='4'><strong>AFP</strong></td>"
+            "<td class='encabezado_tabla_ind' colspan='4'><strong>TASA COTIZACIÓN OBLIGATORIO AFP</strong>"
+            "</td></tr><tr><td class='encabezado_tabla_ind' colspan='4'><strong>TASA AFP TRABAJADORES</strong>"  # noqa: E501
+            "</td></tr><tr><td class='encabezado_tabla_ind' colspan='3'><strong>DEPENDIENTES</strong></td>"
+            "<td class='encabezado_tabla_ind'><strong>INDEPENDIENTES</strong></td></tr><tr>"
+            "<td class='encabezado_tabla_ind'><strong>CARGO DEL TRABAJADOR</strong></td>"
+            "<td class='encabezado_tabla_ind'><strong>CARGO DEL EMPLEADOR (1)</strong></td>"
+            "<td class='encabezado_tabla_ind'><strong>TOTAL A PAGAR</strong></td>"
+            "<td class='encabezado_tabla_ind'><strong>TASA AFP (2)</strong></td></tr>"
+        )
         body = "".join(
             f"<tr><td>{n}</td><td><strong>{cl(r)}%</strong></td><td><strong>{cl(data['cci'])}%</strong></td>"
-            f"<td><strong>{cl(r + data['cci'])}%</strong></td><td><strong>{cl(r + data['sis'])}%</strong></td></tr>"
-            for n in names for r in [data["afp"][n]]
+            f"<td><strong>{cl(r + data['cci'])}%</strong></td><td><strong>{cl(r + data['sis'])}%</strong></td></tr>"  # noqa: E501
+            for n in names
+            for r in [data["afp"][n]]
         )
         return _portlet(f"<table><tbody>{head}{body}</tbody></table>")
-    head = ("<tr><th rowspan='2'>AFP</th><th colspan='3'>Tasa cotización obligatoria AFP, dependientes</th>"
-            "<th rowspan='2'>Independientes</th></tr><tr><th>Aporte del empleador</th><th>SIS</th>"
-            "<th>Tasa AFP</th></tr>")  # fmt: skip
+    head = (
+        "<tr><th rowspan='2'>AFP</th><th colspan='3'>Tasa cotización obligatoria AFP, dependientes</th>"
+        "<th rowspan='2'>Independientes</th></tr><tr><th>Aporte del empleador</th><th>SIS</th>"
+        "<th>Tasa AFP</th></tr>"
+    )
     body = "".join(
         f"<tr><td>{n}</td><td>{cl(data['cci'])}%</td><td>{cl(data['sis'])}%</td><td>{cl(r)}%</td>"
         f"<td>{cl(r + data['sis'])}%</td></tr>"
-        for n in names for r in [data["afp"][n]]
+        for n in names
+        for r in [data["afp"][n]]
     )
     return f"<h3>Cotización obligatoria AFP</h3><table><thead>{head}</thead><tbody>{body}</tbody></table>"
 
@@ -345,11 +443,16 @@ def _afp_table(data, layout):
 def _family_table(data, layout):
     rows = data["family"] if layout == "real" else data["family"][::-1]
     if layout == "real":
-        head = ("<tr><td class='encabezado_tabla_ind' rowspan='2'><strong>TRAMO</strong></td>"
-                "<td class='encabezado_tabla_ind' colspan='2'><strong>ASIGNACIÓN FAMILIAR</strong></td></tr>"
-                "<tr><td class='encabezado_tabla_ind'><strong>MONTO</strong></td><td class='encabezado_tabla_ind'>"
-                "<strong>REQUISITO DE RENTA</strong></td></tr>")  # fmt: skip
-        body = "".join(f"<tr><td>{b}</td><td><strong>{a}</strong></td><td><strong>{r}</strong></td></tr>" for b, a, r in rows)
+        head = (
+            "<tr><td class='encabezado_tabla_ind' rowspan='2'><strong>TRAMO</strong></td>"
+            "<td class='encabezado_tabla_ind' colspan='2'><strong>ASIGNACIÓN FAMILIAR</strong></td></tr>"
+            "<tr><td class='encabezado_tabla_ind'><strong>MONTO</strong></td><td class='encabezado_tabla_ind'>"  # noqa: E501
+            "<strong>REQUISITO DE RENTA</strong></td></tr>"
+        )
+        body = "".join(
+            f"<tr><td>{b}</td><td><strong>{a}</strong></td><td><strong>{r}</strong></td></tr>"
+            for b, a, r in rows
+        )
         return _portlet(f"<table><tbody>{head}{body}</tbody></table>")
     head = "<tr><th>Requisito de renta</th><th>Tramo</th><th>Monto</th></tr>"
     body = "".join(f"<tr><td>{r}</td><td>{b}</td><td>{a}</td></tr>" for b, a, r in rows)
@@ -359,18 +462,24 @@ def _family_table(data, layout):
 def _heavy_table(data, layout):
     rows = data["heavy"] if layout == "real" else data["heavy"][::-1]
     if layout == "real":
-        head = ("<tr><td class='encabezado_tabla_ind' colspan='4'><strong>COTIZACIÓN PARA TRABAJOS PESADOS"
-                "&nbsp;</strong></td></tr><tr><td class='encabezado_tabla_ind' colspan='2'><strong>CALIFICACIÓN"
-                "</strong></td><td class='encabezado_tabla_ind' colspan='2'><strong>FINANCIAMIENTO</strong></td></tr>"
-                "<tr><td class='encabezado_tabla_ind' colspan='2'><strong>PUESTO DE TRABAJO</strong></td>"
-                "<td class='encabezado_tabla_ind'><strong>EMPLEADOR</strong></td><td class='encabezado_tabla_ind'>"
-                "<strong>TRABAJADOR</strong></td></tr>")  # fmt: skip
-        body = "".join(f"<tr><td>{n}</td><td>{t}</td><td><strong>{e}</strong></td><td><strong>{w}</strong></td></tr>"
-                       for n, t, e, w in rows)  # fmt: skip
+        head = (
+            "<tr><td class='encabezado_tabla_ind' colspan='4'><strong>COTIZACIÓN PARA TRABAJOS PESADOS"
+            "&nbsp;</strong></td></tr><tr><td class='encabezado_tabla_ind' colspan='2'><strong>CALIFICACIÓN"
+            "</strong></td><td class='encabezado_tabla_ind' colspan='2'><strong>FINANCIAMIENTO</strong></td></tr>"  # noqa: E501
+            "<tr><td class='encabezado_tabla_ind' colspan='2'><strong>PUESTO DE TRABAJO</strong></td>"
+            "<td class='encabezado_tabla_ind'><strong>EMPLEADOR</strong></td><td class='encabezado_tabla_ind'>"  # noqa: E501
+            "<strong>TRABAJADOR</strong></td></tr>"
+        )
+        body = "".join(
+            f"<tr><td>{n}</td><td>{t}</td><td><strong>{e}</strong></td><td><strong>{w}</strong></td></tr>"
+            for n, t, e, w in rows
+        )
         return _portlet(f"<table><tbody>{head}{body}</tbody></table>")
     head = "<tr><th>Puesto de trabajo</th><th>Trabajador</th><th>Total</th><th>Empleador</th></tr>"
     body = "".join(f"<tr><td>{n}</td><td>{w}</td><td>{t}</td><td>{e}</td></tr>" for n, t, e, w in rows)
-    return f"<h3>Cotización para Trabajos Pesados</h3><table><thead>{head}</thead><tbody>{body}</tbody></table>"
+    return (
+        f"<h3>Cotización para Trabajos Pesados</h3><table><thead>{head}</thead><tbody>{body}</tbody></table>"
+    )
 
 
 REAL_ORDER = ("uf", "utm", "caps", "min", "apv", "deposito", "afc", "afp", "sis", "social", "family", "heavy")

@@ -24,18 +24,25 @@ D = Decimal
 def indicators():
     return Indicators(
         period="2025-07",
-        uf=D("39485.65"), uf_date=datetime.date(2025, 7, 31),
-        utm=D(68923), uta=D(827076),
-        min_wage=D(529000), min_wage_under18_over65=D(394622),
-        min_wage_casa_particular=D(529000), min_wage_non_remunerative=D(341094),
+        uf=D("39485.65"),
+        uf_date=datetime.date(2025, 7, 31),
+        utm=D(68923),
+        uta=D(827076),
+        min_wage=D(529000),
+        min_wage_under18_over65=D(394622),
+        min_wage_casa_particular=D(529000),
+        min_wage_non_remunerative=D(341094),
         caps={
             "afp": {"uf": D("87.8"), "pesos": D(3466840)},
             "afc": {"uf": D("131.9"), "pesos": D(5208157)},
             "apv_monthly": {"uf": D(50), "pesos": D(1974283)},
         },
         afp={
-            "Capital": {"worker": D("11.44")}, "Habitat": {"worker": D("11.27")},
-            "Modelo": {"worker": D("10.58")}, "ProVida": {"worker": D("11.45")}, "Uno": {"worker": D("10.46")},
+            "Capital": {"worker": D("11.44")},
+            "Habitat": {"worker": D("11.27")},
+            "Modelo": {"worker": D("10.58")},
+            "ProVida": {"worker": D("11.45")},
+            "Uno": {"worker": D("10.46")},
         },
         sis_rate=D("1.88"),
         afc={
@@ -51,7 +58,7 @@ def indicators():
             {"bracket": "C", "amount": D(4267), "income_from": D(905941), "income_to": D(1412957)},
             {"bracket": "D", "amount": D(0), "income_from": D(1412957), "income_to": None},
         ],
-    )  # fmt: skip
+    )
 
 
 BRACKETS = [
@@ -65,10 +72,16 @@ BRACKETS = [
 
 def inputs(**values):
     base = {
-        "contract": "indefinido", "base_wage": 1_000_000, "gratificacion": "none", "taxable_allowances": 0,
-        "non_taxable_allowances": 0, "afp": "Capital", "health": "fonasa", "isapre_plan_uf": None,
+        "contract": "indefinido",
+        "base_wage": 1_000_000,
+        "gratificacion": "none",
+        "taxable_allowances": 0,
+        "non_taxable_allowances": 0,
+        "afp": "Capital",
+        "health": "fonasa",
+        "isapre_plan_uf": None,
         "days_worked": 30,
-    }  # fmt: skip
+    }
     base.update(values)
     return base
 
@@ -77,7 +90,17 @@ def amounts(result, *codes):
     return {code: result[code] for code in codes}
 
 
-MAIN = ("taxable", "afp", "health", "afc_worker", "tax", "net", "employer_sis", "employer_afc", "employer_law_21735")
+MAIN = (
+    "taxable",
+    "afp",
+    "health",
+    "afc_worker",
+    "tax",
+    "net",
+    "employer_sis",
+    "employer_afc",
+    "employer_law_21735",
+)
 
 
 def test_under_the_afp_cap():
@@ -114,8 +137,9 @@ def test_over_the_afp_cap_and_tax_in_the_third_bracket():
 def test_plazo_fijo_has_no_worker_afc_and_gratificacion_under_its_cap():
     result = liquidacion.calculate(
         inputs(contract="plazo_fijo", base_wage=800_000, gratificacion="art50_monthly", afp="Modelo"),
-        indicators(), BRACKETS,
-    )  # fmt: skip
+        indicators(),
+        BRACKETS,
+    )
     # gratificación: 25 % × 800.000 = 200.000 < 4,75 × 529.000 / 12 = 209.395,83
     assert result["gratificacion"] == 200_000
     assert amounts(result, *MAIN) == {
@@ -153,9 +177,12 @@ def test_isapre_plan_above_seven_percent_and_tax_in_the_second_bracket():
 
 def test_a_partial_month_with_capped_gratificacion_and_family_allowance():
     result = liquidacion.calculate(
-        inputs(base_wage=900_000, days_worked=20, gratificacion="art50_monthly", afp="ProVida", family_charges=2),
-        indicators(), BRACKETS,
-    )  # fmt: skip
+        inputs(
+            base_wage=900_000, days_worked=20, gratificacion="art50_monthly", afp="ProVida", family_charges=2
+        ),
+        indicators(),
+        BRACKETS,
+    )
     assert result["base_wage"] == 600_000  # 900.000 × 20 / 30
     # 25 % × 600.000 = 150.000 > cap 4,75 × 529.000 / 12 × 20 / 30 = 139.597,22
     assert result["gratificacion"] == 139_597
@@ -267,13 +294,15 @@ def test_check_tax_that_deducted_the_whole_isapre_plan():
     produced = produced_from(result, tax=9_038, net=result["net"] + (11_946 - 9_038))
     differences = liquidacion.check(data, produced, indicators(), BRACKETS)
     assert reasons(differences)["tax"] == (
-        "Impuesto único calculado rebajando el plan de salud completo; solo es rebajable el 7 % legal con tope"
+        "Impuesto único calculado rebajando el plan de salud completo; solo es rebajable el 7 % legal con tope"  # noqa: E501
     )
     assert differences[0]["reason_code"] == "DIFF_TAX_FULL_PLAN"
 
 
 def test_check_health_without_the_isapre_plan_and_gratificacion_above_its_cap():
-    data = inputs(base_wage=1_500_000, afp="Uno", health="isapre", isapre_plan_uf="4.5", gratificacion="art50_monthly")
+    data = inputs(
+        base_wage=1_500_000, afp="Uno", health="isapre", isapre_plan_uf="4.5", gratificacion="art50_monthly"
+    )
     result = liquidacion.calculate(data, indicators(), BRACKETS)
     # taxable with the capped gratificación: 1.500.000 + 209.396 = 1.709.396; the payroll took the 7 %
     # legal (1.709.396 × 7 % = 119.657,72 -> 119.658) instead of the plan of 177.685, and an uncapped
@@ -289,7 +318,9 @@ def test_check_health_without_the_isapre_plan_and_gratificacion_above_its_cap():
 def test_check_an_unexplained_difference_shows_both_amounts_and_the_rule():
     data = inputs()
     result = liquidacion.calculate(data, indicators(), BRACKETS)
-    (difference,) = liquidacion.check(data, produced_from(result, employer_sis=12_345), indicators(), BRACKETS)
+    (difference,) = liquidacion.check(
+        data, produced_from(result, employer_sis=12_345), indicators(), BRACKETS
+    )
     assert difference["reason_code"] == "DIFF_OTHER"
     assert difference["reason"] == (
         "SIS del empleador: calculado $18.800, informado $12.345 (regla: SIS de cargo del empleador: 1,88 % "

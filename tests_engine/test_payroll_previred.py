@@ -3,9 +3,9 @@
 import datetime
 from decimal import Decimal
 
-import payroll_pages as pp
 import pytest
 
+import payroll_pages as pp
 from services.payroll import previred
 from services.payroll.errors import PageFormatError
 from services.payroll.indicators import Indicators
@@ -42,8 +42,11 @@ def test_values_read_by_their_labels(real):
     assert real.law_21735 == {"cci": Decimal("0.10"), "expectativa_vida": Decimal("0.90")}
     assert real.employer_law_21735_rate == Decimal("1.00")
     assert real.family_allowance[1] == {
-        "bracket": "B", "amount": Decimal(13505), "income_from": Decimal(620251), "income_to": Decimal(905941),
-    }  # fmt: skip
+        "bracket": "B",
+        "amount": Decimal(13505),
+        "income_from": Decimal(620251),
+        "income_to": Decimal(905941),
+    }
     assert real.family_allowance[3]["amount"] == 0 and real.family_allowance[3]["income_to"] is None
     assert real.heavy_work["pesado"] == {"total": Decimal(4), "employer": Decimal(2), "worker": Decimal(2)}
     assert real.heavy_work["menos_pesado"]["employer"] == Decimal(1)
@@ -88,7 +91,14 @@ def test_caps_not_matching_the_month_uf_are_reported():
     page = pp.previred_page(uf_for_caps=pp.PREVIRED["uf_previous"][1])
     problems = previred.verify(previred.parse(page))
     assert set(codes(problems)) == {"VERIFY_CAP_MISMATCH"}
-    assert {p.params["field"] for p in problems} == {"afp", "ips", "afc", "apv_monthly", "apv_yearly", "deposito_convenido"}
+    assert {p.params["field"] for p in problems} == {
+        "afp",
+        "ips",
+        "afc",
+        "apv_monthly",
+        "apv_yearly",
+        "deposito_convenido",
+    }
 
 
 def test_utm_not_above_uf_is_reported():
@@ -99,8 +109,11 @@ def test_utm_not_above_uf_is_reported():
 def test_a_missing_table_is_reported_as_missing_values():
     problems = previred.verify(previred.parse(pp.previred_page(drop=("afc",))))
     assert {p.params["field"] for p in problems} == {
-        "cesantía indefinido", "cesantía plazo_fijo", "cesantía indefinido_11", "cesantía casa_particular",
-    }  # fmt: skip
+        "cesantía indefinido",
+        "cesantía plazo_fijo",
+        "cesantía indefinido_11",
+        "cesantía casa_particular",
+    }
 
 
 def test_a_jump_from_last_month_is_to_review_not_invalid(real):

@@ -3,9 +3,9 @@
 import datetime
 from decimal import Decimal
 
-import payroll_pages as pp
 import pytest
 
+import payroll_pages as pp
 from services.payroll import html_tables, sii_values
 from services.payroll.errors import PageFormatError
 from services.payroll.numbers import number
@@ -83,7 +83,10 @@ def test_a_page_without_the_table_raises():
 def test_urls_have_a_year_placeholder():
     assert sii_values.url("uf", 2025) == "https://www.sii.cl/valores_y_fechas/uf/uf2025.htm"
     assert sii_values.url("dolar", 2026) == "https://www.sii.cl/valores_y_fechas/dolar/dolar2026.htm"
-    assert sii_values.url("utm", 2025, "http://127.0.0.1:8069/utm{year}.htm") == "http://127.0.0.1:8069/utm2025.htm"
+    assert (
+        sii_values.url("utm", 2025, "http://127.0.0.1:8069/utm{year}.htm")
+        == "http://127.0.0.1:8069/utm2025.htm"
+    )
     with pytest.raises(ValueError):
         sii_values.url("uf", 2025, "https://www.sii.cl/uf.htm")
 

@@ -2,9 +2,9 @@
 
 from decimal import Decimal
 
-import payroll_pages as pp
 import pytest
 
+import payroll_pages as pp
 from services.payroll import tax_table
 from services.payroll.errors import PageFormatError
 from services.payroll.tax_table import Bracket, tax_for
@@ -20,7 +20,9 @@ def test_monthly_brackets_of_each_month_in_both_layouts():
     # UTM of July 68.923: exempt up to 13,5 UTM = $ 930.460,50 ("-.-" from, "Exento" factor)
     assert july[0] == Bracket(Decimal(0), Decimal("930460.50"), Decimal(0), Decimal(0))
     # 13,5 to 30 UTM, factor 0,04, cantidad a rebajar 0,54 UTM = $ 37.218,42
-    assert july[1] == Bracket(Decimal("930460.51"), Decimal("2067690.00"), Decimal("0.04"), Decimal("37218.42"))
+    assert july[1] == Bracket(
+        Decimal("930460.51"), Decimal("2067690.00"), Decimal("0.04"), Decimal("37218.42")
+    )
     # 50 to 70 UTM: factor 0,135 (three decimals)
     assert july[3].factor == Decimal("0.135")
     # the top bracket is open ("Y MÁS"): 310 UTM = 21.366.130, factor 0,40, rebate 38,82 UTM

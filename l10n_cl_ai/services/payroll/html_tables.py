@@ -65,6 +65,7 @@ class Table:
     rows: list
     header: list
     context: str = ""
+    _columns: list | None = dataclasses.field(default=None, repr=False, compare=False)
 
     @property
     def width(self):
@@ -85,14 +86,20 @@ class Table:
         return label(" | ".join([self.context, *self.header_texts()]))
 
     def column_labels(self):
-        """For each column, the normalized header texts above it joined by " / "."""
+        """For each column, the normalized header texts above it joined by " / " (computed once)."""
+        if self._columns is None:
+            self._columns = self._column_labels()
+        return self._columns
+
+    def _column_labels(self):
         columns = []
+        header_rows = [row for row, is_header in zip(self.rows, self.header, strict=True) if is_header]
         for col in range(self.width):
             parts = []
-            for row, is_header in zip(self.rows, self.header, strict=True):
-                text = row[col] if is_header and col < len(row) else ""
-                if text and (not parts or parts[-1] != label(text)):
-                    parts.append(label(text))
+            for row in header_rows:
+                text = label(row[col]) if col < len(row) else ""
+                if text and (not parts or parts[-1] != text):
+                    parts.append(text)
             columns.append(" / ".join(parts))
         return columns
 
@@ -106,9 +113,7 @@ class Table:
     def data(self):
         """The non-header rows that hold some text."""
         return [
-            row
-            for row, is_header in zip(self.rows, self.header, strict=True)
-            if not is_header and any(row)
+            row for row, is_header in zip(self.rows, self.header, strict=True) if not is_header and any(row)
         ]
 
 
@@ -127,6 +132,20 @@ def _rows(table):
     return table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")
 
 
+def _take_pending(row, col, pending):
+    """Append the cells a rowspan above carries into ``col`` and the following columns; the next free
+    column."""
+    while col in pending:
+        left, text = pending[col]
+        row.append(text)
+        if left <= 1:
+            del pending[col]
+        else:
+            pending[col] = [left - 1, text]
+        col += 1
+    return col
+
+
 def _grid(table):
     rows, header, pending = [], [], {}  # pending: column -> [rows left, text]
     for tr in _rows(table):
@@ -135,20 +154,8 @@ def _grid(table):
         non_empty = [cell for cell in cells if clean(cell.text_content())]
         is_header = in_head or (bool(non_empty) and all(_is_header_cell(cell) for cell in non_empty))
         row, col = [], 0
-
-        def fill_pending(until=None):
-            nonlocal col
-            while col in pending and (until is None or col < until):
-                left, text = pending[col]
-                row.append(text)
-                if left <= 1:
-                    del pending[col]
-                else:
-                    pending[col] = [left - 1, text]
-                col += 1
-
         for cell in cells:
-            fill_pending()
+            col = _take_pending(row, col, pending)
             text = clean(cell.text_content())
             rowspan, colspan = _span(cell, "rowspan"), _span(cell, "colspan")
             for _ in range(colspan):
@@ -156,9 +163,9 @@ def _grid(table):
                 if rowspan > 1:
                     pending[col] = [rowspan - 1, text]
                 col += 1
-        while pending and max(pending) >= col:
+        while pending and max(pending) >= col:  # rowspans reaching past the row's last cell
             if col in pending:
-                fill_pending()
+                col = _take_pending(row, col, pending)
             else:
                 row.append("")
                 col += 1

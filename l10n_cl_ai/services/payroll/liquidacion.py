@@ -43,7 +43,11 @@ from .tax_table import Bracket, bracket_for, tax_for
 CONTRACTS = ("indefinido", "plazo_fijo", "casa_particular")
 GRATIFICATION_MODES = ("none", "art50_monthly")
 HEALTH = ("fonasa", "isapre")
-CONTRACT_NAMES = {"indefinido": "indefinido", "plazo_fijo": "a plazo fijo", "casa_particular": "de casa particular"}
+CONTRACT_NAMES = {
+    "indefinido": "indefinido",
+    "plazo_fijo": "a plazo fijo",
+    "casa_particular": "de casa particular",
+}
 LEGAL_HEALTH = Decimal(7)
 AFP_LEGAL = Decimal(10)
 GRATIFICATION_SHARE = Decimal(25)
@@ -51,10 +55,23 @@ GRATIFICATION_WAGES = Decimal("4.75")
 OVERTIME_SURCHARGE = Decimal("1.5")
 # Fields of the result compared by check(), in the order of a liquidación
 AMOUNTS = (
-    "base_wage", "overtime", "gratificacion", "taxable", "afp", "health", "afc_worker", "apv",
-    "tributable", "tax", "family_allowance", "net", "employer_sis", "employer_afc", "employer_law_21735",
+    "base_wage",
+    "overtime",
+    "gratificacion",
+    "taxable",
+    "afp",
+    "health",
+    "afc_worker",
+    "apv",
+    "tributable",
+    "tax",
+    "family_allowance",
+    "net",
+    "employer_sis",
+    "employer_afc",
+    "employer_law_21735",
     "employer_mutual",
-)  # fmt: skip
+)
 
 
 def _d(value, default="0"):
@@ -86,15 +103,17 @@ class _Work:
 
     def line(self, code, amount, rule_key, params, indicators):
         self.amounts[code] = amount
-        self.lines.append({
-            "code": code,
-            "name": LINE_NAMES[code],
-            "amount": amount,
-            "rule_key": rule_key,
-            "params": params,
-            "rule": render(rule_key, params),
-            "indicators": {name: str(value) for name, value in indicators.items()},
-        })  # fmt: skip
+        self.lines.append(
+            {
+                "code": code,
+                "name": LINE_NAMES[code],
+                "amount": amount,
+                "rule_key": rule_key,
+                "params": params,
+                "rule": render(rule_key, params),
+                "indicators": {name: str(value) for name, value in indicators.items()},
+            }
+        )
 
 
 def _validated(inputs):
@@ -150,13 +169,23 @@ def _wages(w):
     data, ind = w.inputs, w.ind
     days = data["days_worked"]
     base = pesos(data["base_wage"] * days / 30)
-    w.line("base_wage", base, "LINE_BASE_WAGE",
-           {"base_wage": format_pesos(data["base_wage"]), "days": format_decimal(days, 0)}, {})  # fmt: skip
+    w.line(
+        "base_wage",
+        base,
+        "LINE_BASE_WAGE",
+        {"base_wage": format_pesos(data["base_wage"]), "days": format_decimal(days, 0)},
+        {},
+    )
     hours = data["overtime_hours"]
     weekly = _d(data.get("weekly_hours"), str(weekly_hours_for(ind.period or "2000-01")))
     overtime = pesos(data["base_wage"] / 30 * 28 / (4 * weekly) * OVERTIME_SURCHARGE * hours) if hours else 0
-    w.line("overtime", overtime, "LINE_OVERTIME",
-           {"hours": format_decimal(hours, 1), "weekly_hours": format_decimal(weekly, 0)}, {})  # fmt: skip
+    w.line(
+        "overtime",
+        overtime,
+        "LINE_OVERTIME",
+        {"hours": format_decimal(hours, 1), "weekly_hours": format_decimal(weekly, 0)},
+        {},
+    )
     remuneration = base + overtime + pesos(data["taxable_allowances"])
     if data["gratificacion"] == "art50_monthly":
         min_wage = _need(ind.min_wage, "min_wage")
@@ -164,10 +193,18 @@ def _wages(w):
         cap = GRATIFICATION_WAGES * min_wage / 12 * days / 30
         grat = pesos(min(raw, cap))
         w.values.update(gratificacion_raw=pesos(raw), gratificacion_cap=cap)
-        w.line("gratificacion", grat, "LINE_GRATIFICACION", {
-            "remuneration": format_pesos(remuneration), "min_wage": format_pesos(min_wage),
-            "days": format_decimal(days, 0), "cap": format_pesos(cap),
-        }, {"min_wage": min_wage})  # fmt: skip
+        w.line(
+            "gratificacion",
+            grat,
+            "LINE_GRATIFICACION",
+            {
+                "remuneration": format_pesos(remuneration),
+                "min_wage": format_pesos(min_wage),
+                "days": format_decimal(days, 0),
+                "cap": format_pesos(cap),
+            },
+            {"min_wage": min_wage},
+        )
     else:
         grat = 0
         w.line("gratificacion", 0, "LINE_GRATIFICACION_NONE", {"mode": data["gratificacion"]}, {})
@@ -190,45 +227,89 @@ def _social_security(w, taxable):
     rate = _need(entry.get("worker"), "afp", name)
     w.values.update(afp_name=name, afp_rate=rate)
     used = {"uf": uf, "cap_afp_uf": cap_uf, f"afp_{name}": rate}
-    w.line("afp", pesos(base * rate / 100), "LINE_AFP", {
-        "afp": name, "rate": format_decimal(rate, 2), "base": format_pesos(base),
-        "cap_uf": format_decimal(cap_uf, 1), "uf": format_decimal(uf, 2), "cap": format_pesos(cap),
-    }, used)  # fmt: skip
+    w.line(
+        "afp",
+        pesos(base * rate / 100),
+        "LINE_AFP",
+        {
+            "afp": name,
+            "rate": format_decimal(rate, 2),
+            "base": format_pesos(base),
+            "cap_uf": format_decimal(cap_uf, 1),
+            "uf": format_decimal(uf, 2),
+            "cap": format_pesos(cap),
+        },
+        used,
+    )
     legal = pesos(base * LEGAL_HEALTH / 100)
     w.values["health_legal"] = legal
     if data["health"] == "fonasa":
-        w.line("health", legal, "LINE_HEALTH_FONASA",
-               {"base": format_pesos(base), "cap_uf": format_decimal(cap_uf, 1)}, {"uf": uf, "cap_afp_uf": cap_uf})  # fmt: skip
+        w.line(
+            "health",
+            legal,
+            "LINE_HEALTH_FONASA",
+            {"base": format_pesos(base), "cap_uf": format_decimal(cap_uf, 1)},
+            {"uf": uf, "cap_afp_uf": cap_uf},
+        )
     else:
         plan = pesos(data["isapre_plan_uf"] * uf)
         w.values["health_plan"] = plan
-        w.line("health", max(legal, plan), "LINE_HEALTH_ISAPRE", {
-            "base": format_pesos(base), "legal": format_pesos(legal), "plan_uf": format_decimal(data["isapre_plan_uf"], 3),
-            "uf": format_decimal(uf, 2), "plan": format_pesos(plan),
-        }, {"uf": uf, "cap_afp_uf": cap_uf})  # fmt: skip
+        w.line(
+            "health",
+            max(legal, plan),
+            "LINE_HEALTH_ISAPRE",
+            {
+                "base": format_pesos(base),
+                "legal": format_pesos(legal),
+                "plan_uf": format_decimal(data["isapre_plan_uf"], 3),
+                "uf": format_decimal(uf, 2),
+                "plan": format_pesos(plan),
+            },
+            {"uf": uf, "cap_afp_uf": cap_uf},
+        )
     afc_cap_uf = _need(ind.cap("afc")[0], "cap_afc")
     afc_base = min(taxable, pesos(afc_cap_uf * uf))
     key = _afc_key(data)
     afc = ind.afc.get(key) or {}
     worker_rate = _need(afc.get("worker"), f"afc_{key}")
-    w.values.update(afc_cap_uf=afc_cap_uf, afc_base=afc_base, afc_key=key, afc_worker_rate=worker_rate,
-                    afc_employer_rate=_need(afc.get("employer"), f"afc_{key}"))  # fmt: skip
-    w.line("afc_worker", pesos(afc_base * worker_rate / 100), "LINE_AFC_WORKER", {
-        "contract": CONTRACT_NAMES[data["contract"]], "rate": format_decimal(worker_rate, 1),
-        "base": format_pesos(afc_base), "cap_uf": format_decimal(afc_cap_uf, 1),
-    }, {"uf": uf, "cap_afc_uf": afc_cap_uf, f"afc_{key}_worker": worker_rate})  # fmt: skip
+    w.values.update(
+        afc_cap_uf=afc_cap_uf,
+        afc_base=afc_base,
+        afc_key=key,
+        afc_worker_rate=worker_rate,
+        afc_employer_rate=_need(afc.get("employer"), f"afc_{key}"),
+    )
+    w.line(
+        "afc_worker",
+        pesos(afc_base * worker_rate / 100),
+        "LINE_AFC_WORKER",
+        {
+            "contract": CONTRACT_NAMES[data["contract"]],
+            "rate": format_decimal(worker_rate, 1),
+            "base": format_pesos(afc_base),
+            "cap_uf": format_decimal(afc_cap_uf, 1),
+        },
+        {"uf": uf, "cap_afc_uf": afc_cap_uf, f"afc_{key}_worker": worker_rate},
+    )
 
 
 def _apv_b(w):
     data, ind = w.inputs, w.ind
     apv = pesos(data["apv"])
     if not apv:
-        w.line("apv", 0, "LINE_APV", {"regime": data["apv_regime"], "amount": format_pesos(0), "cap": "-"}, {})
+        w.line(
+            "apv", 0, "LINE_APV", {"regime": data["apv_regime"], "amount": format_pesos(0), "cap": "-"}, {}
+        )
         return 0
     cap = ind.cap("apv_monthly")[1] or (ind.cap("apv_monthly")[0] or 0) * (ind.uf or 0)
     deductible = min(apv, pesos(cap)) if data["apv_regime"] == "B" else 0
-    w.line("apv", apv, "LINE_APV", {"regime": data["apv_regime"], "amount": format_pesos(apv), "cap": format_pesos(cap)},
-           {"cap_apv_monthly": cap})  # fmt: skip
+    w.line(
+        "apv",
+        apv,
+        "LINE_APV",
+        {"regime": data["apv_regime"], "amount": format_pesos(apv), "cap": format_pesos(cap)},
+        {"cap_apv_monthly": cap},
+    )
     return deductible
 
 
@@ -239,25 +320,46 @@ def _tax(w, taxable):
     w.values["apv_b"] = apv_b
     w.line("tributable", tributable, "LINE_TRIBUTABLE", {}, {})
     index, bracket = bracket_for(tributable, w.brackets)
-    w.line("tax", tax_for(tributable, w.brackets), "LINE_TAX", {
-        "tributable": format_pesos(tributable), "factor": format_decimal(bracket.factor, 3),
-        "rebate": format_pesos(bracket.rebate), "bracket": index,
-    }, {"bracket_lower": bracket.lower, "bracket_factor": bracket.factor, "bracket_rebate": bracket.rebate})  # fmt: skip
+    w.line(
+        "tax",
+        tax_for(tributable, w.brackets),
+        "LINE_TAX",
+        {
+            "tributable": format_pesos(tributable),
+            "factor": format_decimal(bracket.factor, 3),
+            "rebate": format_pesos(bracket.rebate),
+            "bracket": index,
+        },
+        {"bracket_lower": bracket.lower, "bracket_factor": bracket.factor, "bracket_rebate": bracket.rebate},
+    )
 
 
 def _family(w, taxable):
     charges = int(w.inputs["family_charges"])
     if charges <= 0:
-        w.line("family_allowance", 0, "LINE_FAMILY_ALLOWANCE",
-               {"bracket": "-", "charges": 0, "amount": format_pesos(0), "income": format_pesos(taxable)}, {})  # fmt: skip
+        w.line(
+            "family_allowance",
+            0,
+            "LINE_FAMILY_ALLOWANCE",
+            {"bracket": "-", "charges": 0, "amount": format_pesos(0), "income": format_pesos(taxable)},
+            {},
+        )
         return
     for item in _need(w.ind.family_allowance or None, "family_allowance"):
         low, high = item.get("income_from"), item.get("income_to")
         if (low is None or taxable > low) and (high is None or taxable <= high):
-            w.line("family_allowance", pesos(item["amount"]) * charges, "LINE_FAMILY_ALLOWANCE", {
-                "bracket": item["bracket"], "charges": charges, "amount": format_pesos(item["amount"]),
-                "income": format_pesos(taxable),
-            }, {f"family_{item['bracket']}": item["amount"]})  # fmt: skip
+            w.line(
+                "family_allowance",
+                pesos(item["amount"]) * charges,
+                "LINE_FAMILY_ALLOWANCE",
+                {
+                    "bracket": item["bracket"],
+                    "charges": charges,
+                    "amount": format_pesos(item["amount"]),
+                    "income": format_pesos(taxable),
+                },
+                {f"family_{item['bracket']}": item["amount"]},
+            )
             return
     raise MissingIndicator("family_allowance", f"no bracket for an income of {taxable}")
 
@@ -266,20 +368,46 @@ def _employer(w):
     data, ind, v = w.inputs, w.ind, w.values
     base = v["afp_base"]
     sis = _need(ind.sis_rate, "sis")
-    w.line("employer_sis", pesos(base * sis / 100), "LINE_EMPLOYER_SIS",
-           {"rate": format_decimal(sis, 2), "base": format_pesos(base)}, {"sis": sis})  # fmt: skip
+    w.line(
+        "employer_sis",
+        pesos(base * sis / 100),
+        "LINE_EMPLOYER_SIS",
+        {"rate": format_decimal(sis, 2), "base": format_pesos(base)},
+        {"sis": sis},
+    )
     rate = v["afc_employer_rate"]
-    w.line("employer_afc", pesos(v["afc_base"] * rate / 100), "LINE_EMPLOYER_AFC", {
-        "contract": CONTRACT_NAMES[data["contract"]], "rate": format_decimal(rate, 1), "base": format_pesos(v["afc_base"]),
-    }, {f"afc_{v['afc_key']}_employer": rate})  # fmt: skip
+    w.line(
+        "employer_afc",
+        pesos(v["afc_base"] * rate / 100),
+        "LINE_EMPLOYER_AFC",
+        {
+            "contract": CONTRACT_NAMES[data["contract"]],
+            "rate": format_decimal(rate, 1),
+            "base": format_pesos(v["afc_base"]),
+        },
+        {f"afc_{v['afc_key']}_employer": rate},
+    )
     law = _need(ind.employer_law_21735_rate, "law_21735")
-    w.line("employer_law_21735", pesos(base * law / 100), "LINE_EMPLOYER_LAW_21735", {
-        "rate": format_decimal(law, 2), "base": format_pesos(base), "cap_uf": format_decimal(v["afp_cap_uf"], 1),
-    }, {f"law_21735_{part}": value for part, value in ind.law_21735.items()})  # fmt: skip
+    w.line(
+        "employer_law_21735",
+        pesos(base * law / 100),
+        "LINE_EMPLOYER_LAW_21735",
+        {
+            "rate": format_decimal(law, 2),
+            "base": format_pesos(base),
+            "cap_uf": format_decimal(v["afp_cap_uf"], 1),
+        },
+        {f"law_21735_{part}": value for part, value in ind.law_21735.items()},
+    )
     if data.get("mutual_rate") not in (None, ""):
         mutual = _d(data["mutual_rate"])
-        w.line("employer_mutual", pesos(base * mutual / 100), "LINE_EMPLOYER_MUTUAL",
-               {"rate": format_decimal(mutual, 2), "base": format_pesos(base)}, {"mutual_rate": mutual})  # fmt: skip
+        w.line(
+            "employer_mutual",
+            pesos(base * mutual / 100),
+            "LINE_EMPLOYER_MUTUAL",
+            {"rate": format_decimal(mutual, 2), "base": format_pesos(base)},
+            {"mutual_rate": mutual},
+        )
 
 
 def _work(inputs, indicators, brackets):
@@ -289,8 +417,16 @@ def _work(inputs, indicators, brackets):
     _tax(w, taxable)
     _family(w, taxable)
     a = w.amounts
-    net = (taxable + pesos(w.inputs["non_taxable_allowances"]) + a["family_allowance"]
-           - a["afp"] - a["health"] - a["afc_worker"] - a["tax"] - a["apv"])  # fmt: skip
+    net = (
+        taxable
+        + pesos(w.inputs["non_taxable_allowances"])
+        + a["family_allowance"]
+        - a["afp"]
+        - a["health"]
+        - a["afc_worker"]
+        - a["tax"]
+        - a["apv"]
+    )
     w.line("net", net, "LINE_NET", {}, {})
     _employer(w)
     return w
@@ -327,9 +463,11 @@ def _reason_afp(w, produced):
         rate = entry.get("worker")
         if other != v["afp_name"] and rate is not None and _near(produced, pesos(v["afp_base"] * rate / 100)):
             return "DIFF_AFP_OTHER_RATE", {
-                "other_afp": other, "other_rate": format_decimal(rate, 2), "afp": v["afp_name"],
+                "other_afp": other,
+                "other_rate": format_decimal(rate, 2),
+                "afp": v["afp_name"],
                 "rate": format_decimal(v["afp_rate"], 2),
-            }  # fmt: skip
+            }
     return None
 
 
@@ -340,15 +478,20 @@ def _reason_health(w, produced):
         return "DIFF_HEALTH_ABOVE_CAP", {"cap_uf": format_decimal(v["afp_cap_uf"], 1)}
     if v.get("health_plan", 0) > v["health_legal"] and _near(produced, v["health_legal"]):
         return "DIFF_HEALTH_PLAN_IGNORED", {
-            "plan_uf": format_decimal(w.inputs["isapre_plan_uf"], 3), "plan": format_pesos(v["health_plan"]),
-        }  # fmt: skip
+            "plan_uf": format_decimal(w.inputs["isapre_plan_uf"], 3),
+            "plan": format_pesos(v["health_plan"]),
+        }
     return None
 
 
 def _reason_afc(w, produced):
     v = w.values
     worker_rate = ((w.ind.afc.get("indefinido") or {}).get("worker")) or Decimal(0)
-    if w.inputs["contract"] != "indefinido" and produced and _near(produced, pesos(v["afc_base"] * worker_rate / 100)):
+    if (
+        w.inputs["contract"] != "indefinido"
+        and produced
+        and _near(produced, pesos(v["afc_base"] * worker_rate / 100))
+    ):
         return "DIFF_AFC_FIXED_TERM", {"contract": CONTRACT_NAMES[w.inputs["contract"]]}
     taxable = w.amounts["taxable"]
     if taxable > v["afc_base"] and _near(produced, pesos(taxable * v["afc_worker_rate"] / 100)):
@@ -412,9 +555,11 @@ def _reason(w, code, produced, others_differ):
         return found
     rule = next((line["rule"] for line in w.lines if line["code"] == code), "")
     return "DIFF_OTHER", {
-        "line": LINE_NAMES[code], "expected": format_pesos(w.amounts[code]), "produced": format_pesos(produced),
+        "line": LINE_NAMES[code],
+        "expected": format_pesos(w.amounts[code]),
+        "produced": format_pesos(produced),
         "rule": rule,
-    }  # fmt: skip
+    }
 
 
 def check(inputs, produced, indicators, brackets):
@@ -426,27 +571,31 @@ def check(inputs, produced, indicators, brackets):
     una base superior al tope de 90,0 UF". Codes the calculation does not produce are ignored."""
     w = _work(inputs, indicators, brackets)
     differing = [
-        code for code in AMOUNTS
-        if code in produced and code in w.amounts and produced[code] is not None
+        code
+        for code in AMOUNTS
+        if code in produced
+        and code in w.amounts
+        and produced[code] is not None
         and not _near(produced[code], w.amounts[code])
-    ]  # fmt: skip
+    ]
     out = []
     for code in differing:
         value = int(_d(produced[code]).to_integral_value())
         others = [other for other in differing if other != code]
         reason_code, params = _reason(w, code, value, bool(others))
-        out.append({
-            "code": code,
-            "name": LINE_NAMES[code],
-            "expected": w.amounts[code],
-            "produced": value,
-            "difference": value - w.amounts[code],
-            "reason_code": reason_code,
-            "params": params,
-            "reason": render(reason_code, params),
-        })  # fmt: skip
+        out.append(
+            {
+                "code": code,
+                "name": LINE_NAMES[code],
+                "expected": w.amounts[code],
+                "produced": value,
+                "difference": value - w.amounts[code],
+                "reason_code": reason_code,
+                "params": params,
+                "reason": render(reason_code, params),
+            }
+        )
     return out
 
 
 __all__ = ["AMOUNTS", "CONTRACTS", "calculate", "check", "weekly_hours_for"]
-

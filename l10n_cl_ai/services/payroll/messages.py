@@ -19,8 +19,7 @@ MESSAGES = {
     "%(value)s): queda por revisar.",
     # Liquidación lines (liquidacion.calculate): the rule each amount followed
     "LINE_BASE_WAGE": "Sueldo base %(base_wage)s × %(days)s/30 días trabajados.",
-    "LINE_OVERTIME": "%(hours)s horas extra × sueldo base / 30 × 28 / (4 × %(weekly_hours)s horas) "
-    "× 1,5.",
+    "LINE_OVERTIME": "%(hours)s horas extra × sueldo base / 30 × 28 / (4 × %(weekly_hours)s horas) × 1,5.",
     "LINE_GRATIFICACION": "Gratificación art. 50: 25 %% de %(remuneration)s, con tope de 4,75 "
     "ingresos mínimos (%(min_wage)s) / 12 × %(days)s/30 = %(cap)s.",
     "LINE_GRATIFICACION_NONE": "Sin gratificación mensual (modalidad «%(mode)s»).",
@@ -62,8 +61,7 @@ MESSAGES = {
     "DIFF_TAX_FULL_PLAN": "Impuesto único calculado rebajando el plan de salud completo; solo es "
     "rebajable el 7 %% legal con tope",
     "DIFF_TAX_NO_DEDUCTIONS": "Impuesto único calculado sobre el imponible sin rebajar las cotizaciones",
-    "DIFF_GRATIFICACION_ABOVE_CAP": "Gratificación sobre el tope de 4,75 ingresos mínimos / 12 "
-    "(%(cap)s)",
+    "DIFF_GRATIFICACION_ABOVE_CAP": "Gratificación sobre el tope de 4,75 ingresos mínimos / 12 (%(cap)s)",
     "DIFF_WAGE_NOT_PRORATED": "Sueldo base sin proporcionar a %(days)s días trabajados",
     "DIFF_EMPLOYER_ABOVE_CAP": "%(line)s calculado sobre una base superior al tope de %(cap_uf)s UF",
     "DIFF_FOLLOWS": "%(line)s: diferencia que arrastran las líneas anteriores",

@@ -65,11 +65,11 @@ def percent_of(amount, rate):
 
 
 def format_pesos(value):
-    """"$1.234.567" (Chilean grouping), for messages."""
+    """ "$1.234.567" (Chilean grouping), for messages."""
     return "$" + f"{pesos(value):,}".replace(",", ".")
 
 
 def format_decimal(value, places=1):
-    """"90,0" / "11,44": Chilean decimal comma and thousands dot, for messages."""
+    """ "90,0" / "11,44": Chilean decimal comma and thousands dot, for messages."""
     text = f"{Decimal(value):,.{places}f}"
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")

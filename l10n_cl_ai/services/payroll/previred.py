@@ -198,12 +198,14 @@ def _read_family(table, out):
         text = row[requirement]
         lower = limits[0] if ">" in text and limits else None
         upper = limits[-1] if "<" in text and limits else None
-        out.family_allowance.append({
-            "bracket": bracket.group(1).upper(),
-            "amount": number_or_none(row[amount]) or Decimal(0),
-            "income_from": lower,
-            "income_to": upper,
-        })  # fmt: skip
+        out.family_allowance.append(
+            {
+                "bracket": bracket.group(1).upper(),
+                "amount": number_or_none(row[amount]) or Decimal(0),
+                "income_from": lower,
+                "income_to": upper,
+            }
+        )
 
 
 def _read_heavy(table, out):
@@ -211,9 +213,11 @@ def _read_heavy(table, out):
     if employer is None or worker is None:
         return
     labels = table.column_labels()
-    total_cols = [table.column("total")] if table.column("total") is not None else [
-        i for i, text in enumerate(labels) if "puesto" in text or "calificacion" in text
-    ]
+    total_cols = (
+        [table.column("total")]
+        if table.column("total") is not None
+        else [i for i, text in enumerate(labels) if "puesto" in text or "calificacion" in text]
+    )
     for row in table.data():
         code = next((_match(cell, _HEAVY_ROWS) for cell in row if _match(cell, _HEAVY_ROWS)), None)
         if code is None:
@@ -269,10 +273,15 @@ def parse(page, content_type=None):
             _read_caps(table, _CAP_ROWS[section], out)
         else:
             {
-                "uf": _read_uf, "utm": _read_utm, "min": _read_min_wages, "afc": _read_afc,
-                "afp": _read_afp, "social": _read_sis_and_social, "family": _read_family,
+                "uf": _read_uf,
+                "utm": _read_utm,
+                "min": _read_min_wages,
+                "afc": _read_afc,
+                "afp": _read_afp,
+                "social": _read_sis_and_social,
+                "family": _read_family,
                 "heavy": _read_heavy,
-            }[section](table, out)  # fmt: skip
+            }[section](table, out)
     if not recognised:
         raise PageFormatError("no table of Previred's indicators was recognised on the page")
     if not out.period and out.uf_date:
@@ -321,10 +330,17 @@ DEFAULT_JUMP = Decimal("0.10")  # 10 % month on month
 def _range(problems, field, value, kind):
     low, high = RANGES[kind]
     if value is not None and not low <= value <= high:
-        problems.append(Problem("VERIFY_RATE_RANGE", {
-            "field": field, "value": format_decimal(value, 2), "low": format_decimal(low, 1),
-            "high": format_decimal(high, 1),
-        }))  # fmt: skip
+        problems.append(
+            Problem(
+                "VERIFY_RATE_RANGE",
+                {
+                    "field": field,
+                    "value": format_decimal(value, 2),
+                    "low": format_decimal(low, 1),
+                    "high": format_decimal(high, 1),
+                },
+            )
+        )
 
 
 def _missing(problems, ind, expected_afps):
@@ -365,18 +381,38 @@ def _consistency(problems, ind):
             continue
         expected = cap_uf * ind.uf
         if abs(cap_pesos - expected) > 1:
-            problems.append(Problem("VERIFY_CAP_MISMATCH", {
-                "field": code, "pesos": format_pesos(cap_pesos), "cap_uf": format_decimal(cap_uf, 1),
-                "uf": format_decimal(ind.uf, 2), "expected": format_pesos(expected),
-            }))  # fmt: skip
+            problems.append(
+                Problem(
+                    "VERIFY_CAP_MISMATCH",
+                    {
+                        "field": code,
+                        "pesos": format_pesos(cap_pesos),
+                        "cap_uf": format_decimal(cap_uf, 1),
+                        "uf": format_decimal(ind.uf, 2),
+                        "expected": format_pesos(expected),
+                    },
+                )
+            )
     if ind.utm is not None and ind.uf is not None and ind.utm <= ind.uf:
-        problems.append(Problem("VERIFY_UTM_NOT_ABOVE_UF", {
-            "utm": format_pesos(ind.utm), "uf": format_decimal(ind.uf, 2),
-        }))  # fmt: skip
+        problems.append(
+            Problem(
+                "VERIFY_UTM_NOT_ABOVE_UF",
+                {
+                    "utm": format_pesos(ind.utm),
+                    "uf": format_decimal(ind.uf, 2),
+                },
+            )
+        )
     if ind.utm is not None and ind.uta is not None and abs(ind.uta - 12 * ind.utm) > 1:
-        problems.append(Problem("VERIFY_UTA_NOT_12_UTM", {
-            "uta": format_pesos(ind.uta), "utm": format_pesos(ind.utm),
-        }))  # fmt: skip
+        problems.append(
+            Problem(
+                "VERIFY_UTA_NOT_12_UTM",
+                {
+                    "uta": format_pesos(ind.uta),
+                    "utm": format_pesos(ind.utm),
+                },
+            )
+        )
     limits = [item.get("income_to") for item in ind.family_allowance if item.get("income_to") is not None]
     amounts = [item.get("amount") for item in ind.family_allowance]
     if limits != sorted(limits) or amounts != sorted(amounts, reverse=True):
@@ -403,10 +439,17 @@ def _jumps(problems, ind, previous, threshold):
             continue
         change = abs(value - old) / abs(old)
         if change > threshold:
-            problems.append(Problem("VERIFY_JUMP", {
-                "field": field, "change": format_decimal(change * 100, 1),
-                "previous": format_decimal(old, 2), "value": format_decimal(value, 2),
-            }))  # fmt: skip
+            problems.append(
+                Problem(
+                    "VERIFY_JUMP",
+                    {
+                        "field": field,
+                        "change": format_decimal(change * 100, 1),
+                        "previous": format_decimal(old, 2),
+                        "value": format_decimal(value, 2),
+                    },
+                )
+            )
 
 
 def verify(indicators, previous=None, jump_threshold=DEFAULT_JUMP, expected_afps=AFPS):

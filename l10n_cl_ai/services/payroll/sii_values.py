@@ -129,10 +129,13 @@ def parse_monthly(page, year, content_type=None):
         if utm is None or uta is None:
             continue
         ipc = next(
-            (i for i, parts in enumerate(columns) if parts and parts[0].startswith("ipc")
-             and (len(parts) == 1 or "indice" in parts[-1])),
+            (
+                i
+                for i, parts in enumerate(columns)
+                if parts and parts[0].startswith("ipc") and (len(parts) == 1 or "indice" in parts[-1])
+            ),
             None,
-        )  # fmt: skip
+        )
         values = {}
         for row in table.data():
             month = next((month_of(cell) for cell in row[: min(utm, uta)] if month_of(cell)), None)

@@ -77,7 +77,9 @@ def _period(row, columns):
 
 
 def _bracket(row, columns):
-    cells = {name: row[index] if index is not None and index < len(row) else "" for name, index in columns.items()}
+    cells = {
+        name: row[index] if index is not None and index < len(row) else "" for name, index in columns.items()
+    }
     upper_label = label(cells["upper"])
     factor = Decimal(0) if label(cells["factor"]).startswith("exento") else number(cells["factor"])
     return Bracket(
