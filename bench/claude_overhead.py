@@ -26,10 +26,10 @@ import anthropic  # noqa: E402
 
 from fakes.fake_anthropic import FakeAnthropic  # noqa: E402
 from fakes.redis_server import RedisServer  # noqa: E402
-from services.breaker import CircuitBreaker  # noqa: E402
-from services.claude import ClaudeClient, ClaudeSettings, Prompt  # noqa: E402
-from services.model_catalog import DEFAULT_MODEL  # noqa: E402
-from services.pricing import DEFAULT_PRICES, DEFAULT_PRICES_BY_MODEL, Usage, cost_usd  # noqa: E402
+from services.claude.breaker import CircuitBreaker  # noqa: E402
+from services.claude.client import ClaudeClient, ClaudeSettings, Prompt  # noqa: E402
+from services.claude.model_catalog import DEFAULT_MODEL  # noqa: E402
+from services.claude.pricing import DEFAULT_PRICES, DEFAULT_PRICES_BY_MODEL, Usage, cost_usd  # noqa: E402
 
 QUESTION = [
     {"role": "user", "content": "Valida el DTE 33 N° 1520 de 76.086.428-5: neto 1.000.000, IVA 190.000."}

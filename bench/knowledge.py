@@ -230,7 +230,7 @@ def bench_size(size, real_vectors, real_count, query_texts, query_vectors, model
 
     hit = hit_unasked = embed_hit = embed_miss = None
     if redis_url:
-        from services.redis_conn import build_redis  # noqa: PLC0415
+        from services.redis_state.connection import build_redis  # noqa: PLC0415
 
         client = build_redis(redis_url, socket_timeout=2.0)
         cached = CachedEmbedder(model, client, local_size=0)

@@ -84,8 +84,8 @@ def main():
     # The engine and the test fakes, importable by name as in tests_engine/conftest.py.
     sys.path[:0] = [os.path.join(ROOT, "l10n_cl_ai"), os.path.join(ROOT, "l10n_cl_ai", "tests")]
     from fakes.redis_server import RedisServer
-    from services.limiter import RateLimiter
-    from services.redis_conn import build_redis
+    from services.redis_state.connection import build_redis
+    from services.redis_state.limiter import RateLimiter
 
     with RedisServer() as server:
         client = build_redis(server.url, socket_timeout=5.0, connect_timeout=2.0)

@@ -12,7 +12,7 @@ import os
 from odoo.service import server as odoo_server
 from odoo.tools import config
 
-from .services import metrics_multiproc
+from .services.metrics import multiproc as metrics_multiproc
 
 _logger = logging.getLogger(__name__)
 

@@ -113,7 +113,7 @@ ensure_embedding_model() {
     # baseline of the retrieval benchmark).
     local model
     for model in intfloat/multilingual-e5-small sentence-transformers/all-MiniLM-L6-v2; do
-        HF_HUB_OFFLINE=1 "$VENV/bin/python" "$ROOT/l10n_cl_ai/services/knowledge/export_onnx.py" \
+        HF_HUB_OFFLINE=1 "$VENV/bin/python" "$ROOT/l10n_cl_ai/services/knowledge/export/export_onnx.py" \
             --if-missing --model "$model"
     done
 }

@@ -2,8 +2,8 @@
 
 import time
 
-from services.claude import ClaudeClient, ClaudeSettings
-from services.pricing import DEFAULT_PRICES
+from services.claude.client import ClaudeClient, ClaudeSettings
+from services.claude.pricing import DEFAULT_PRICES
 
 
 def make_client(fake, sleep=time.sleep, breaker=None, **options):

@@ -2,7 +2,7 @@
 
 import threading
 
-from services.shared_state import CachedProbe
+from services.redis_state.shared_state import CachedProbe
 
 
 class ManualClock:

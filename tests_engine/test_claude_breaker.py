@@ -11,9 +11,9 @@ import redis
 
 from claude_clients import make_client
 from fakes.redis_server import RedisServer
-from services.breaker import CLOSED, HALF_OPEN, OPEN, CircuitBreaker
-from services.claude import Prompt
-from services.errors import CircuitOpen, ClaudeRequestError, ClaudeUnavailable
+from services.claude.breaker import CLOSED, HALF_OPEN, OPEN, CircuitBreaker
+from services.claude.client import Prompt
+from services.claude.errors import CircuitOpen, ClaudeRequestError, ClaudeUnavailable
 
 PROMPT = Prompt(messages=[{"role": "user", "content": "Hola"}])
 

@@ -5,8 +5,8 @@ import pytest
 
 from claude_clients import make_client
 from fakes.fake_anthropic import estimate_tokens
-from services.claude import Prompt
-from services.pricing import DEFAULT_PRICES_BY_MODEL, cost_usd
+from services.claude.client import Prompt
+from services.claude.pricing import DEFAULT_PRICES_BY_MODEL, cost_usd
 
 QUESTION = [{"role": "user", "content": "¿La factura 33 N° 1520 tiene el IVA bien calculado?"}]
 

@@ -3,8 +3,8 @@
 import pytest
 
 import claude_clients
-from services.claude import Prompt
-from services.errors import BudgetExceeded, ClaudeUnavailable, InvalidReply
+from services.claude.client import Prompt
+from services.claude.errors import BudgetExceeded, ClaudeUnavailable, InvalidReply
 
 TOOLS = [
     {

@@ -2,7 +2,7 @@
 
 import datetime
 
-from services.model_catalog import (
+from services.claude.model_catalog import (
     CHEAP_MODEL,
     DEFAULT_MIN_CACHEABLE_TOKENS,
     DEFAULT_MODEL,

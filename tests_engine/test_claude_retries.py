@@ -8,8 +8,8 @@ import pytest
 
 import claude_clients
 from fakes.redis_server import free_port
-from services.claude import ClaudeClient, ClaudeSettings, Prompt
-from services.errors import (
+from services.claude.client import ClaudeClient, ClaudeSettings, Prompt
+from services.claude.errors import (
     ClaudeRequestError,
     ClaudeUnavailable,
     ConfigurationError,
@@ -17,7 +17,7 @@ from services.errors import (
     PriceMissing,
     SpendLimitReached,
 )
-from services.pricing import DEFAULT_PRICES
+from services.claude.pricing import DEFAULT_PRICES
 
 PROMPT = Prompt(system=["Eres un asistente contable."], messages=[{"role": "user", "content": "Hola"}])
 

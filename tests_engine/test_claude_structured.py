@@ -6,8 +6,8 @@ import json
 import pytest
 
 from claude_clients import make_client
-from services.claude import Prompt
-from services.errors import InvalidReply
+from services.claude.client import Prompt
+from services.claude.errors import InvalidReply
 
 VERDICT_SCHEMA = {
     "type": "object",

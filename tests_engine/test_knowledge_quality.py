@@ -29,8 +29,9 @@ from knowledge_eval import (
     load_questions,
     title_words,
 )
-from services.knowledge import export_e5, export_onnx, model_files
+from services.knowledge import model_files
 from services.knowledge.embedder import OnnxEmbedder
+from services.knowledge.export import export_e5, export_onnx
 from services.knowledge.search import KnowledgeIndex
 
 # Issue 13's goals on the held-out half are recall@3 >= 0.95, recall@1 >= 0.80, chunk recall@3 >= 0.90 and

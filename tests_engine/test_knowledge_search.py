@@ -17,7 +17,7 @@ from services.knowledge.chunking import split_markdown
 from services.knowledge.embedder import OnnxEmbedder
 from services.knowledge.embedding_cache import CachedEmbedder, embedding_key
 from services.knowledge.search import KnowledgeIndex, select_passages
-from services.redis_conn import build_redis
+from services.redis_state.connection import build_redis
 
 ADDON = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "l10n_cl_ai")
 
@@ -274,7 +274,7 @@ def test_a_search_process_loads_the_saved_index_uses_the_shared_cache_and_never_
         from services.knowledge.embedder import OnnxEmbedder
         from services.knowledge.embedding_cache import CachedEmbedder
         from services.knowledge.search import KnowledgeIndex
-        from services.redis_conn import build_redis
+        from services.redis_state.connection import build_redis
         model = OnnxEmbedder()
         embedder = CachedEmbedder(model, build_redis({redis_server.url!r}))
         knowledge = KnowledgeIndex.load({path!r}, embedder)

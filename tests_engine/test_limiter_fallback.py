@@ -9,9 +9,9 @@ import time
 import pytest
 
 from fakes.redis_server import RedisServer, free_port
-from services.limiter import RateLimiter
-from services.limiter_local import LocalWindow
-from services.redis_conn import build_redis
+from services.redis_state.connection import build_redis
+from services.redis_state.limiter import RateLimiter
+from services.redis_state.limiter_local import LocalWindow
 
 LOGGER = "l10n_cl_ai.test.limiter"
 

@@ -7,9 +7,9 @@ import time
 import pytest
 
 from fakes.redis_server import RedisServer
-from services.errors import RateLimited
-from services.limiter import LimitRule, RateLimiter, feature_rules
-from services.redis_conn import build_redis
+from services.claude.errors import RateLimited
+from services.redis_state.connection import build_redis
+from services.redis_state.limiter import LimitRule, RateLimiter, feature_rules
 
 
 @pytest.fixture(scope="module")

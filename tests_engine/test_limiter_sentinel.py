@@ -9,8 +9,8 @@ import redis
 from redis.sentinel import Sentinel
 
 from fakes.redis_server import RedisServer
-from services.limiter import RateLimiter
-from services.redis_conn import build_redis
+from services.redis_state.connection import build_redis
+from services.redis_state.limiter import RateLimiter
 
 MASTER_NAME = "l10n_cl_ai_test"
 

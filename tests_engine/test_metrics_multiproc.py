@@ -6,8 +6,8 @@ import sys
 
 from prometheus_client.parser import text_string_to_metric_families
 
-from services import metrics_multiproc
-from services.metrics_scrape import ScrapeCollector, ScrapeSnapshot
+from services.metrics import multiproc as metrics_multiproc
+from services.metrics.scrape import ScrapeCollector, ScrapeSnapshot
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 

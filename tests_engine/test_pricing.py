@@ -2,9 +2,9 @@
 
 import pytest
 
-from services.errors import PriceMissing
-from services.model_catalog import CHEAP_MODEL, DEFAULT_MODEL, KNOWN_MODELS
-from services.pricing import (
+from services.claude.errors import PriceMissing
+from services.claude.model_catalog import CHEAP_MODEL, DEFAULT_MODEL, KNOWN_MODELS
+from services.claude.pricing import (
     DEFAULT_PRICES,
     DEFAULT_PRICES_BY_MODEL,
     PriceRow,

@@ -3,8 +3,13 @@
 import pytest
 
 from fakes.redis_server import RedisServer
-from services.errors import ConfigurationError
-from services.redis_conn import build_redis, parse_sentinels, validate_redis_url, validate_sentinel_master
+from services.claude.errors import ConfigurationError
+from services.redis_state.connection import (
+    build_redis,
+    parse_sentinels,
+    validate_redis_url,
+    validate_sentinel_master,
+)
 
 
 @pytest.fixture(scope="module")
@@ -132,7 +137,7 @@ def test_build_redis_refuses_missing_or_malformed_settings():
 
 
 def test_a_url_is_shown_without_its_password():
-    from services.redis_conn import redacted_url
+    from services.redis_state.connection import redacted_url
 
     assert redacted_url("redis://:s3cret@10.0.0.5:6380/1") == "redis://:***@10.0.0.5:6380/1"
     assert redacted_url("rediss://app:pw@cache.example:6379/0") == "rediss://app:***@cache.example:6379/0"

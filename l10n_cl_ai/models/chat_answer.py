@@ -17,8 +17,8 @@ from odoo.tools import html2plaintext
 
 from ..services.chat import conversation
 from ..services.chat.render import allowed_links, link, render_markdown
-from ..services.claude import Prompt
-from ..services.errors import RateLimited
+from ..services.claude.client import Prompt
+from ..services.claude.errors import RateLimited
 from ..services.plugins.registry import REGISTRY
 from .ai_outcome import AiOutcome
 from .engine import UserFacingEngineError

@@ -11,7 +11,7 @@ import logging
 
 from odoo import api, fields, models
 
-from ..services.claude import Prompt
+from ..services.claude.client import Prompt
 from ..services.plugins.registry import REGISTRY
 from ..services.privacy import Pseudonymizer
 from .ai_outcome import AiOutcome

@@ -14,8 +14,8 @@ import threading
 from odoo import api, models
 from odoo.tools import config
 
-from ..services import errors
 from ..services import settings as engine_settings
+from ..services.claude import errors
 from ..services.service_bundle import ServiceBundle
 from .budget_reservation import BudgetReservation
 from .engine_messages import engine_error_message
@@ -83,8 +83,8 @@ class L10nClAiEngine(models.AbstractModel):
     @api.model
     def _check_rate(self, feature, settings=None):
         """Count one ``feature`` request of the current user and company; raise ``RateLimited`` if refused."""
-        from ..services import limiter as limiter_module
         from ..services import metrics
+        from ..services.redis_state import limiter as limiter_module
 
         settings = settings or self._read_settings()
         per_user = {
@@ -212,8 +212,8 @@ class L10nClAiEngine(models.AbstractModel):
     @api.model
     def _replayed_call(self, call_key):
         """``(result, usage)`` of the successful call already recorded under ``call_key``, or ``None``."""
-        from ..services.claude import ClaudeResult
-        from ..services.pricing import Usage
+        from ..services.claude.client import ClaudeResult
+        from ..services.claude.pricing import Usage
 
         usage = (
             self.env["l10n_cl_ai.usage"]

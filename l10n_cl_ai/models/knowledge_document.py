@@ -181,7 +181,7 @@ class L10nClAiKnowledgeDocument(models.Model):
     @api.model
     def _check_search_rate(self):
         """Count one search of the current user; raise the translated refusal when over the limit."""
-        from ..services.errors import RateLimited
+        from ..services.claude.errors import RateLimited
         from .engine import UserFacingEngineError
         from .engine_messages import engine_error_message
 

@@ -4,8 +4,8 @@ import calendar
 
 from odoo import api, fields, models
 
-from ..services.metrics_multiproc import exposition
-from ..services.metrics_scrape import ScrapeCollector, ScrapeSnapshot
+from ..services.metrics.multiproc import exposition
+from ..services.metrics.scrape import ScrapeCollector, ScrapeSnapshot
 
 CHAT_MODEL = "l10n_cl_ai.chat.request"  # the Discuss bot's queue (another room): ``_queue_stats()``
 SII_PAGE_MODEL = "l10n_cl_ai.sii.page"  # the SII monitor's pages (another room): ``_failing_count()``

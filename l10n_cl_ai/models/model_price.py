@@ -9,7 +9,7 @@ row is archived, and the history stays.
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..services import model_catalog, pricing
+from ..services.claude import model_catalog, pricing
 
 DEFAULT_PRICES_SOURCE = "Anthropic published pricing, read 2026-11-25 (see services/pricing.py)"
 # price field -> attribute of services.pricing.PriceRow

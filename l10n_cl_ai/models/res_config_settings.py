@@ -7,8 +7,8 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools.translate import LazyTranslate
 
-from ..services import model_catalog
 from ..services import settings as engine_settings
+from ..services.claude import model_catalog
 
 _lt = LazyTranslate(__name__)
 
@@ -271,7 +271,7 @@ class ResConfigSettings(models.TransientModel):
 
     @api.depends("l10n_cl_ai_redis_url", "l10n_cl_ai_redis_sentinels", "l10n_cl_ai_redis_sentinel_master")
     def _compute_l10n_cl_ai_redis_in_force(self):
-        from ..services.redis_conn import redacted_url
+        from ..services.redis_state.connection import redacted_url
 
         labels = {
             "settings": self.env._("these settings"),

@@ -32,7 +32,7 @@ class ServiceBundle:
         """A redis-py client from the settings (URL or Sentinel), or ``None`` when none is configured."""
 
         def build():
-            from . import redis_conn
+            from .redis_state import connection as redis_conn
 
             settings = self.settings
             if not (settings.redis_url or settings.redis_sentinels):
@@ -53,7 +53,7 @@ class ServiceBundle:
         def build():
             import time
 
-            from .shared_state import CachedProbe, OutageGuard
+            from .redis_state.shared_state import CachedProbe, OutageGuard
 
             client = self.redis
             guard = OutageGuard("health", backoff_s=5.0, max_backoff_s=30.0)
@@ -105,7 +105,7 @@ class ServiceBundle:
         """The rate limiter (Redis sliding window; per-process window or refusal when Redis is down)."""
 
         def build():
-            from .limiter import RateLimiter
+            from .redis_state.limiter import RateLimiter
 
             return RateLimiter(
                 self.redis, fail_mode=self.settings.limiter_fail_mode, on_outage=self.on_redis_outage
@@ -117,7 +117,7 @@ class ServiceBundle:
         """The Claude circuit breaker, shared by every worker through Redis (per process without Redis)."""
 
         def build():
-            from .breaker import CircuitBreaker
+            from .claude.breaker import CircuitBreaker
 
             return CircuitBreaker(
                 redis_client=self.redis,
@@ -132,7 +132,7 @@ class ServiceBundle:
         """The Claude client for every feature (prices are passed per call: they are editable records)."""
 
         def build():
-            from .claude import ClaudeClient, ClaudeSettings
+            from .claude.client import ClaudeClient, ClaudeSettings
 
             settings = self.settings
             return ClaudeClient(

@@ -7,7 +7,7 @@ form calls :func:`validate` before saving. Plain Python: no odoo import.
 import dataclasses
 import re
 
-from . import redis_conn
+from .redis_state import connection as redis_conn
 
 PARAM_PREFIX = "l10n_cl_ai."
 

@@ -14,7 +14,7 @@ from odoo import SUPERUSER_ID, api
 from odoo.tests import TransactionCase, tagged
 
 from ..models.engine import UserFacingEngineError
-from ..services.claude import Prompt
+from ..services.claude.client import Prompt
 from .common import TEST_API_KEY, EngineHarnessMixin
 
 PROMPT = Prompt(messages=[{"role": "user", "content": "¿Cuál es la tasa del IVA?"}])

@@ -5,7 +5,7 @@ import pytz
 from odoo.tests import new_test_user, tagged
 
 from ..models.engine import UserFacingEngineError
-from ..services.claude import Prompt
+from ..services.claude.client import Prompt
 from .common import L10nClAiCase
 
 

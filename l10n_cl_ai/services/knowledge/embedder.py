@@ -20,7 +20,7 @@ import subprocess
 import sys
 import threading
 
-from ..errors import ConfigurationError
+from ..claude.errors import ConfigurationError
 from . import model_files
 from .e5_weights import dequantize
 from .unigram import UnigramTokenizer

@@ -12,7 +12,7 @@ import json
 import os
 import re
 
-EXPORT_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "export_onnx.py")
+EXPORT_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "export", "export_onnx.py")
 
 E5_MODEL = "intfloat/multilingual-e5-small"
 MINILM_MODEL = "sentence-transformers/all-MiniLM-L6-v2"

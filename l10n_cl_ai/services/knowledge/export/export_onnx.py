@@ -30,10 +30,13 @@ import time
 import warnings
 
 if __package__:
-    from . import export_common, model_files
+    from .. import model_files
+    from . import common as export_common
 else:  # run as a script: make ``services.knowledge`` importable (``l10n_cl_ai/`` on sys.path)
-    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-    from services.knowledge import export_common, model_files
+    _ADDON_DIR = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+    sys.path.insert(0, _ADDON_DIR)
+    from services.knowledge import model_files
+    from services.knowledge.export import common as export_common
 
 _logger = logging.getLogger(__name__)
 
@@ -41,19 +44,7 @@ OPSET = 17
 MIN_COSINE = export_common.MIN_COSINE
 MIN_COSINE_INT8 = export_common.MIN_COSINE_INT8
 
-VERIFY_SENTENCES = [
-    "¿Cuál es la tasa del IVA en Chile?",
-    "La factura electrónica afecta lleva el código 33 y la exenta el 34.",
-    "El RUT 66.666.666-6 se usa para receptores extranjeros sin RUT chileno.",
-    "¿Cuántos días tengo para reclamar una factura en el Registro de Compras y Ventas?",
-    "nota de crédito que anula un documento, código de referencia 1",
-    "Seguro de cesantía, AFP y salud: descuentos legales de la remuneración.",
-    "hola",
-    "CAF",
-    # Longer than the model's 256-token window: checks truncation matches sentence-transformers.
-    " ".join(["El contribuyente debe timbrar cada documento tributario electrónico con el folio"
-              " autorizado por el Servicio de Impuestos Internos."] * 20),
-]
+VERIFY_SENTENCES = export_common.VERIFY_SENTENCES
 
 
 @contextlib.contextmanager
@@ -168,7 +159,7 @@ def export(model_name=model_files.DEFAULT_MODEL, out_dir=None):
         if __package__:
             from . import export_e5  # noqa: PLC0415 - export process only
         else:
-            from services.knowledge import export_e5  # noqa: PLC0415 - run as a script
+            from services.knowledge.export import export_e5  # noqa: PLC0415 - run as a script
         return export_e5.export(model_name, out_dir)
     from sentence_transformers import SentenceTransformer  # noqa: PLC0415 - export process only
 

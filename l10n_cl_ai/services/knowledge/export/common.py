@@ -11,9 +11,24 @@ import shutil
 import tempfile
 
 if __package__:
-    from . import model_files
+    from .. import model_files
 else:  # imported by an export script run as a file: ``services.knowledge`` is importable
     from services.knowledge import model_files
+
+# Sentences every export is verified on against its reference (both exports use them).
+VERIFY_SENTENCES = [
+    "¿Cuál es la tasa del IVA en Chile?",
+    "La factura electrónica afecta lleva el código 33 y la exenta el 34.",
+    "El RUT 66.666.666-6 se usa para receptores extranjeros sin RUT chileno.",
+    "¿Cuántos días tengo para reclamar una factura en el Registro de Compras y Ventas?",
+    "nota de crédito que anula un documento, código de referencia 1",
+    "Seguro de cesantía, AFP y salud: descuentos legales de la remuneración.",
+    "hola",
+    "CAF",
+    # Longer than the model's 256-token window: checks truncation matches sentence-transformers.
+    " ".join(["El contribuyente debe timbrar cada documento tributario electrónico con el folio"
+              " autorizado por el Servicio de Impuestos Internos."] * 20),
+]
 
 MIN_COSINE = 0.9999
 # int8 against float32, each text run alone, on the 187 labelled questions: all-MiniLM-L6-v2 min 0.986
@@ -64,7 +79,7 @@ def quantize_int8(onnx_path, int8_path):
 
 def onnx_embeddings(model_dir, sentences, precision):
     if __package__:
-        from .embedder import OnnxEmbedder  # noqa: PLC0415 - only to verify an export
+        from ..embedder import OnnxEmbedder  # noqa: PLC0415 - only to verify an export
     else:
         from services.knowledge.embedder import OnnxEmbedder  # noqa: PLC0415 - run as a script
 

@@ -16,7 +16,7 @@ from redis.connection import parse_url
 from redis.retry import Retry
 from redis.sentinel import Sentinel
 
-from .errors import ConfigurationError
+from ..claude.errors import ConfigurationError
 
 DEFAULT_SENTINEL_PORT = 26379
 HEALTH_CHECK_INTERVAL_S = 15

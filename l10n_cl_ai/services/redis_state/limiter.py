@@ -25,7 +25,7 @@ import uuid
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from .errors import RateLimited
+from ..claude.errors import RateLimited
 from .limiter_local import LocalWindow
 from .limiter_lua import SLIDING_WINDOW_LUA
 from .shared_state import OutageGuard
