@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from services.privacy import Pseudonymizer, is_natural_person, looks_like_person_rut
+from services.privacy import Pseudonymizer
+from services.rut import is_natural_person, looks_like_person_rut
 
 PERSON = {
     "name": "María José Contreras",

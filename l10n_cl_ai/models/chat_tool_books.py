@@ -10,6 +10,7 @@ import re
 
 from odoo import fields
 
+from ..services.rut import rut_variants
 from .account_move import INVOICE_READERS
 
 DEFAULT_LIMIT = 10
@@ -43,15 +44,6 @@ def _date(args, key):
         return fields.Date.to_date(str(value)[:10])
     except ValueError as error:
         raise ToolRefused(f"{key}: fecha inválida {value!r}, use AAAA-MM-DD") from error
-
-
-def rut_variants(text):
-    """Spellings of a Chilean RUT as stored in ``vat`` (``76086428-5``, ``CL760864285``...)."""
-    compact = re.sub(r"[^0-9kK]", "", text or "").upper()
-    if len(compact) < 2:
-        return []
-    body, check = compact[:-1], compact[-1]
-    return [f"{body}-{check}", compact, f"CL{compact}", f"{int(body):,}".replace(",", ".") + f"-{check}"]
 
 
 def _partner_domain(text):

@@ -13,7 +13,7 @@ import pytz
 
 from odoo import api, fields, models
 
-from ..services.privacy import is_natural_person
+from ..services.rut import is_natural_person
 
 SANTIAGO = pytz.timezone("America/Santiago")
 FINGERPRINT_LANG = "en_US"  # the fingerprint's reading language: the source text of translated values

@@ -52,10 +52,12 @@ rules and identify nobody.
 import re
 import unicodedata
 
-from stdnum.cl import rut as stdnum_rut
-
-# RUT bodies of natural persons are below this number; legal persons are numbered from 50,000,000 up.
-PERSON_RUT_LIMIT = 50_000_000
+from .rut import (
+    PERSON_RUT_LIMIT,
+    check_digit,
+    rut_number,
+    written_check_digit,
+)
 
 PERSON_KINDS = ("PERSONA", "RUT_PERSONA", "DIRECCION_PERSONA", "EMAIL_PERSONA", "TELEFONO")
 
@@ -91,46 +93,6 @@ _PLACEHOLDER = re.compile(rf"\b(?:{'|'.join(sorted(PERSON_KINDS, key=len, revers
 
 # Words that join a name ("Juan de la Fuente") and cannot stand for a given name or a surname.
 _NAME_PARTICLES = frozenset("da das de del di do dos la las le los mac mc san santa van von y".split())
-
-
-def rut_number(value):
-    """The RUT's body as an int (no check digit), or ``None`` when ``value`` does not look like a RUT."""
-    if not value:
-        return None
-    compact = re.sub(r"[\s.\-]", "", str(value)).upper()
-    if compact.startswith("CL"):
-        compact = compact[2:]
-    if not re.fullmatch(r"\d{2,9}[\dK]", compact):
-        return None
-    return int(compact[:-1])
-
-
-def looks_like_person_rut(value):
-    """True for a RUT numbered as a natural person's (below 50.000.000)."""
-    number = rut_number(value)
-    return number is not None and 0 < number < PERSON_RUT_LIMIT
-
-
-# Generic RUTs that identify nobody: "Consumidor Final Anónimo" (boletas) and foreign receivers (exports).
-GENERIC_RUT_NUMBERS = frozenset({66_666_666, 55_555_555})
-
-
-def is_natural_person(is_company, rut):
-    """A partner is treated as a natural person unless it is a company with a company-range RUT, or it
-    carries a generic RUT (anonymous end consumer, foreign receiver)."""
-    if rut_number(rut) in GENERIC_RUT_NUMBERS:
-        return False
-    return not is_company or looks_like_person_rut(rut)
-
-
-def _check_digit(number):
-    """The modulo-11 check digit of a RUT body: ``"0"``..``"9"`` or ``"K"``."""
-    return stdnum_rut.calc_check_digit(str(number))
-
-
-def _rut_check_digit(value):
-    """The check digit written in ``value`` (a RUT that ``rut_number`` accepts), upper case."""
-    return re.sub(r"[\s.\-]", "", str(value))[-1].upper()
 
 
 # -- phones -------------------------------------------------------------------------------------------
@@ -339,7 +301,7 @@ class Pseudonymizer:
         """``rut``'s placeholder, known by its body in any writing; its check digit is kept so that a
         registered RUT is recognised even when that digit is wrong."""
         number = rut_number(rut)
-        self._rut_digits.setdefault(number, _rut_check_digit(rut))
+        self._rut_digits.setdefault(number, written_check_digit(rut))
         return self._remember(self._rut_numbers, number, rut, placeholder)
 
     # -- replacement ----------------------------------------------------------------------------------
@@ -354,7 +316,7 @@ class Pseudonymizer:
         valid person-range RUT; anything else is left as it is."""
         number = int(re.sub(r"\D", "", match.group("grouped") or match.group("plain")))
         digit = match.group("digit").upper()
-        valid = digit == _check_digit(number)
+        valid = digit == check_digit(number)
         if number in self._rut_numbers and (valid or digit == self._rut_digits[number]):
             return self._send(self._rut_numbers[number])
         if not valid or not 0 < number < PERSON_RUT_LIMIT:

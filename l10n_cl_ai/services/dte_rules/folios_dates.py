@@ -6,9 +6,9 @@ CAF-date part of FECHA_EMISION are then skipped and reported once.
 
 from datetime import date, timedelta
 
+from ..rut import sii_rut
 from .dates import add_months
 from .finding import ERROR, WARNING
-from .rut import sii_rut
 
 CAF_VIGENCIA_DOCS = frozenset({"33", "43", "46", "56", "61"})
 # Res. Ex. SII 58/2017 via secondary sources (facturae.cl, bbsc.cl) and OCA l10n_cl_sii_folio; the SII FAQ

@@ -1,8 +1,8 @@
 """A. Parties and issuer: RUT_RECEPTOR, GIRO_RECEPTOR, DIR_RECEPTOR, EMISOR_CONFIG, EMAIL_DTE."""
 
+from ..rut import sii_rut
 from . import type_codes as dt
 from .finding import ERROR, WARNING
-from .rut import sii_rut
 
 GIRO_RECEPTOR_DOCS = frozenset({"33", "34", "43", "46", "52"})
 STREET_DOCS = frozenset({"33", "34", "43", "46", "52", "110"})

@@ -8,11 +8,11 @@ Community has no reference model: the snapshot carries the user's own references
 import datetime
 from dataclasses import dataclass
 
+from ..rut import sii_rut
 from . import type_codes as dt
 from .dates import add_months, month_index
 from .finding import ERROR, WARNING
 from .money import plain, same_amount
-from .rut import sii_rut
 
 CODREFS = (1, 2, 3)  # 1 cancels the document, 2 corrects text, 3 corrects amounts
 REFS_MAX = 40  # FMT §E NroLinRef 1-40 (DTE_v10.xsd allows 99: the stricter one is used)
