@@ -54,7 +54,7 @@ def _generate(exponent, size):
     try:
         return rsa.generate_private_key(public_exponent=exponent, key_size=size)
     except ValueError:  # newer cryptography refuses 512-bit keys
-        return rsa.generate_private_key(public_exponent=65537, key_size=1024)
+        return rsa.generate_private_key(public_exponent=65537, key_size=1024)  # noqa: S505 - test keys
 
 
 @lru_cache(maxsize=1)
@@ -99,15 +99,13 @@ class TestCaf:
     def frma(self):
         return _sign(sii_key(), self.da_flat().encode("iso-8859-1"))
 
-    def flat(self, frma=None):
-        return f'<CAF version="1.0">{self.da_flat()}<FRMA algoritmo="SHA1withRSA">{frma or self.frma()}</FRMA></CAF>'
+    def flat(self, frma=None, modulus=None):
+        frma = frma or self.frma()
+        return f'<CAF version="1.0">{self.da_flat(modulus)}<FRMA algoritmo="SHA1withRSA">{frma}</FRMA></CAF>'
 
     def pretty(self, indent, frma=None, modulus=None):
         """The CAF as it sits in a DTE: one tag per line, indented (whitespace the flattening drops)."""
-        flat = f'<CAF version="1.0">{self.da_flat(modulus)}<FRMA algoritmo="SHA1withRSA">{frma or self.frma()}</FRMA></CAF>'
-        return flat.replace("><", ">\n" + indent + "<").replace(
-            f"<RE>{self.issuer_rut}</RE>\n{indent}<RS>", f"<RE>{self.issuer_rut}</RE><RS>"
-        )
+        return self.flat(frma, modulus).replace("><", ">\n" + indent + "<")
 
 
 @lru_cache(maxsize=32)
@@ -262,27 +260,34 @@ def dd_values(spec, stamped_at="2025-06-10T10:38:25"):
     }
 
 
-def _dd_flat(values, the_caf, quote_entities):
+def _dd_flat(values, the_caf, quote_entities, frma=None):
     def text(value):
         return _quote_entities(_esc(value)) if quote_entities else _esc(value)
 
-    head = "".join(f"<{name}>{text(values[name])}</{name}>" for name in ("RE", "TD", "F", "FE", "RR", "RSR", "MNT", "IT1"))
-    return f"<DD>{head}{the_caf.flat()}<TSTED>{values['TSTED']}</TSTED></DD>"
+    head = "".join(
+        f"<{name}>{text(values[name])}</{name}>"
+        for name in ("RE", "TD", "F", "FE", "RR", "RSR", "MNT", "IT1")
+    )
+    return f"<DD>{head}{the_caf.flat(frma)}<TSTED>{values['TSTED']}</TSTED></DD>"
 
 
-def ted_xml(spec, stamp=None, forge=None, quote_entities=False, bad_frma=False, bad_modulus=None, signer=None):
+def ted_xml(
+    spec, stamp=None, forge=None, quote_entities=False, bad_frma=False, bad_modulus=None, signer=None
+):
     """The TED element text (indented). ``stamp``: DD values changed BEFORE signing (a seal that is
     genuine but says something else); ``forge``: DD values changed AFTER signing (the signature breaks);
     ``quote_entities``: sign the LibreDTE flattening (quotes as entities); ``bad_frma``: a CAF whose SII
     signature is wrong; ``bad_modulus``: RSAPK/M replaced (not base64...); ``signer``: another private key."""
     the_caf = spec.caf or caf(spec.issuer_rut, spec.doc_type)
     values = {**dd_values(spec), **(stamp or {})}
-    signed = _dd_flat(values, the_caf, quote_entities).encode("iso-8859-1")
+    frma = base64.b64encode(b"\0" * 128).decode() if bad_frma else None
+    signed = _dd_flat(values, the_caf, quote_entities, frma).encode("iso-8859-1")
     frmt = _sign(signer or the_caf.private_key, signed)
     values = {**values, **(forge or {})}
-    frma = base64.b64encode(b"\0" * 128).decode() if bad_frma else None
     ind = "        "
-    head = "".join(_tag(name, values[name], ind) for name in ("RE", "TD", "F", "FE", "RR", "RSR", "MNT", "IT1"))
+    head = "".join(
+        _tag(name, values[name], ind) for name in ("RE", "TD", "F", "FE", "RR", "RSR", "MNT", "IT1")
+    )
     return (
         '    <TED version="1.0">\n      <DD>\n'
         f"{head}{ind}{the_caf.pretty(ind, frma=frma, modulus=bad_modulus)}\n"

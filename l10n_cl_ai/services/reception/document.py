@@ -13,8 +13,8 @@ Electrónicos* v2.2, ``DTE_v10.xsd``). Conventions:
   keeps as the bill's attachment when an envelope carries several documents.
 """
 
-from dataclasses import dataclass, field
 import datetime
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 # IndExe (FMT B#5): 1 = exempt item. Other values (2 not billable, 3 deposit guarantee, 4 not a sale,

@@ -6,7 +6,7 @@ Nothing here is retryable: the same bytes are refused the same way every time.
 
     ReceptionError                  base class; never raised itself
     ├── FileTooLarge                REC_FILE_TOO_LARGE   more than MAX_BYTES
-    ├── ForbiddenXml                REC_XML_FORBIDDEN    a DOCTYPE, an ENTITY declaration (XXE, billion laughs)
+    ├── ForbiddenXml                REC_XML_FORBIDDEN    a DOCTYPE or ENTITY (XXE, billion laughs)
     ├── MalformedXml                REC_XML_MALFORMED    not well-formed XML, or an undeclared encoding
     ├── NotADte                     REC_NOT_DTE          well-formed, but the root is not EnvioDTE/DTE
     └── InvalidDte                  REC_DTE_INVALID      one DTE lacks a required field or has a bad value
@@ -63,7 +63,7 @@ class NotADte(ReceptionError):
 class InvalidDte(ReceptionError):
     """One DTE lacks a required field or carries a value of the wrong kind.
 
-    ``params``: ``reason`` (``missing`` | ``bad_value`` | ``no_document``), ``field`` (the SII tag),
+    ``params``: ``reason`` (``missing`` | ``bad_value`` | ``no_document``), ``tag`` (the SII tag),
     ``value`` (for ``bad_value``), ``doc_type`` and ``folio`` as far as they could be read (``""``
     otherwise).
     """

@@ -169,7 +169,7 @@ class _Reader:
         return "/".join(self.p + tag for tag in tags)
 
     def fail(self, reason, tag, value=None):
-        params = {"reason": reason, "field": tag, **self.ident}
+        params = {"reason": reason, "tag": tag, **self.ident}
         if value is not None:
             params["value"] = value[:40]
         raise InvalidDte(f"{reason} {tag}", **params)
@@ -240,7 +240,9 @@ def extract(dte, prefix, index=1):
         receiver_rut=r.text(header, "Receptor", "RUTRecep", required=True),
         receiver_name=r.text(receiver, "RznSocRecep"),
         totals=_totals(r, totals),
-        lines=tuple(_line(r, n, element) for n, element in enumerate(document.findall(prefix + "Detalle"), 1)),
+        lines=tuple(
+            _line(r, n, element) for n, element in enumerate(document.findall(prefix + "Detalle"), 1)
+        ),
         global_discounts=tuple(
             _global_discount(r, n, element)
             for n, element in enumerate(document.findall(prefix + "DscRcgGlobal"), 1)

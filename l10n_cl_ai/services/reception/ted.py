@@ -205,7 +205,12 @@ def _dd_mismatches(doc, ted):
         ("RE", ted.issuer_rut, doc.issuer_rut, _same_rut(ted.issuer_rut, doc.issuer_rut)),
         ("TD", ted.doc_type, doc.doc_type, ted.doc_type.strip() == doc.doc_type),
         ("F", ted.folio, str(doc.folio), _int_or_none(ted.folio) == doc.folio),
-        ("FE", ted.issue_date, doc.issue_date.isoformat(), ted.issue_date.strip() == doc.issue_date.isoformat()),
+        (
+            "FE",
+            ted.issue_date,
+            doc.issue_date.isoformat(),
+            ted.issue_date.strip() == doc.issue_date.isoformat(),
+        ),
         ("RR", ted.receiver_rut, doc.receiver_rut, _same_rut(ted.receiver_rut, doc.receiver_rut)),
         ("MNT", ted.amount, str(doc.totals.total), _int_or_none(ted.amount) == doc.totals.total),
         ("IT1", ted.first_item, _stamped_item(doc), ted.first_item.strip() == _stamped_item(doc)),
@@ -216,9 +221,13 @@ def _dd_mismatches(doc, ted):
 def _caf_checks(doc, ted, problems):
     caf = ted.caf
     if not _same_rut(caf.issuer_rut, doc.issuer_rut):
-        problems.append(TedProblem("caf_mismatch", {"field": "RE", "caf": caf.issuer_rut, "document": doc.issuer_rut}))
+        problems.append(
+            TedProblem("caf_mismatch", {"tag": "RE", "caf": caf.issuer_rut, "document": doc.issuer_rut})
+        )
     if caf.doc_type.strip() != doc.doc_type:
-        problems.append(TedProblem("caf_mismatch", {"field": "TD", "caf": caf.doc_type, "document": doc.doc_type}))
+        problems.append(
+            TedProblem("caf_mismatch", {"tag": "TD", "caf": caf.doc_type, "document": doc.doc_type})
+        )
     low, high = _int_or_none(caf.folio_from), _int_or_none(caf.folio_to)
     if low is None or high is None or not low <= doc.folio <= high:
         problems.append(
@@ -247,7 +256,7 @@ def verify(doc, sii_keys=None):
     if ted is None:
         return TedResult((TedProblem("missing"),))
     problems = [
-        TedProblem("mismatch", {"field": name, "stamped": stamped, "document": actual})
+        TedProblem("mismatch", {"tag": name, "stamped": stamped, "document": actual})
         for name, stamped, actual in _dd_mismatches(doc, ted)
     ]
     if ted.caf is None:
@@ -266,7 +275,6 @@ def verify(doc, sii_keys=None):
     if caf_signature == INVALID:
         problems.append(TedProblem("caf_signature", {"key_id": caf.key_id}))
     return TedResult(tuple(problems), caf_signature, caf.key_id)
-
 
 
 __all__ = [
