@@ -27,22 +27,42 @@ def test_bare_dte_fields_in_iso_8859_1():
     spec = fx.doc_spec(
         global_discounts=[("D", "%", 10, None), ("R", "$", 500, 1)],
         references=[
-            {"TpoDocRef": "801", "FolioRef": "OC-4471", "FchRef": "2025-06-01", "RazonRef": "Orden de compra"},
+            {
+                "TpoDocRef": "801",
+                "FolioRef": "OC-4471",
+                "FchRef": "2025-06-01",
+                "RazonRef": "Orden de compra",
+            },
             {"TpoDocRef": "HES", "FolioRef": "HES 12", "FchRef": "2025-06-02"},
-            {"TpoDocRef": "33", "FolioRef": "1500", "FchRef": "2025-05-30", "CodRef": "3", "RazonRef": "Corrige"},
+            {
+                "TpoDocRef": "33",
+                "FolioRef": "1500",
+                "FchRef": "2025-05-30",
+                "CodRef": "3",
+                "RazonRef": "Corrige",
+            },
         ],
         other_taxes=[(27, 10, 1234), (15, 19, 100)],
     )
     data = fx.dte_bytes(spec)
     assert "Ñuñoa".encode("iso-8859-1") in data  # written as the SII writes it
     doc = one(data)
-    assert (doc.doc_type, doc.folio, doc.issue_date, doc.due_date) == ("33", 1523, date(2025, 6, 10), date(2025, 7, 10))
+    assert (doc.doc_type, doc.folio, doc.issue_date, doc.due_date) == (
+        "33",
+        1523,
+        date(2025, 6, 10),
+        date(2025, 7, 10),
+    )
     assert (doc.issuer_rut, doc.issuer_name, doc.issuer_giro) == (
         "96790240-3",
         "Proveedora Ñuñoa SpA",
         "Venta de materiales de construcción",
     )
-    assert (doc.issuer_street, doc.issuer_comuna, doc.receiver_rut) == ("Av. Irarrázaval 1234", "Ñuñoa", "76086428-5")
+    assert (doc.issuer_street, doc.issuer_comuna, doc.receiver_rut) == (
+        "Av. Irarrázaval 1234",
+        "Ñuñoa",
+        "76086428-5",
+    )
     first, second = doc.lines
     assert (first.number, first.name, first.quantity, first.unit_price) == (
         1,
@@ -50,21 +70,48 @@ def test_bare_dte_fields_in_iso_8859_1():
         Decimal(2),
         Decimal(150000),
     )
-    assert (first.discount_amount, first.amount, first.taxed, first.exempt) == (Decimal(10000), Decimal(290000), True, False)
+    assert (first.discount_amount, first.amount, first.taxed, first.exempt) == (
+        Decimal(10000),
+        Decimal(290000),
+        True,
+        False,
+    )
     assert (second.ind_exe, second.exempt, second.amount) == (1, True, Decimal(25000))
     discount, surcharge = doc.global_discounts
-    assert (discount.kind, discount.value_type, discount.value, discount.ind_exe) == ("D", "%", Decimal(10), None)
-    assert (surcharge.kind, surcharge.value_type, surcharge.value, surcharge.ind_exe) == ("R", "$", Decimal(500), 1)
+    assert (discount.kind, discount.value_type, discount.value, discount.ind_exe) == (
+        "D",
+        "%",
+        Decimal(10),
+        None,
+    )
+    assert (surcharge.kind, surcharge.value_type, surcharge.value, surcharge.ind_exe) == (
+        "R",
+        "$",
+        Decimal(500),
+        1,
+    )
     order, sheet, note = doc.references
-    assert (order.doc_type, order.folio, order.date, order.reason) == ("801", "OC-4471", date(2025, 6, 1), "Orden de compra")
+    assert (order.doc_type, order.folio, order.date, order.reason) == (
+        "801",
+        "OC-4471",
+        date(2025, 6, 1),
+        "Orden de compra",
+    )
     assert (sheet.doc_type, sheet.folio) == ("HES", "HES 12")
     assert (note.doc_type, note.folio, note.code) == ("33", "1500", 3)
     net, exe, vat, total = spec.computed()
     t = doc.totals
     assert (t.net, t.exempt, t.vat_rate, t.vat, t.total) == (net, exe, Decimal(19), vat, total)
-    assert [(tax.code, tax.amount, tax.retained) for tax in t.other_taxes] == [(27, 1234, False), (15, 100, True)]
+    assert [(tax.code, tax.amount, tax.retained) for tax in t.other_taxes] == [
+        (27, 1234, False),
+        (15, 100, True),
+    ]
     assert (t.additional_taxes, t.retained) == (Decimal(1234), Decimal(100))
-    assert doc.ted.folio == "1523" and doc.ted.caf.folio_from == "1001" and doc.ted.first_item == first.name[:40].strip()
+    assert (
+        doc.ted.folio == "1523"
+        and doc.ted.caf.folio_from == "1001"
+        and doc.ted.first_item == first.name[:40].strip()
+    )
     assert doc.document_id == "F1523T33" and doc.currency == ""
 
 
@@ -94,8 +141,10 @@ def test_utf8_declared_and_undeclared_latin1_are_both_read():
 
 def test_envelope_returns_every_good_dte_and_names_the_broken_one():
     good_a = fx.dte_xml(fx.doc_spec(folio=1523))
-    broken = fx.dte_xml(fx.doc_spec(folio=1524, doc_type="34")).replace("<MntTotal>", "<MntTotalX>").replace(
-        "</MntTotal>", "</MntTotalX>"
+    broken = (
+        fx.dte_xml(fx.doc_spec(folio=1524, doc_type="34"))
+        .replace("<MntTotal>", "<MntTotalX>")
+        .replace("</MntTotal>", "</MntTotalX>")
     )
     bad_value = fx.dte_xml(fx.doc_spec(folio=1525)).replace("<FchEmis>2025-06-10", "<FchEmis>10-06-2025")
     good_b = fx.dte_xml(fx.doc_spec(folio=1526))
@@ -105,9 +154,19 @@ def test_envelope_returns_every_good_dte_and_names_the_broken_one():
     assert [doc.folio for doc in reception.documents] == [1523, 1526]
     assert [doc.index for doc in reception.documents] == [1, 4]
     missing, wrong = reception.errors
-    assert (missing.index, missing.doc_type, missing.folio, missing.message_key) == (2, "34", "1524", "REC_DTE_INVALID.missing")
+    assert (missing.index, missing.doc_type, missing.folio, missing.message_key) == (
+        2,
+        "34",
+        "1524",
+        "REC_DTE_INVALID.missing",
+    )
     assert missing.params["tag"] == "MntTotal"
-    assert (wrong.index, wrong.folio, wrong.message_key, wrong.params["tag"]) == (3, "1525", "REC_DTE_INVALID.bad_value", "FchEmis")
+    assert (wrong.index, wrong.folio, wrong.message_key, wrong.params["tag"]) == (
+        3,
+        "1525",
+        "REC_DTE_INVALID.bad_value",
+        "FchEmis",
+    )
     assert wrong.params["value"] == "10-06-2025"
 
 
@@ -116,7 +175,11 @@ def test_bare_dte_with_a_broken_field_is_an_error_not_an_exception():
     reception = parse.parse(data)
     assert reception.documents == ()
     (error,) = reception.errors
-    assert (error.folio, error.message_key, error.params["tag"]) == ("15x23", "REC_DTE_INVALID.bad_value", "Folio")
+    assert (error.folio, error.message_key, error.params["tag"]) == (
+        "15x23",
+        "REC_DTE_INVALID.bad_value",
+        "Folio",
+    )
 
 
 def test_envelope_without_dte_is_not_a_dte():
@@ -201,7 +264,10 @@ def test_a_big_file_under_the_limit_is_read():
 @pytest.mark.parametrize(
     ("data", "root"),
     [
-        (b'<?xml version="1.0"?><Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"/>', "Invoice"),
+        (
+            b'<?xml version="1.0"?><Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"/>',
+            "Invoice",
+        ),
         (b'<DTE xmlns="http://example.com/not-sii"><Documento/></DTE>', "DTE"),
         (b"<html><body>factura</body></html>", "html"),
     ],
