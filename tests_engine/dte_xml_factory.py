@@ -168,7 +168,7 @@ class DocSpec:
         """(MntNeto, MntExe, IVA, MntTotal) as the SII format defines them, unless overridden."""
         taxed = sum(i.amount for i in self.items if not i.exempt)
         exempt = sum(i.amount for i in self.items if i.exempt)
-        for kind, value_type, value, ind_exe in self.global_discounts:
+        for kind, value_type, value, ind_exe in self.global_discounts:  # in order, % on what is left
             base = exempt if ind_exe == 1 else taxed
             amount = _round(Decimal(base) * Decimal(str(value)) / 100) if value_type == "%" else int(value)
             sign = -1 if kind == "D" else 1

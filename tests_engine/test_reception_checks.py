@@ -154,6 +154,15 @@ def test_totales_global_discounts_and_surcharges_are_applied():
     assert ("REC_TOTALES", "error", "net") in found(received(wrong))
 
 
+def test_totales_global_discounts_apply_in_order_a_percentage_on_what_is_left():
+    spec = fx.doc_spec(global_discounts=[("D", "$", 10000, None), ("D", "%", 10, None)])
+    assert spec.computed()[0] == 252000  # (290000 - 10000) - 10 % of 280000; not 290000 - 10000 - 29000
+    assert found(received(spec)) == []
+    assert ("REC_TOTALES", "error", "net") in found(
+        received(fx.doc_spec(global_discounts=spec.global_discounts, net=251000))
+    )
+
+
 def test_totales_additional_taxes_added_and_retentions_subtracted():
     spec = fx.doc_spec(other_taxes=[(27, 10, 29000), (15, 19, 55100)])
     assert spec.computed()[3] == 290000 + 25000 + 55100 + 29000 - 55100

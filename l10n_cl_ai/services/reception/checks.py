@@ -148,8 +148,10 @@ def folio_duplicado(doc, ctx, out):
 
 
 def _line_sums(doc):
-    """(taxed, exempt) sums of MontoItem, then after the global discounts and surcharges (FMT §D: a
-    percentage applies to the items it concerns; IndExeDR 1 = exempt items, 2 = non-billable ones)."""
+    """(taxed, exempt) sums of MontoItem, then after the global discounts and surcharges (FMT §D; IndExeDR
+    1 = exempt items, 2 = non-billable ones). They apply in their order, a percentage on the amount left
+    by the previous ones, rounded half-up to the peso: LibreDTE ``lib/Sii/Dte.php``
+    ``normalizar_aplicar_descuentos_recargos`` (the SII's text does not say more)."""
     all_exempt = doc.doc_type in EXEMPT_DOCUMENTS
     taxed = exempt = Decimal(0)
     for line in doc.lines:
@@ -157,14 +159,13 @@ def _line_sums(doc):
             exempt += line.amount
         elif line.taxed:
             taxed += line.amount
-    bases = {"taxed": taxed, "exempt": exempt}
-    sums = dict(bases)
+    sums = {"taxed": taxed, "exempt": exempt}
     for discount in doc.global_discounts:
         if discount.ind_exe == 2:
             continue
         target = "exempt" if discount.ind_exe == 1 or all_exempt else "taxed"
         if discount.value_type == "%":
-            amount = Decimal(round_half_up(bases[target] * discount.value / 100))
+            amount = Decimal(round_half_up(sums[target] * discount.value / 100))
         else:
             amount = discount.value
         sums[target] += -amount if discount.kind == "D" else amount
