@@ -135,7 +135,11 @@ def load_public_key(value):
     """An SII public key from a PEM public key or PEM certificate (bytes or str), or a key object."""
     if isinstance(value, rsa.RSAPublicKey):
         return value
-    data = value.encode() if isinstance(value, str) else value
+    return _load_pem(value.encode() if isinstance(value, str) else bytes(value))
+
+
+@lru_cache(maxsize=16)  # the SII has a handful of keys; every document names one
+def _load_pem(data):
     if b"CERTIFICATE" in data:
         return load_pem_x509_certificate(data).public_key()
     return serialization.load_pem_public_key(data)
