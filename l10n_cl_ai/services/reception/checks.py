@@ -37,7 +37,7 @@ from decimal import Decimal
 from ..dte_rules.dates import month_index
 from ..dte_rules.finding import ERROR, INFO, WARNING, Finding
 from ..dte_rules.money import round_half_up
-from ..dte_rules.rut import sii_rut
+from ..rut import sii_rut
 from . import ted as ted_module
 
 RECEIVABLE = frozenset({"33", "34", "43", "56", "61"})

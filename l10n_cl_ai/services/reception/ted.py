@@ -39,7 +39,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509 import load_pem_x509_certificate
 
-from ..dte_rules.rut import sii_rut
+from ..rut import sii_rut
 
 IT1_MAX = 40  # the first item's name as stamped: NmbItem cut to 40 characters (LibreDTE timbrar)
 
