@@ -316,6 +316,9 @@ def main():
           f"{len({normalize(line['description']) for line in lines})} distinct descriptions")
     params = tune(embedder, lines) if args.tune or args.tune_only else DEFAULT_PARAMS
     if args.tune_only:
+        import bill_coding_po  # noqa: PLC0415
+
+        bill_coding_po.run(embedder, seed=args.seed, retune=True, report_test=False)
         return
     history = held_out(embedder, lines, params)
     p50, p95 = latency(raw, CompanyHistory(history.company_id, history.lines, history.index, raw), lines)
@@ -323,7 +326,7 @@ def main():
     if not args.no_po:
         import bill_coding_po  # noqa: PLC0415
 
-        bill_coding_po.run(embedder, seed=args.seed)
+        bill_coding_po.run(embedder, seed=args.seed, retune=args.tune)
     if args.scale:
         scale(raw, args.scale, args.seed + 4)
 
