@@ -54,7 +54,7 @@ class SuggestParams:
     # logistic(b0 + b1 * share + b2 * closeness + b3 * same_vendor), closeness = (best sim - min) / (1 - min)
     account_calibration: tuple = (-1.242, 2.065, 1.64, 1.517)
     # logistic(b0 + b1 * combined probability + b2 * neighbours' share + b3 * words' posterior)
-    analytic_calibration: tuple = (-1.723, 1.5, 1.281, 2.145)
+    analytic_calibration: tuple = (-2.038, 1.609, 1.281, 2.345)
     max_neighbours_shown: int = 5
 
     def with_(self, **changes):

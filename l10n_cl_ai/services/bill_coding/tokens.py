@@ -23,10 +23,16 @@ def words(description, vendor_id):
 
 
 class TokenModel:
-    """Multinomial naive Bayes (set-of-words) over distribution keys, weighted counts, Laplace ``alpha``."""
+    """Multinomial naive Bayes (set-of-words) over distribution keys, weighted counts, Laplace ``alpha``.
 
-    def __init__(self, alpha=0.5):
+    Words seen on fewer than ``min_lines`` lines are ignored: a word met once (an item bought once for one
+    site) says nothing about where the next one goes, and several of them outvoted the site's name.
+    """
+
+    def __init__(self, alpha=0.5, min_lines=2):
         self.alpha = alpha
+        self.min_lines = min_lines
+        self.lines_with = {}
         self.class_weight = {}
         self.counts = {}
         self.totals = {}
@@ -37,6 +43,7 @@ class TokenModel:
         counts = self.counts.setdefault(label, {})
         for feature in features:
             counts[feature] = counts.get(feature, 0.0) + weight
+            self.lines_with[feature] = self.lines_with.get(feature, 0) + 1
             self.vocabulary.add(feature)
         self.totals[label] = self.totals.get(label, 0.0) + weight * len(features)
 
@@ -44,7 +51,7 @@ class TokenModel:
         """{label: probability} for a line with ``features`` (only words seen in training count)."""
         if not self.class_weight:
             return {}
-        known = [feature for feature in features if feature in self.vocabulary]
+        known = [feature for feature in features if self.lines_with.get(feature, 0) >= self.min_lines]
         size = len(self.vocabulary)
         total = sum(self.class_weight.values())
         scores = {}
