@@ -132,10 +132,10 @@ def _choose(scored, params):
 
 
 def compatible(bill_text, po_text):
-    """False when the sizes written differ ("fierro 12mm" vs "fierro 16mm"): one side's numbers must all
-    appear on the other side (a bill often adds a quantity, an order a pack size)."""
-    bill, po = numbers(bill_text), numbers(po_text)
-    return bill <= po or po <= bill
+    """False when the sizes written differ ("fierro 12mm x 12m" vs "fierro 16mm x 12m"): every number of
+    the order's description must be on the bill's, as many times (the bill may add a quantity or a code)."""
+    bill = numbers(bill_text)
+    return all(bill[number] >= count for number, count in numbers(po_text).items())
 
 
 def match_bill(vendor_id, bill_lines, po_lines, embedder, referenced_order_ids=(), params=DEFAULT_MATCH_PARAMS):

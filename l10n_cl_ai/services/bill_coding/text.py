@@ -6,6 +6,7 @@ text is lower-cased, accents are folded and dates / periods and the buyer's inte
 model number) are kept: they often name what was bought.
 """
 
+import collections
 import re
 import unicodedata
 
@@ -42,7 +43,7 @@ CODE_DIGITS = 5  # a number of this many digits or more is a code (SKU, folio), 
 
 
 def numbers(description):
-    """The sizes and quantities written in ``description`` ("fierro a630 12mm x 6m" -> {"630", "12", "6"}),
-    codes of ``CODE_DIGITS`` digits or more left out."""
-    return {number.lstrip("0") or "0" for number in _NUMBER.findall(normalize(description))
-            if len(number) < CODE_DIGITS}
+    """The sizes and quantities written in ``description``, counted ("fierro a630 12mm x 12m" ->
+    {"630": 1, "12": 2}), codes of ``CODE_DIGITS`` digits or more left out."""
+    return collections.Counter(number.lstrip("0") or "0" for number in _NUMBER.findall(normalize(description))
+                               if len(number) < CODE_DIGITS)
