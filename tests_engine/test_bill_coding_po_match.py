@@ -44,8 +44,10 @@ def test_a_line_with_a_product_matches_the_po_line_of_that_product(embedder):
 
 
 def test_a_line_without_product_matches_by_description(embedder):
-    bill = [BillLine(11, "COD 48213 FIERRO ESTRIADO 16MM X 12M", 40, 8990),
-            BillLine(12, "GUANTE CABRITILLA PAR", 50, 1490)]
+    bill = [
+        BillLine(11, "COD 48213 FIERRO ESTRIADO 16MM X 12M", 40, 8990),
+        BillLine(12, "GUANTE CABRITILLA PAR", 50, 1490),
+    ]
     result = match_bill(VENDOR, bill, po_lines(), embedder)
     assert matched(result) == {11: (3, MATCHED_BY_DESCRIPTION), 12: (4, MATCHED_BY_DESCRIPTION)}
     assert all(match.similarity >= 0.88 for match in result.matches)
@@ -74,10 +76,14 @@ def test_billed_beyond_what_was_received_is_matched_and_flagged(embedder):
 
 
 def test_a_po_of_another_vendor_is_never_matched(embedder):
-    theirs = [PoLine(9, 900, OTHER_VENDOR, "Cemento Melon especial 25kg", 100, 5990, 100, 0, CEMENT),
-              PoLine(10, 900, OTHER_VENDOR, "Fierro estriado 16mm x 12m", 40, 8990, 40, 0)]
-    bill = [BillLine(11, "Cemento Melon especial 25kg", 100, 5990, CEMENT),
-            BillLine(12, "Fierro estriado 16mm x 12m", 40, 8990)]
+    theirs = [
+        PoLine(9, 900, OTHER_VENDOR, "Cemento Melon especial 25kg", 100, 5990, 100, 0, CEMENT),
+        PoLine(10, 900, OTHER_VENDOR, "Fierro estriado 16mm x 12m", 40, 8990, 40, 0),
+    ]
+    bill = [
+        BillLine(11, "Cemento Melon especial 25kg", 100, 5990, CEMENT),
+        BillLine(12, "Fierro estriado 16mm x 12m", 40, 8990),
+    ]
     result = match_bill(VENDOR, bill, theirs, embedder)
     assert not result.matches
     assert {item.reason for item in result.unmatched} == {UNMATCHED_NO_CANDIDATE}

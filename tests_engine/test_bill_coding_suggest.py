@@ -39,8 +39,10 @@ def hardware_and_telco_lines(company=1):
         (TELCO, "INTERNET FIBRA EMPRESA 600 MBPS OFICINA", INTERNET, {"1": 100.0}),
         (TELCO, "Enlace dedicado fibra 300MB oficina", INTERNET, {"1": 100.0}),
     ]
-    return [posted(index + 1 + 1000 * company, vendor, text, account, distribution, company=company)
-            for index, (vendor, text, account, distribution) in enumerate(lines)]
+    return [
+        posted(index + 1 + 1000 * company, vendor, text, account, distribution, company=company)
+        for index, (vendor, text, account, distribution) in enumerate(lines)
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -52,13 +54,18 @@ def ask(history, vendor, description, company=1):
     return suggest(history, LineQuery(company, vendor, description, date=DAY))
 
 
-@pytest.mark.parametrize(("vendor", "description", "account"), [
-    (HARDWARE, "ROTOMARTILLO SDS PLUS 800W OBRA LAS CONDES", TOOLS),
-    (HARDWARE, "Pintura esmalte sintetico galon obra Quilicura", MAINTENANCE),
-    (TELCO, "Telefonía móvil plan empresa 25 líneas noviembre", MOBILE),
-    (TELCO, "Internet fibra oficina central noviembre", INTERNET),
-])
-def test_a_vendor_that_bills_two_accounts_gets_the_right_one_by_description(history, vendor, description, account):
+@pytest.mark.parametrize(
+    ("vendor", "description", "account"),
+    [
+        (HARDWARE, "ROTOMARTILLO SDS PLUS 800W OBRA LAS CONDES", TOOLS),
+        (HARDWARE, "Pintura esmalte sintetico galon obra Quilicura", MAINTENANCE),
+        (TELCO, "Telefonía móvil plan empresa 25 líneas noviembre", MOBILE),
+        (TELCO, "Internet fibra oficina central noviembre", INTERNET),
+    ],
+)
+def test_a_vendor_that_bills_two_accounts_gets_the_right_one_by_description(
+    history, vendor, description, account
+):
     result = ask(history, vendor, description)
     assert result.account_id == account
     assert result.neighbours and all(neighbour.account_id == account for neighbour in result.neighbours)
@@ -66,10 +73,17 @@ def test_a_vendor_that_bills_two_accounts_gets_the_right_one_by_description(hist
 
 
 def test_the_analytic_distribution_follows_the_site_named_and_a_split(history):
-    assert ask(history, HARDWARE, "Huincha medir Stanley 8m OBRA QUILICURA").analytic_distribution == QUILICURA
-    assert ask(history, HARDWARE, "Alicate universal 8 pulg obra Las Condes").analytic_distribution == LAS_CONDES
+    assert (
+        ask(history, HARDWARE, "Huincha medir Stanley 8m OBRA QUILICURA").analytic_distribution == QUILICURA
+    )
+    assert (
+        ask(history, HARDWARE, "Alicate universal 8 pulg obra Las Condes").analytic_distribution == LAS_CONDES
+    )
     # the same item as a Las Condes line, bought for Quilicura: the site's words outvote the item
-    assert ask(history, HARDWARE, "TALADRO PERCUTOR BOSCH 650W OBRA QUILICURA").analytic_distribution == QUILICURA
+    assert (
+        ask(history, HARDWARE, "TALADRO PERCUTOR BOSCH 650W OBRA QUILICURA").analytic_distribution
+        == QUILICURA
+    )
     split = ask(history, TELCO, "PLAN MOVIL EMPRESA 25 LINEAS NOVIEMBRE")
     assert split.analytic_distribution == {"2": 50.0, "3": 50.0}
 
@@ -95,8 +109,11 @@ def test_a_line_unlike_any_posted_line_gets_no_suggestion(history):
 
 
 def test_rejected_suggestions_lose_weight_for_that_vendor(embedder):
-    lines = [posted(1, HARDWARE, "Disco corte metal 115mm", TOOLS), posted(2, HARDWARE, "Disco corte fierro 115 mm", TOOLS),
-             posted(3, HARDWARE, "Disco flap 115mm grano 60", MAINTENANCE)]
+    lines = [
+        posted(1, HARDWARE, "Disco corte metal 115mm", TOOLS),
+        posted(2, HARDWARE, "Disco corte fierro 115 mm", TOOLS),
+        posted(3, HARDWARE, "Disco flap 115mm grano 60", MAINTENANCE),
+    ]
     query = LineQuery(1, HARDWARE, "DISCO CORTE METAL 4 1/2", date=DAY)
     before = suggest(CompanyHistory.build(1, lines, embedder), query)
     assert before.account_id == TOOLS
@@ -131,7 +148,8 @@ def test_no_suggestion_comes_from_another_companys_lines(embedder):
 
 def test_the_same_vendor_weighs_more_than_other_vendors(embedder):
     lines = [posted(1, HARDWARE, "DISCO CORTE METAL 115MM", TOOLS)] + [
-        posted(2 + index, OTHER, "Disco corte metal 115 mm", MAINTENANCE) for index in range(3)]
+        posted(2 + index, OTHER, "Disco corte metal 115 mm", MAINTENANCE) for index in range(3)
+    ]
     history = CompanyHistory.build(1, lines, embedder)
     assert ask(history, HARDWARE, "Disco corte metal 115mm x 10 un").account_id == TOOLS
     assert ask(history, OTHER, "Disco corte metal 115mm x 10 un").account_id == MAINTENANCE

@@ -138,7 +138,9 @@ def compatible(bill_text, po_text):
     return all(bill[number] >= count for number, count in numbers(po_text).items())
 
 
-def match_bill(vendor_id, bill_lines, po_lines, embedder, referenced_order_ids=(), params=DEFAULT_MATCH_PARAMS):
+def match_bill(
+    vendor_id, bill_lines, po_lines, embedder, referenced_order_ids=(), params=DEFAULT_MATCH_PARAMS
+):
     """Match ``bill_lines`` (``BillLine``) of a bill of ``vendor_id`` to ``po_lines`` (``PoLine``).
 
     ``embedder``: the knowledge base's ``OnnxEmbedder`` (only called when a line is left after the
@@ -155,13 +157,17 @@ def match_bill(vendor_id, bill_lines, po_lines, embedder, referenced_order_ids=(
         if not candidates:
             reasons[bill_line.line_id] = UNMATCHED_NO_CANDIDATE
             continue
-        same_product = [line for line in candidates
-                        if bill_line.product_id and line.product_id == bill_line.product_id]
+        same_product = [
+            line for line in candidates if bill_line.product_id and line.product_id == bill_line.product_id
+        ]
         if not same_product:
             left.append(bill_line)
             continue
-        scored = [(_fit(bill_line, line, remaining[line.po_line_id]), line) for line in same_product
-                  if _sane(bill_line, line, remaining[line.po_line_id], params)]
+        scored = [
+            (_fit(bill_line, line, remaining[line.po_line_id]), line)
+            for line in same_product
+            if _sane(bill_line, line, remaining[line.po_line_id], params)
+        ]
         chosen = _choose(scored, params) if scored else None
         if chosen is None:
             reasons[bill_line.line_id] = UNMATCHED_AMBIGUOUS if scored else UNMATCHED_NOT_SIMILAR
@@ -174,15 +180,25 @@ def match_bill(vendor_id, bill_lines, po_lines, embedder, referenced_order_ids=(
         reasons.update(more)
     order = {line.line_id: index for index, line in enumerate(bill_lines)}
     matches.sort(key=lambda match: order[match.bill_line_id])
-    unmatched = tuple(Unmatched(line_id, reason) for line_id, reason in sorted(reasons.items(), key=lambda item: order[item[0]]))
+    unmatched = tuple(
+        Unmatched(line_id, reason)
+        for line_id, reason in sorted(reasons.items(), key=lambda item: order[item[0]])
+    )
     return MatchResult(tuple(matches), unmatched)
 
 
 def _match(bill_line, po_line, matched_by, fit, similarity):
     score = fit if matched_by == MATCHED_BY_PRODUCT else fit * similarity
-    return PoLineMatch(bill_line.line_id, po_line.po_line_id, po_line.order_id, matched_by, round(score, 4),
-                       round(float(similarity), 4), round(bill_line.price_unit / po_line.price_unit, 4),
-                       bill_line.quantity > po_line.quantity_received - po_line.quantity_billed + 1e-9)
+    return PoLineMatch(
+        bill_line.line_id,
+        po_line.po_line_id,
+        po_line.order_id,
+        matched_by,
+        round(score, 4),
+        round(float(similarity), 4),
+        round(bill_line.price_unit / po_line.price_unit, 4),
+        bill_line.quantity > po_line.quantity_received - po_line.quantity_billed + 1e-9,
+    )
 
 
 def _by_description(bill_lines, candidates, remaining, embedder, params):
@@ -191,13 +207,20 @@ def _by_description(bill_lines, candidates, remaining, embedder, params):
     reasons = {}
     if not open_lines:
         return [], {line.line_id: UNMATCHED_NO_CANDIDATE for line in bill_lines}
-    vectors = embed_texts(embedder, [normalize(line.description) for line in bill_lines]
-                          + [normalize(line.description) for line in open_lines])
-    similarity = vectors[:len(bill_lines)] @ vectors[len(bill_lines):].T
+    vectors = embed_texts(
+        embedder,
+        [normalize(line.description) for line in bill_lines]
+        + [normalize(line.description) for line in open_lines],
+    )
+    similarity = vectors[: len(bill_lines)] @ vectors[len(bill_lines) :].T
     pairs = []
     for i, bill_line in enumerate(bill_lines):
-        sane = [j for j, line in enumerate(open_lines) if _sane(bill_line, line, remaining[line.po_line_id], params)
-                and compatible(bill_line.description, line.description)]
+        sane = [
+            j
+            for j, line in enumerate(open_lines)
+            if _sane(bill_line, line, remaining[line.po_line_id], params)
+            and compatible(bill_line.description, line.description)
+        ]
         ranked = sorted(sane, key=lambda j: similarity[i, j], reverse=True)
         if not ranked or similarity[i, ranked[0]] < params.min_similarity:
             reasons[bill_line.line_id] = UNMATCHED_NOT_SIMILAR
@@ -205,8 +228,13 @@ def _by_description(bill_lines, candidates, remaining, embedder, params):
         best = float(similarity[i, ranked[0]])
         rivals = [j for j in ranked[1:] if best - similarity[i, j] < params.margin]
         if rivals:  # a rival as similar: the quantity fit decides, or nothing does
-            fits = sorted(((_fit(bill_line, open_lines[j], remaining[open_lines[j].po_line_id]), j)
-                           for j in [ranked[0], *rivals]), reverse=True)
+            fits = sorted(
+                (
+                    (_fit(bill_line, open_lines[j], remaining[open_lines[j].po_line_id]), j)
+                    for j in [ranked[0], *rivals]
+                ),
+                reverse=True,
+            )
             if not params.exact_quantity_breaks_ties or fits[0][0] - fits[1][0] < 1e-6:
                 reasons[bill_line.line_id] = UNMATCHED_AMBIGUOUS
                 continue
@@ -219,8 +247,14 @@ def _by_description(bill_lines, candidates, remaining, embedder, params):
             reasons[bill_line.line_id] = UNMATCHED_AMBIGUOUS  # its PO line went to a closer bill line
             continue
         used.add(j)
-        matches.append(_match(bill_line, po_line, MATCHED_BY_DESCRIPTION,
-                              _fit(bill_line, po_line, remaining[po_line.po_line_id]), sim))
+        matches.append(
+            _match(
+                bill_line,
+                po_line,
+                MATCHED_BY_DESCRIPTION,
+                _fit(bill_line, po_line, remaining[po_line.po_line_id]),
+                sim,
+            )
+        )
         remaining[po_line.po_line_id] -= bill_line.quantity
     return matches, reasons
-

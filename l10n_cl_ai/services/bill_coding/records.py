@@ -21,8 +21,13 @@ class CompanyMismatch(ValueError):
 
 def distribution_key(distribution):
     """A hashable, order-independent form of an analytic distribution (percentages rounded to 0.01)."""
-    return tuple(sorted((str(key), round(float(value), 2)) for key, value in (distribution or {}).items()
-                        if round(float(value), 2)))
+    return tuple(
+        sorted(
+            (str(key), round(float(value), 2))
+            for key, value in (distribution or {}).items()
+            if round(float(value), 2)
+        )
+    )
 
 
 @dataclass(frozen=True)

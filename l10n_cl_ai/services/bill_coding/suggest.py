@@ -106,7 +106,7 @@ def _candidates(history, vector, vendor_id, params):
     if len(vendor_rows):
         vendor_sims = history.similarities(vector, vendor_rows)
         if len(vendor_rows) > params.k_vendor:
-            keep = np.argpartition(-vendor_sims, params.k_vendor - 1)[:params.k_vendor]
+            keep = np.argpartition(-vendor_sims, params.k_vendor - 1)[: params.k_vendor]
             vendor_rows, vendor_sims = vendor_rows[keep], vendor_sims[keep]
         found.update(zip(vendor_rows.tolist(), vendor_sims.tolist(), strict=True))
     return found
@@ -141,22 +141,46 @@ def _vote(history, query, candidates, params):
         totals[account] = totals.get(account, 0.0) + weight
     account = max(totals, key=totals.get)
     total = sum(totals.values())
-    voters = sorted((row for row in weights if history.account[row] == account),
-                    key=lambda row: candidates[row], reverse=True)
+    voters = sorted(
+        (row for row in weights if history.account[row] == account),
+        key=lambda row: candidates[row],
+        reverse=True,
+    )
     same_vendor = sum(1 for row in voters if history.vendor[row] == query.vendor_id)
-    confidence = logistic(params.account_calibration,
-                          features(totals[account] / total, candidates[voters[0]], same_vendor, params))
-    distribution, analytic_confidence, analytic_features = _analytic(history, query, voters, weights, candidates,
-                                                  rejected_distributions, params)
-    neighbours = tuple(Neighbour(history.lines[row].line_id, int(history.vendor[row]), account,
-                                 round(candidates[row], 4), round(weights[row] / total, 4),
-                                 bool(history.vendor[row] == query.vendor_id))
-                       for row in voters[:params.max_neighbours_shown])
-    detail = {"neighbours": len(voters), "same_vendor": same_vendor,
-              "share": round(totals[account] / total, 4), "best_similarity": round(candidates[voters[0]], 4),
-              "analytic_features": tuple(round(value, 4) for value in analytic_features)}
-    return Suggestion(account, distribution, round(confidence, 4), round(analytic_confidence, 4),
-                      neighbours, REASON_NEIGHBOURS, detail)
+    confidence = logistic(
+        params.account_calibration,
+        features(totals[account] / total, candidates[voters[0]], same_vendor, params),
+    )
+    distribution, analytic_confidence, analytic_features = _analytic(
+        history, query, voters, weights, candidates, rejected_distributions, params
+    )
+    neighbours = tuple(
+        Neighbour(
+            history.lines[row].line_id,
+            int(history.vendor[row]),
+            account,
+            round(candidates[row], 4),
+            round(weights[row] / total, 4),
+            bool(history.vendor[row] == query.vendor_id),
+        )
+        for row in voters[: params.max_neighbours_shown]
+    )
+    detail = {
+        "neighbours": len(voters),
+        "same_vendor": same_vendor,
+        "share": round(totals[account] / total, 4),
+        "best_similarity": round(candidates[voters[0]], 4),
+        "analytic_features": tuple(round(value, 4) for value in analytic_features),
+    }
+    return Suggestion(
+        account,
+        distribution,
+        round(confidence, 4),
+        round(analytic_confidence, 4),
+        neighbours,
+        REASON_NEIGHBOURS,
+        detail,
+    )
 
 
 def _analytic(history, query, voters, weights, candidates, rejected, params):
@@ -167,11 +191,15 @@ def _analytic(history, query, voters, weights, candidates, rejected, params):
         key = history.distribution[row]
         votes[key] = votes.get(key, 0.0) + weights[row]
     total = sum(votes.values())
-    posterior = history.words.posterior(words(query.description, query.vendor_id)) if params.words_weight else {}
+    posterior = (
+        history.words.posterior(words(query.description, query.vendor_id)) if params.words_weight else {}
+    )
     scores = {}
     for key in set(votes) | set(posterior):
         share = votes.get(key, 0.0) / total
-        score = math.log(share + params.vote_floor) + params.words_weight * math.log(posterior.get(key, 0.0) + 1e-9)
+        score = math.log(share + params.vote_floor) + params.words_weight * math.log(
+            posterior.get(key, 0.0) + 1e-9
+        )
         scores[key] = score + math.log(params.reject_factor) * max(0, rejected.get(key, 0))
     key = max(scores, key=scores.get)
     top = max(scores.values())

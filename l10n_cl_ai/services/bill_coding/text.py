@@ -2,17 +2,44 @@
 
 Suppliers write the same thing many ways: "SERV. MANTENCION ASCENSOR NOV-2026", "Serv. mantención
 ascensor diciembre". Upper case, accents and the billing period only add noise to the comparison, so the
-text is lower-cased, accents are folded and dates / periods and the buyer's internal "[CODE]" prefix are dropped; other codes (a licence plate, a
-model number) are kept: they often name what was bought.
+text is lower-cased, accents are folded, and dates, billing periods and the buyer's internal "[CODE]"
+prefix are dropped; other codes (a licence plate, a model number) are kept: they often name what was
+bought.
 """
 
 import collections
 import re
 import unicodedata
 
-MONTHS = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
-          "setiembre", "octubre", "noviembre", "diciembre", "ene", "feb", "mar", "abr", "may", "jun",
-          "jul", "ago", "sep", "sept", "set", "oct", "nov", "dic")
+MONTHS = (
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "setiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+    "ene",
+    "feb",
+    "mar",
+    "abr",
+    "may",
+    "jun",
+    "jul",
+    "ago",
+    "sep",
+    "sept",
+    "set",
+    "oct",
+    "nov",
+    "dic",
+)
 _DATE = re.compile(r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b")  # 12/11/2026, 01-12-26
 _PERIOD = re.compile(r"\b(?:%s)\.?(?:[\s/-]*(?:de\s+)?(?:19|20)?\d{2})?\b" % "|".join(MONTHS))
 _YEAR_MONTH = re.compile(r"\b(?:19|20)\d{2}[/-]\d{1,2}\b|\b\d{1,2}[/-](?:19|20)\d{2}\b")
@@ -45,5 +72,8 @@ CODE_DIGITS = 5  # a number of this many digits or more is a code (SKU, folio), 
 def numbers(description):
     """The sizes and quantities written in ``description``, counted ("fierro a630 12mm x 12m" ->
     {"630": 1, "12": 2}), codes of ``CODE_DIGITS`` digits or more left out."""
-    return collections.Counter(number.lstrip("0") or "0" for number in _NUMBER.findall(normalize(description))
-                               if len(number) < CODE_DIGITS)
+    return collections.Counter(
+        number.lstrip("0") or "0"
+        for number in _NUMBER.findall(normalize(description))
+        if len(number) < CODE_DIGITS
+    )

@@ -19,7 +19,9 @@ _WORD = re.compile(r"[a-z0-9ñ]+")
 def words(description, vendor_id):
     """The features of a line: its words, its word pairs and its vendor."""
     found = [word for word in _WORD.findall(normalize(description)) if len(word) > 1 or word.isdigit()]
-    return set(found) | {f"{a} {b}" for a, b in zip(found, found[1:], strict=False)} | {f"__vendor_{vendor_id}"}
+    return (
+        set(found) | {f"{a} {b}" for a, b in zip(found, found[1:], strict=False)} | {f"__vendor_{vendor_id}"}
+    )
 
 
 class TokenModel:
@@ -58,7 +60,8 @@ class TokenModel:
         for label, weight in self.class_weight.items():
             counts, denominator = self.counts[label], self.totals[label] + self.alpha * size
             scores[label] = math.log(weight / total) + sum(
-                math.log((counts.get(feature, 0.0) + self.alpha) / denominator) for feature in known)
+                math.log((counts.get(feature, 0.0) + self.alpha) / denominator) for feature in known
+            )
         top = max(scores.values())
         exp = {label: math.exp(score - top) for label, score in scores.items()}
         norm = sum(exp.values())
