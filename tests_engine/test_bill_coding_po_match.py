@@ -1,0 +1,103 @@
+"""Bill lines matched to open purchase-order lines of the same vendor, on real embeddings."""
+
+import pytest
+
+from services.bill_coding.po_match import (
+    MATCHED_BY_DESCRIPTION,
+    MATCHED_BY_PRODUCT,
+    UNMATCHED_AMBIGUOUS,
+    UNMATCHED_NO_CANDIDATE,
+    UNMATCHED_NOT_SIMILAR,
+    BillLine,
+    PoLine,
+    match_bill,
+)
+from services.knowledge.embedder import OnnxEmbedder
+
+VENDOR, OTHER_VENDOR = 7, 8
+CEMENT, DRILL = 101, 102
+
+
+@pytest.fixture(scope="module")
+def embedder():
+    return OnnxEmbedder()
+
+
+def po_lines():
+    return [
+        PoLine(1, 500, VENDOR, "[MAT-0012] Cemento Melon especial 25kg", 100, 5990, 100, 0, CEMENT),
+        PoLine(2, 500, VENDOR, "Taladro percutor Bosch GSB 13 RE 650W", 2, 54990, 2, 0, DRILL),
+        PoLine(3, 500, VENDOR, "Fierro estriado 16mm x 12m", 40, 8990, 40, 0),
+        PoLine(4, 500, VENDOR, "Guante cabritilla", 50, 1490, 50, 0),
+    ]
+
+
+def matched(result):
+    return {match.bill_line_id: (match.po_line_id, match.matched_by) for match in result.matches}
+
+
+def test_a_line_with_a_product_matches_the_po_line_of_that_product(embedder):
+    bill = [BillLine(11, "CEMENTO ESP. SACO 25 KG", 100, 5990, CEMENT)]
+    result = match_bill(VENDOR, bill, po_lines(), embedder)
+    assert matched(result) == {11: (1, MATCHED_BY_PRODUCT)}
+    assert result.matches[0].score == 1.0 and not result.unmatched
+
+
+def test_a_line_without_product_matches_by_description(embedder):
+    bill = [
+        BillLine(11, "COD 48213 FIERRO ESTRIADO 16MM X 12M", 40, 8990),
+        BillLine(12, "GUANTE CABRITILLA PAR", 50, 1490),
+    ]
+    result = match_bill(VENDOR, bill, po_lines(), embedder)
+    assert matched(result) == {11: (3, MATCHED_BY_DESCRIPTION), 12: (4, MATCHED_BY_DESCRIPTION)}
+    assert all(match.similarity >= 0.88 for match in result.matches)
+
+
+def test_a_partial_delivery_matches_and_a_price_change_is_reported(embedder):
+    bill = [BillLine(11, "Cemento Melon especial 25kg", 30, 6290, CEMENT)]  # 30 of 100, +5 %
+    result = match_bill(VENDOR, bill, po_lines(), embedder)
+    assert matched(result) == {11: (1, MATCHED_BY_PRODUCT)}
+    assert result.matches[0].price_ratio == pytest.approx(6290 / 5990, abs=1e-4)
+    assert result.matches[0].score < 1.0
+
+
+def test_more_than_is_left_to_bill_or_a_far_price_is_not_matched(embedder):
+    lines = [PoLine(1, 500, VENDOR, "Cemento Melon especial 25kg", 100, 5990, 100, 80, CEMENT)]  # 20 left
+    too_many = match_bill(VENDOR, [BillLine(11, "Cemento 25kg", 30, 5990, CEMENT)], lines, embedder)
+    too_dear = match_bill(VENDOR, [BillLine(11, "Cemento 25kg", 10, 9990, CEMENT)], lines, embedder)
+    assert not too_many.matches and too_many.unmatched[0].reason == UNMATCHED_NOT_SIMILAR
+    assert not too_dear.matches
+
+
+def test_billed_beyond_what_was_received_is_matched_and_flagged(embedder):
+    lines = [PoLine(1, 500, VENDOR, "Cemento Melon especial 25kg", 100, 5990, 40, 0, CEMENT)]
+    result = match_bill(VENDOR, [BillLine(11, "Cemento 25kg", 60, 5990, CEMENT)], lines, embedder)
+    assert matched(result) == {11: (1, MATCHED_BY_PRODUCT)} and result.matches[0].over_received
+
+
+def test_a_po_of_another_vendor_is_never_matched(embedder):
+    theirs = [
+        PoLine(9, 900, OTHER_VENDOR, "Cemento Melon especial 25kg", 100, 5990, 100, 0, CEMENT),
+        PoLine(10, 900, OTHER_VENDOR, "Fierro estriado 16mm x 12m", 40, 8990, 40, 0),
+    ]
+    bill = [
+        BillLine(11, "Cemento Melon especial 25kg", 100, 5990, CEMENT),
+        BillLine(12, "Fierro estriado 16mm x 12m", 40, 8990),
+    ]
+    result = match_bill(VENDOR, bill, theirs, embedder)
+    assert not result.matches
+    assert {item.reason for item in result.unmatched} == {UNMATCHED_NO_CANDIDATE}
+
+
+def test_different_sizes_are_not_matched_even_when_descriptions_are_close(embedder):
+    bill = [BillLine(11, "FIERRO ESTRIADO 12MM X 12M", 40, 8990)]
+    assert not match_bill(VENDOR, bill, po_lines(), embedder).matches
+
+
+def test_the_same_product_on_two_open_orders_stays_unmatched_unless_referenced(embedder):
+    lines = po_lines() + [PoLine(5, 501, VENDOR, "Cemento Melon especial 25kg", 60, 5990, 60, 0, CEMENT)]
+    bill = [BillLine(11, "CEMENTO MELON 25KG", 20, 5990, CEMENT)]
+    result = match_bill(VENDOR, bill, lines, embedder)
+    assert not result.matches and result.unmatched[0].reason == UNMATCHED_AMBIGUOUS
+    referenced = match_bill(VENDOR, bill, lines, embedder, referenced_order_ids=(501,))
+    assert matched(referenced) == {11: (5, MATCHED_BY_PRODUCT)}
