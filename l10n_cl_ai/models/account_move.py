@@ -1,8 +1,9 @@
 """DTE validation on Chilean invoices, credit and debit notes: the button, the state, the history.
 
-``action_l10n_cl_ai_validate()`` validates one move at once (a few seconds with Claude) and queues a
-selection for the cron. The move keeps its last result in ``l10n_cl_ai_state``; editing what was
-validated (an amount, the partner, a date, the type, a line, a reference) resets it to ``not_checked``:
+``action_l10n_cl_ai_validate()`` runs the deterministic SII checks of one move at once, inside the click,
+and queues Claude's review for the validation queue's cron (the click never waits for Claude); a list
+selection queues checks and review both. The move keeps its last result in ``l10n_cl_ai_state``;
+editing what was validated (an amount, the partner, a date, the type, a line, a reference) resets it to ``not_checked``:
 the move's fingerprint (a hash of its snapshot) is compared with the one stored at validation time, so
 a save that changes nothing validated keeps the state.
 """

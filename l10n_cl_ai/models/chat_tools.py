@@ -15,8 +15,8 @@ import logging
 from odoo import api, models, sql_db
 
 from ..services.chat.conversation import tool_result_json
-from ..services.plugins import tool_defs
-from .chat_tool_books import BOOK_TOOLS
+from ..services.plugins import tool_catalog
+from .chat_tool_impls import BOOK_TOOLS
 
 _logger = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ class L10nClAiChatTools(models.AbstractModel):
     def _offered(self, plugin):
         """Tool definitions for ``plugin`` the current user can use: implemented here, on a model they
         may read, manager-only tools for AI managers only."""
-        specs = {spec.name: spec for spec in (*plugin.tool_specs, *tool_defs.CHAT_COMMON)}
+        specs = {spec.name: spec for spec in (*plugin.tool_specs, *tool_catalog.CHAT_COMMON)}
         is_manager = self.env.user.has_group("l10n_cl_ai.group_manager")
         offered = []
         for name, spec in specs.items():

@@ -2,7 +2,7 @@
 
 The ORM reads the review needs (the partner's recent documents, knowledge passages, the natural persons
 the pseudonymizer must know) and the one call to Claude; the prompt, the reply's checks and the verdict
-are the plugin's (``services/plugins/dte_review.py``). Runs in the queue's cron, never in a request.
+are the plugin's (``services/plugins/dte_review_contract.py``). Runs in the queue's cron, never in a request.
 Any failure is an outcome (``unavailable`` with the reason), never an exception: the deterministic
 result stays.
 """
@@ -89,7 +89,7 @@ class L10nClAiDteReview(models.AbstractModel):
     @api.model
     def _prompt(self, plugin, move, snapshot, findings, settings, pseudonyms):
         """The plugin's review prompt: cached instructions and passages, then this document."""
-        from ..services.plugins.dte_review import compact
+        from ..services.plugins.dte_review_contract import compact
 
         history = self._partner_history(move, settings.partner_history_size)
         deterministic = [

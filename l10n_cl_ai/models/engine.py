@@ -14,6 +14,7 @@ import threading
 from odoo import api, models
 from odoo.tools import config
 
+from ..services import features
 from ..services import settings as engine_settings
 from ..services.claude import errors
 from ..services.service_bundle import ServiceBundle
@@ -87,11 +88,7 @@ class L10nClAiEngine(models.AbstractModel):
         from ..services.redis_state import limiter as limiter_module
 
         settings = settings or self._read_settings()
-        per_user = {
-            "dte_validation": settings.validate_rate_per_minute,
-            "chat": settings.chat_rate_per_minute,
-            "sii": settings.validate_rate_per_minute,  # a background batch, like the validation queue
-        }.get(feature, settings.chat_rate_per_minute)
+        per_user = features.rate_per_minute(feature, settings)
         rules = limiter_module.feature_rules(
             feature,
             user_id=self.env.uid,
@@ -249,13 +246,7 @@ class L10nClAiEngine(models.AbstractModel):
     @api.model
     def _model_for(self, feature, settings):
         """The Claude model of a feature: DTE reviews, SII summaries and the chat have their own settings."""
-        if feature == "dte_validation" and settings.dte_model:
-            return settings.dte_model
-        if feature == "sii" and settings.sii_model:
-            return settings.sii_model
-        if feature == "chat" and settings.chat_model:
-            return settings.chat_model
-        return settings.model
+        return features.model_for(feature, settings)
 
     @api.model
     def _record_usage(self, values, result=None, error=None, reservation=None):

@@ -14,6 +14,8 @@ import pytz
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+from ..services import features
+
 CHILE_TZ = "America/Santiago"
 
 
@@ -35,16 +37,8 @@ OUTCOMES = [
     ("configuration", "Configuration error"),
     ("price_missing", "Model without price"),
 ]
-FEATURES = [
-    ("dte_validation", "DTE validation"),
-    ("chat", "Discuss bot"),
-    ("sii", "SII publications"),
-    ("other", "Other"),
-]
-# Features whose reply is kept in the ledger, to be given back when the same call is replayed (a retried
-# review or summary). Not the chat: its answer carries what the tools read with the asker's rights, and
-# every AI manager reads the ledger; the bot's message in the channel is the record of the answer.
-REPLAYED_FEATURES = frozenset({"dte_validation", "sii"})
+FEATURES = features.LEDGER_SELECTION
+REPLAYED_FEATURES = features.REPLAYED
 
 
 class L10nClAiUsage(models.Model):

@@ -11,7 +11,7 @@ from odoo import Command, fields
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import TransactionCase, tagged
 
-from ..models import chat_tool_books
+from ..models import chat_tool_impls
 from .chat_common import ChatBotCase
 
 
@@ -210,7 +210,7 @@ class TestChatBot(ChatBotCase):
 
         self.anthropic.reply_tool_use("buscar_contacto", {"rut": "77.123.456-9"})
         self.anthropic.reply_text("Listo.")
-        with patch.dict(chat_tool_books.BOOK_TOOLS, {"buscar_contacto": hostile_tool}):
+        with patch.dict(chat_tool_impls.BOOK_TOOLS, {"buscar_contacto": hostile_tool}):
             self._ask("¿Cuál es el giro de 77.123.456-9?")
             self._run_queue()
         self.env.cr.execute("SELECT name, comment FROM res_partner WHERE id = %s", [customer.id])

@@ -1,6 +1,6 @@
 """The accounting expert: Chilean bookkeeping in Odoo, VAT ledgers, F29 and PPM. Also the fallback."""
 
-from . import tool_defs
+from . import tool_catalog
 from .base import Plugin, keyword_list
 from .common import compose_system_prompt
 from .registry import register
@@ -70,9 +70,9 @@ class AccountPlugin(Plugin):
     system_prompt = compose_system_prompt(ROLE, SCOPE, DOMAIN_RULES)
     knowledge_plugins = ("account", "dte", "general")
     tool_specs = (
-        tool_defs.BUSCAR_FACTURAS,
-        tool_defs.OBTENER_FACTURA,
-        tool_defs.HISTORIAL_CONTACTO,
-        tool_defs.BUSCAR_APUNTES,
-        tool_defs.SALDOS_CUENTAS,
+        tool_catalog.BUSCAR_FACTURAS,
+        tool_catalog.OBTENER_FACTURA,
+        tool_catalog.HISTORIAL_CONTACTO,
+        tool_catalog.BUSCAR_APUNTES,
+        tool_catalog.SALDOS_CUENTAS,
     )

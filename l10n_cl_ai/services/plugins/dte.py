@@ -1,12 +1,12 @@
 """The DTE expert: Chilean electronic tax documents, their issue, references and SII states.
 
-Also the invoice review's contract (``review_schema``, ``build_review_prompt``), from ``dte_review``.
+Also the invoice review's contract (``review_schema``, ``build_review_prompt``), from ``dte_review_contract``.
 """
 
-from . import tool_defs
+from . import tool_catalog
 from .base import Plugin, keyword_list
 from .common import compose_system_prompt
-from .dte_review import (
+from .dte_review_contract import (
     KNOWLEDGE_QUERIES,
     REVIEW_OUTPUT_SCHEMA,
     REVIEW_SCHEMA,
@@ -84,7 +84,7 @@ class DtePlugin(Plugin):
     )
     system_prompt = compose_system_prompt(ROLE, SCOPE, DOMAIN_RULES)
     knowledge_plugins = ("dte", "general")
-    tool_specs = (tool_defs.BUSCAR_FACTURAS, tool_defs.OBTENER_FACTURA, tool_defs.HISTORIAL_CONTACTO)
+    tool_specs = (tool_catalog.BUSCAR_FACTURAS, tool_catalog.OBTENER_FACTURA, tool_catalog.HISTORIAL_CONTACTO)
 
     review_schema = REVIEW_SCHEMA
     review_output_schema = REVIEW_OUTPUT_SCHEMA

@@ -1,6 +1,6 @@
 """The payroll expert: Chilean remuneraciones, social security contributions and their accounting."""
 
-from . import tool_defs
+from . import tool_catalog
 from .base import Plugin, keyword_list
 from .common import compose_system_prompt
 from .registry import register
@@ -66,4 +66,4 @@ class PayrollPlugin(Plugin):
     )
     system_prompt = compose_system_prompt(ROLE, SCOPE, DOMAIN_RULES)
     knowledge_plugins = ("payroll", "general")
-    tool_specs = (tool_defs.BUSCAR_APUNTES, tool_defs.SALDOS_CUENTAS)
+    tool_specs = (tool_catalog.BUSCAR_APUNTES, tool_catalog.SALDOS_CUENTAS)

@@ -1,6 +1,6 @@
 """The inventory expert: warehouses, stock moves, valuation and dispatch guides (guías de despacho)."""
 
-from . import tool_defs
+from . import tool_catalog
 from .base import Plugin, keyword_list
 from .common import compose_system_prompt
 from .registry import register
@@ -60,4 +60,8 @@ class StockPlugin(Plugin):
     )
     system_prompt = compose_system_prompt(ROLE, SCOPE, DOMAIN_RULES)
     knowledge_plugins = ("stock", "dte", "general")
-    tool_specs = (tool_defs.BUSCAR_STOCK, tool_defs.BUSCAR_MOVIMIENTOS_STOCK, tool_defs.BUSCAR_TRANSFERENCIAS)
+    tool_specs = (
+        tool_catalog.BUSCAR_STOCK,
+        tool_catalog.BUSCAR_MOVIMIENTOS_STOCK,
+        tool_catalog.BUSCAR_TRANSFERENCIAS,
+    )

@@ -1,4 +1,5 @@
-"""Read-only tools the plugins may offer Claude in the chat bot, described abstractly.
+"""The catalogue of ``ToolSpec``s: the read-only tools the plugins may offer Claude in the chat bot,
+described abstractly (their implementations are ``models/chat_tool_impls.py``).
 
 Each tool reads one Odoo model as the asking user (record rules and access rights apply); the Odoo
 layer implements it under the same name and returns plain JSON. Names and descriptions are Spanish

@@ -7,7 +7,7 @@ import pytest
 from jsonschema import Draft202012Validator, ValidationError, validate
 
 from services.plugins import registry
-from services.plugins.dte_review import (
+from services.plugins.dte_review_contract import (
     REVIEW_OUTPUT_SCHEMA,
     REVIEW_SCHEMA,
     RULE_CATALOGUE,

@@ -3,7 +3,7 @@
 Each takes the asking user's environment (on a cursor that cannot write, see ``chat_tools``) and the
 arguments Claude sent, and returns ``(rows, records)``: plain JSON-able rows for Claude and the records it
 read, for the audit. Nothing here uses ``sudo()``: access rights and record rules decide what is seen.
-Argument names are the Spanish ones of ``services/plugins/tool_defs.py``.
+Argument names are the Spanish ones of ``services/plugins/tool_catalog.py``.
 """
 
 import re
