@@ -3,9 +3,9 @@
 ``action_l10n_cl_ai_validate()`` runs the deterministic SII checks of one move at once, inside the click,
 and queues Claude's review for the validation queue's cron (the click never waits for Claude); a list
 selection queues checks and review both. The move keeps its last result in ``l10n_cl_ai_state``;
-editing what was validated (an amount, the partner, a date, the type, a line, a reference) resets it to ``not_checked``:
-the move's fingerprint (a hash of its snapshot) is compared with the one stored at validation time, so
-a save that changes nothing validated keeps the state.
+editing what was validated (an amount, the partner, a date, the type, a line, a reference) resets it to
+``not_checked``: the move's fingerprint (a hash of its snapshot) is compared with the one stored at
+validation time, so a save that changes nothing validated keeps the state.
 """
 
 from odoo import api, fields, models
