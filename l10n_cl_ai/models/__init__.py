@@ -4,6 +4,7 @@ from . import queue_mixin
 from . import model_price
 from . import res_config_settings
 from . import usage
+from . import usage_budget
 from . import budget_reservation
 from . import demo_data
 from . import knowledge_document

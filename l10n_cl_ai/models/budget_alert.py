@@ -12,6 +12,8 @@ import pytz
 
 from odoo import api, models
 
+from .usage_budget import budgets_in_force
+
 THRESHOLDS = (1.0, 0.8)  # checked from the highest: one alert per threshold, period and company
 
 
@@ -23,18 +25,16 @@ class L10nClAiUsageBudgetAlerts(models.Model):
         """Post one alert per company, period and threshold reached (the alert channel, else the chatter
         of the company partner, where administrators follow it)."""
         settings = self.env["l10n_cl_ai.engine"]._read_settings()
-        budgets = {"daily": settings.daily_budget_usd, "monthly": settings.monthly_budget_usd}
-        if not any(budgets.values()):
+        budgets = budgets_in_force(settings)
+        if not budgets:
             return 0
         params = self.env["ir.config_parameter"].sudo()
         sent = 0
         for company in self.env["res.company"].sudo().search([]):
             today = datetime.datetime.now(pytz.utc).astimezone(self._budget_timezone(company)).date()
             period_keys = {"daily": today.isoformat(), "monthly": today.strftime("%Y-%m")}
-            spent = dict(zip(("daily", "monthly"), self._spent_today_and_month(company), strict=True))
+            spent = self._spent_by_period(company)
             for period, budget in budgets.items():
-                if not budget:
-                    continue
                 ratio = spent[period] / budget
                 threshold = next((level for level in THRESHOLDS if ratio >= level), None)
                 if threshold is None:

@@ -61,11 +61,11 @@ class L10nClAiBudgetReservation(models.Model):
                 [company_id, reservation_id or 0],
             )
             in_flight = cr.fetchone()[0] + spent_usd
-            spent_today, spent_month = env["l10n_cl_ai.usage"]._spent_in_periods(company_id)
-            for period, spent in (("daily", spent_today), ("monthly", spent_month)):
-                budget = budgets.get(period)
-                if budget and spent + in_flight >= budget:
-                    raise env["l10n_cl_ai.engine"]._budget_exceeded(period, spent + in_flight, budget)
+            usage = env["l10n_cl_ai.usage"]
+            spent = dict(zip(("daily", "monthly"), usage._spent_in_periods(company_id), strict=True))
+            over = usage._over_budget(spent, budgets, in_flight)
+            if over:
+                raise usage._budget_exceeded(*over)
             return self._write_reservation(cr, company_id, reservation_id, spent_usd + worst_usd)
 
     @api.model

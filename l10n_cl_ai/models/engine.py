@@ -18,7 +18,6 @@ from ..services import features
 from ..services import settings as engine_settings
 from ..services.claude import errors
 from ..services.service_bundle import ServiceBundle
-from .budget_reservation import BudgetReservation
 from .engine_messages import engine_error_message
 
 _logger = logging.getLogger(__name__)
@@ -111,36 +110,6 @@ class L10nClAiEngine(models.AbstractModel):
         return result
 
     @api.model
-    def _check_budget(self, settings=None):
-        """Raise ``BudgetExceeded`` when a budget of the company is spent and the hard stop is on."""
-        settings = settings or self._read_settings()
-        if not settings.budget_hard_stop or not (settings.daily_budget_usd or settings.monthly_budget_usd):
-            return
-        spent_today, spent_month = self.env["l10n_cl_ai.usage"]._spent_today_and_month(self.env.company)
-        for period, spent, budget in (
-            ("daily", spent_today, settings.daily_budget_usd),
-            ("monthly", spent_month, settings.monthly_budget_usd),
-        ):
-            if budget and spent >= budget:
-                raise self._budget_exceeded(period, spent, budget)
-
-    @api.model
-    def _budget_exceeded(self, period, spent, budget):
-        """The ``BudgetExceeded`` of ``period`` ("daily" or "monthly"), with its translated label."""
-        label = self.env._("today") if period == "daily" else self.env._("this month")
-        return errors.BudgetExceeded(
-            f"{period} budget spent", period=period, period_label=label, spent=spent, budget=budget
-        )
-
-    @api.model
-    def _budget_reservation(self, settings):
-        """The reservation callback of one call under a hard stop (``budget_reservation.py``), else None."""
-        if not settings.budget_hard_stop or not (settings.daily_budget_usd or settings.monthly_budget_usd):
-            return None
-        budgets = {"daily": settings.daily_budget_usd, "monthly": settings.monthly_budget_usd}
-        return BudgetReservation(self.env, self.env.company.id, budgets)
-
-    @api.model
     def _call_claude(
         self,
         feature,
@@ -184,11 +153,12 @@ class L10nClAiEngine(models.AbstractModel):
         usage_values = {"feature": feature, "plugin": plugin, "model": model, "call_key": call_key}
         if record is not None:
             usage_values.update(res_model=record._name, res_id=record.id)
-        reservation = self._budget_reservation(settings)
+        usage = self.env["l10n_cl_ai.usage"]
+        reservation = usage._budget_reservation(settings)
         try:
             if check_rate:
                 self._check_rate(feature, settings)
-            self._check_budget(settings)
+            usage._check_budget(settings)
             # the client refuses a model without a price row (PriceMissing), before any request
             price = self.env["l10n_cl_ai.model.price"]._price_row(model)
             prices = {price.model: price} if price else {}

@@ -6,6 +6,8 @@ import time
 from odoo import api, fields, models
 from odoo.tools import config
 
+from .usage_budget import budgets_in_force
+
 STATUS_CACHE_S = 5.0
 # This worker's last status, per database: name -> (HTTP status, {"status": ...}, time.monotonic()).
 # Only the status: never any detail, so that nothing but pass / warn / fail reaches a caller without a token.
@@ -158,16 +160,16 @@ class L10nClAiHealthMetrics(models.AbstractModel):
     @api.model
     def _health_budgets(self, settings):
         """Spend against the budgets, per company with a budget."""
-        if not (settings.daily_budget_usd or settings.monthly_budget_usd):
+        if not budgets_in_force(settings):
             return {}
         Usage = self.env["l10n_cl_ai.usage"].sudo()
         report = {}
         for company in self.env["res.company"].sudo().search([]):
-            today, month = Usage._spent_today_and_month(company)
+            spent = Usage._spent_by_period(company)
             report[company.name] = {
-                "today_usd": round(today, 6),
+                "today_usd": round(spent["daily"], 6),
                 "daily_budget_usd": settings.daily_budget_usd,
-                "month_usd": round(month, 6),
+                "month_usd": round(spent["monthly"], 6),
                 "monthly_budget_usd": settings.monthly_budget_usd,
             }
         return report

@@ -6,8 +6,10 @@ from odoo import api, fields, models
 
 from ..services.metrics.multiproc import exposition
 from ..services.metrics.scrape import ScrapeCollector, ScrapeSnapshot
+from .usage_budget import budgets_in_force
 
 CHAT_MODEL = "l10n_cl_ai.chat.request"  # the Discuss bot's queue (another room): ``_queue_stats()``
+METRIC_PERIODS = {"daily": "day", "monthly": "month"}  # the budget periods as the metrics label them
 SII_PAGE_MODEL = "l10n_cl_ai.sii.page"  # the SII monitor's pages (another room): ``_failing_count()``
 
 
@@ -120,18 +122,20 @@ class L10nClAiMetricsScrape(models.AbstractModel):
     @api.model
     def _budget_rows(self):
         settings = self.env["l10n_cl_ai.engine"]._read_settings()
-        if not (settings.daily_budget_usd or settings.monthly_budget_usd):
+        budgets = budgets_in_force(settings)
+        if not budgets:
             return []
         Usage = self.env["l10n_cl_ai.usage"]
         rows = []
         for company in self.env["res.company"].search([]):
-            today, month = Usage._spent_today_and_month(company)
-            for period, spent, budget in (
-                ("day", today, settings.daily_budget_usd),
-                ("month", month, settings.monthly_budget_usd),
-            ):
-                if budget:
-                    rows.append(
-                        {"company": company.name, "period": period, "spent_usd": spent, "budget_usd": budget}
-                    )
+            spent = Usage._spent_by_period(company)
+            for period, budget in budgets.items():
+                rows.append(
+                    {
+                        "company": company.name,
+                        "period": METRIC_PERIODS[period],
+                        "spent_usd": spent[period],
+                        "budget_usd": budget,
+                    }
+                )
         return rows

@@ -6,22 +6,12 @@ them, not even a manager over RPC, so a budget cannot be undone by editing the l
 caller's.
 """
 
-import datetime
 import json
-
-import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
 from ..services import features
-
-CHILE_TZ = "America/Santiago"
-
-
-def _to_utc_naive(moment):
-    return moment.astimezone(pytz.utc).replace(tzinfo=None)
-
 
 OUTCOMES = [
     ("ok", "Success"),
@@ -151,40 +141,3 @@ class L10nClAiUsage(models.Model):
         )
         self.invalidate_model(["reply"])
         return self.env.cr.rowcount
-
-    # -- budgets ----------------------------------------------------------------------------------------
-    @api.model
-    def _budget_timezone(self, company):
-        """The time zone of a company's budget days: its partner's, else Chile's."""
-        return pytz.timezone(company.partner_id.tz or CHILE_TZ)
-
-    @api.model
-    def _spent_today_and_month(self, company):
-        """(spent today, spent this month) in USD for ``company``, all users together.
-
-        Read on a fresh cursor, so that spend committed by other transactions since this one began is
-        counted; "today" is the fresh transaction's own time (the same clock as the rows' creation dates,
-        so a test or a call that straddles midnight counts consistently) in the budget's time zone."""
-        with self.env.registry.cursor(readonly=True) as cr:
-            return self.env(cr=cr, su=True)["l10n_cl_ai.usage"]._spent_in_periods(company.id)
-
-    @api.model
-    def _spent_in_periods(self, company_id):
-        """(spent today, spent this month) of ``company_id``, read on this environment's cursor, "today"
-        being its transaction's time in the budget's time zone."""
-        tz = self._budget_timezone(self.env["res.company"].browse(company_id))
-        now = pytz.utc.localize(self.env.cr.now()).astimezone(tz)
-        day_start = tz.localize(datetime.datetime(now.year, now.month, now.day))
-        month_start = tz.localize(datetime.datetime(now.year, now.month, 1))
-        return (
-            self._spent_since(company_id, _to_utc_naive(day_start)),
-            self._spent_since(company_id, _to_utc_naive(month_start)),
-        )
-
-    @api.model
-    def _spent_since(self, company_id, since):
-        """What the company spent since ``since`` (a naive UTC datetime), all users together."""
-        groups = self._read_group(
-            [("company_id", "=", company_id), ("create_date", ">=", since)], [], ["cost_usd:sum"]
-        )
-        return groups[0][0] or 0.0

@@ -69,12 +69,12 @@ class TestBudgetRace(EngineHarnessMixin, TransactionCase):
         settings = self._settings()
         for _ in range(2):
             self.anthropic.reply_text("La tasa general es 19 %.")
-        engine_class = type(self.env["l10n_cl_ai.engine"])
-        original_check = engine_class._check_budget
+        usage_class = type(self.env["l10n_cl_ai.usage"])
+        original_check = usage_class._check_budget
         both_checked = threading.Barrier(2, timeout=20)
 
-        def check_then_wait(engine, settings=None):
-            original_check(engine, settings)  # both pass: nothing is committed yet
+        def check_then_wait(usage, settings):
+            original_check(usage, settings)  # both pass: nothing is committed yet
             both_checked.wait()
 
         outcomes = []
@@ -95,7 +95,7 @@ class TestBudgetRace(EngineHarnessMixin, TransactionCase):
             except Exception as error:  # noqa: BLE001 - reported by the assertion below
                 outcomes.append(repr(error))
 
-        with patch.object(engine_class, "_check_budget", check_then_wait):
+        with patch.object(usage_class, "_check_budget", check_then_wait):
             threads = [threading.Thread(target=caller) for _ in range(2)]
             for thread in threads:
                 thread.start()
