@@ -9,7 +9,6 @@ worker reads the new values, gets a new fingerprint and rebuilds its services. N
 import json
 import logging
 import os
-import threading
 
 from odoo import api, models
 from odoo.tools import config
@@ -18,6 +17,7 @@ from ..services import features
 from ..services import settings as engine_settings
 from ..services.claude import errors
 from ..services.service_bundle import ServiceBundle
+from ..services.worker_cache import WorkerCache
 from .engine_messages import engine_error_message
 
 _logger = logging.getLogger(__name__)
@@ -25,8 +25,7 @@ _logger = logging.getLogger(__name__)
 # the company-wide limit of a feature, as a multiple of the per-user limit
 COMPANY_RATE_FACTOR = 10
 
-_BUNDLES = {}
-_BUNDLES_LOCK = threading.Lock()
+_BUNDLES = WorkerCache(on_drop=ServiceBundle.close)  # this worker's services, per database
 
 
 class L10nClAiEngine(models.AbstractModel):
@@ -61,18 +60,12 @@ class L10nClAiEngine(models.AbstractModel):
         """This worker's :class:`ServiceBundle` for the current settings, built on first use."""
         settings = settings or self._read_settings()
         key = (self.env.cr.dbname, settings.fingerprint())
-        bundle = _BUNDLES.get(key)
-        if bundle is None:
-            with _BUNDLES_LOCK:
-                bundle = _BUNDLES.get(key)
-                if bundle is None:
-                    stale = [k for k in _BUNDLES if k[0] == key[0]]
-                    for old_key in stale:
-                        _BUNDLES.pop(old_key).close()
-                    bundle = ServiceBundle(settings)
-                    _BUNDLES[key] = bundle
-                    _logger.info("l10n_cl_ai: engine services built for database %s", key[0])
-        return bundle
+
+        def build():
+            _logger.info("l10n_cl_ai: engine services built for database %s", key[0])
+            return ServiceBundle(settings)
+
+        return _BUNDLES.get(key, build)
 
     # -- Claude calls --------------------------------------------------------------------------------
     @api.model

@@ -10,15 +10,15 @@ import hashlib
 import json
 import logging
 import os
-import threading
 
 from odoo import api, models
 from odoo.tools import config
 
+from ..services.worker_cache import WorkerCache
+
 _logger = logging.getLogger(__name__)
 
-_INDEXES = {}  # (db, version, embedding model) -> KnowledgeIndex, in this worker
-_INDEXES_LOCK = threading.Lock()
+_INDEXES = WorkerCache()  # (db, version, embedding model) -> KnowledgeIndex, in this worker
 VERSION_PARAM = "l10n_cl_ai.knowledge_version"
 
 
@@ -45,38 +45,30 @@ class L10nClAiKnowledgeIndex(models.AbstractModel):
     @api.model
     def _get(self):
         """This worker's index for the current knowledge version, loaded or built once."""
-        from ..services.knowledge.search import KnowledgeIndex
-
         bundle = self.env["l10n_cl_ai.engine"]._services()
         embedder = bundle.embedder
         key = (self.env.cr.dbname, self._version(), bundle.settings.embedding_model)
-        index = _INDEXES.get(key)
-        if index is not None:
-            return index
-        with _INDEXES_LOCK:
-            index = _INDEXES.get(key)
-            if index is not None:
-                return index
-            chunks = self.env["l10n_cl_ai.knowledge.document"]._index_chunks()
-            source_hash = _source_hash(chunks, embedder.model_id)
-            root = os.path.join(self._root(), source_hash)
-            index = None
-            for content_hash in KnowledgeIndex.saved_hashes(root):
-                try:
-                    index = KnowledgeIndex.load(KnowledgeIndex.path_for(root, content_hash), embedder)
-                    break
-                except (OSError, ValueError) as error:  # an older format or a damaged copy: rebuild it
-                    _logger.warning("l10n_cl_ai: ignoring saved knowledge index %s: %s", content_hash, error)
-                    KnowledgeIndex.prune(root, keep=())
-            if index is None:
-                index = KnowledgeIndex.build(chunks, embedder)
-                index.save(root)
-                _logger.info("l10n_cl_ai: knowledge index built (%s chunks, %s)", index.size, index.kind)
-                KnowledgeIndex.prune_sources(self._root(), current=source_hash)
-            for old_key in [k for k in _INDEXES if k[0] == key[0]]:
-                del _INDEXES[old_key]
-            _INDEXES[key] = index
-            return index
+        return _INDEXES.get(key, lambda: self._load_or_build(embedder))
+
+    @api.model
+    def _load_or_build(self, embedder):
+        """The index of the current chunks: the saved copy when there is one, else built and saved."""
+        from ..services.knowledge.search import KnowledgeIndex
+
+        chunks = self.env["l10n_cl_ai.knowledge.document"]._index_chunks()
+        source_hash = _source_hash(chunks, embedder.model_id)
+        root = os.path.join(self._root(), source_hash)
+        for content_hash in KnowledgeIndex.saved_hashes(root):
+            try:
+                return KnowledgeIndex.load(KnowledgeIndex.path_for(root, content_hash), embedder)
+            except (OSError, ValueError) as error:  # an older format or a damaged copy: rebuild it
+                _logger.warning("l10n_cl_ai: ignoring saved knowledge index %s: %s", content_hash, error)
+                KnowledgeIndex.prune(root, keep=())
+        index = KnowledgeIndex.build(chunks, embedder)
+        index.save(root)
+        _logger.info("l10n_cl_ai: knowledge index built (%s chunks, %s)", index.size, index.kind)
+        KnowledgeIndex.prune_sources(self._root(), current=source_hash)
+        return index
 
 
 def _source_hash(chunks, model_id):
