@@ -83,6 +83,34 @@ class L10nClAiCase(EngineHarnessMixin, TransactionCase):
         cls._start_engine_fakes()
 
 
+class CommittedRowsCase(EngineHarnessMixin, TransactionCase):
+    """Tests on real cursors (the registry NOT in test mode): what survives a rollback is read from
+    another real transaction. The ledger rows they commit are deleted when each test ends
+    (``_delete_more_committed`` deletes other committed rows of theirs)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._start_engine_fakes(registry_test_mode=False, write_params=False)
+
+    def setUp(self):
+        super().setUp()
+        with self.registry.cursor() as cr:
+            cr.execute("SELECT COALESCE(MAX(id), 0) FROM l10n_cl_ai_usage")
+            self.first_new_id = cr.fetchone()[0] + 1
+        self.addCleanup(self._delete_committed_rows)
+
+    def _delete_committed_rows(self):
+        with self.registry.cursor() as cr:
+            cr.execute("DELETE FROM l10n_cl_ai_usage WHERE id >= %s", [self.first_new_id])
+            self._delete_more_committed(cr)
+        # the parameters read on the rolled-back cursors must not stay in this process' caches
+        self.registry.clear_cache()
+
+    def _delete_more_committed(self, cr):
+        """Delete the other rows this test committed (none by default)."""
+
+
 # -- DTE documents: a Chilean company, its customers and document types --------------------------------
 DOC_REFS = {
     "33": "l10n_cl.dc_a_f_dte",

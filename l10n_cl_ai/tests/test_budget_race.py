@@ -11,34 +11,19 @@ import uuid
 from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, api
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
 
 from ..models.engine import UserFacingEngineError
 from ..services.claude.client import Prompt
-from .common import TEST_API_KEY, EngineHarnessMixin
+from .common import TEST_API_KEY, CommittedRowsCase
 
 PROMPT = Prompt(messages=[{"role": "user", "content": "¿Cuál es la tasa del IVA?"}])
 
 
 @tagged("post_install", "-at_install")
-class TestBudgetRace(EngineHarnessMixin, TransactionCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls._start_engine_fakes(registry_test_mode=False, write_params=False)
-
-    def setUp(self):
-        super().setUp()
-        with self.registry.cursor() as cr:
-            cr.execute("SELECT COALESCE(MAX(id), 0) FROM l10n_cl_ai_usage")
-            self.first_new_id = cr.fetchone()[0] + 1
-        self.addCleanup(self._delete_committed_rows)
-
-    def _delete_committed_rows(self):
-        with self.registry.cursor() as cr:
-            cr.execute("DELETE FROM l10n_cl_ai_usage WHERE id >= %s", [self.first_new_id])
-            cr.execute("DELETE FROM l10n_cl_ai_budget_reservation WHERE create_date >= %s", [self.started])
-        self.registry.clear_cache()
+class TestBudgetRace(CommittedRowsCase):
+    def _delete_more_committed(self, cr):
+        cr.execute("DELETE FROM l10n_cl_ai_budget_reservation WHERE create_date >= %s", [self.started])
 
     def _settings(self, **params):
         """Engine settings wired to the fakes, read on a cursor that is rolled back (nothing committed)."""
