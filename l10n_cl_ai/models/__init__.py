@@ -26,5 +26,5 @@ from . import discuss_channel
 from . import sii_page
 from . import sii_publication
 from . import budget_alert_mail
-from . import metrics_scrape
+from . import metrics_snapshot
 from . import ir_cron_metrics

@@ -8,7 +8,7 @@ from prometheus_client import REGISTRY
 
 from odoo.tests import tagged
 
-from ..models import metrics_scrape
+from ..models import metrics_snapshot
 from .common import DteTestCommon
 
 
@@ -106,8 +106,8 @@ class TestMetricsScrape(DteTestCommon):
         sii_class = type(self.env["res.country"])
         stats = {"by_state": {"queued": 3, "done": 9}, "oldest_queued_age_s": 42.5}
         with (
-            patch.object(metrics_scrape, "CHAT_MODEL", "res.partner"),
-            patch.object(metrics_scrape, "SII_PAGE_MODEL", "res.country"),
+            patch.object(metrics_snapshot, "CHAT_MODEL", "res.partner"),
+            patch.object(metrics_snapshot, "SII_PAGE_MODEL", "res.country"),
             patch.object(chat_class, "_queue_stats", lambda self: stats, create=True),
             patch.object(sii_class, "_failing_count", lambda self: 2, create=True),
         ):

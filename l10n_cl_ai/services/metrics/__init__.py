@@ -3,7 +3,7 @@
 With ``PROMETHEUS_MULTIPROC_DIR`` set in the environment of the Odoo server (see README), every worker
 writes its samples to that directory and ``/metrics`` aggregates all of them; without it, each process
 exposes its own samples. Figures that must be exact across workers and restarts (requests, tokens, cost,
-budget use, queues, crons, the breaker) are read at scrape time instead (``metrics_scrape.py``).
+budget use, queues, crons, the breaker) are read at scrape time instead (``scrape.py``).
 """
 
 from prometheus_client import Counter, Gauge, Histogram
@@ -29,7 +29,7 @@ def process_metrics_text():
     return exposition()
 
 
-# The breaker state is read from its shared state at scrape time (metrics_scrape.py): a per-process gauge
+# The breaker state is read from its shared state at scrape time (scrape.py): a per-process gauge
 # would keep the value of whichever worker saw it last.
 KNOWLEDGE_SEARCH_LATENCY = Histogram(
     "l10n_cl_ai_knowledge_search_latency_seconds",

@@ -1,4 +1,4 @@
-"""What ``/metrics`` reads from the database and Redis at scrape time (``services/metrics_scrape.py``)."""
+"""What ``/metrics`` reads from the database and Redis at scrape time (``services/metrics/scrape.py``)."""
 
 import calendar
 
