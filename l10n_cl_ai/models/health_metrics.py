@@ -184,5 +184,5 @@ class L10nClAiHealthMetrics(models.AbstractModel):
 
     @api.model
     def _metrics_text(self):
-        """Prometheus text: figures read at scrape time, then every process' samples (metrics_snapshot.py, services/metrics/scrape.py)."""
+        """Prometheus text: figures read at scrape time (metrics_snapshot.py), then every process' samples."""
         return self.env["l10n_cl_ai.metrics.scrape"]._exposition()
