@@ -87,7 +87,7 @@ EXTRAS = ["", "", "", " Revise el código {n}.", " El monto es de {m} pesos.", "
           " Quedó pendiente de aprobación."]
 MONTHS = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
           "noviembre", "diciembre"]
-PLUGINS = ["dte", "account", "payroll", "stock", "general"]
+CORPORA = ["dte", "account", "payroll", "stock", "general"]
 CHUNKS_PER_DOCUMENT = 5
 QUESTIONS_PER_CHUNK = 8  # the shipped documents: 8.2 questions per chunk, their text ~1.0x the chunk's
 TOP_K = 3
@@ -172,7 +172,7 @@ def make_chunks(texts, vectors, questions=None, question_vectors=None):
     chunks = [{"chunk_id": row, "document_id": row // CHUNKS_PER_DOCUMENT + 1,
                "slug": f"doc-{row // CHUNKS_PER_DOCUMENT + 1}",
                "title": f"Documento {row // CHUNKS_PER_DOCUMENT + 1}",
-               "plugin": PLUGINS[(row // CHUNKS_PER_DOCUMENT) % len(PLUGINS)],
+               "corpus": CORPORA[(row // CHUNKS_PER_DOCUMENT) % len(CORPORA)],
                "company_id": None if row % 3 else (row // CHUNKS_PER_DOCUMENT) % 4 + 1,
                "text": text, "embedding": vectors[row]} for row, text in enumerate(texts)]
     if questions is not None:

@@ -40,7 +40,7 @@ def load_routing_questions():
 
 
 def corpus_documents(path=CORPUS):
-    """The shipped documents as dicts of their fields (slug, title, plugin, tags, body, source)."""
+    """The shipped documents as dicts of their fields (slug, title, corpus, tags, body, source)."""
     root = etree.parse(path).getroot()
     documents = []
     for record in root.iter("record"):
@@ -52,7 +52,7 @@ def corpus_documents(path=CORPUS):
 
 def publication_documents(path=PUBLICATIONS_FILE):
     """The SII publications of the question set as knowledge documents, built by the code the monitor
-    stores them with (``knowledge_doc``: slug, tags, Spanish body; the plugin by their areas)."""
+    stores them with (``knowledge_doc``: slug, tags, Spanish body; the corpus by their areas)."""
     with open(path, encoding="utf-8") as handle:
         publications = json.load(handle)["publications"]
     documents = []
@@ -65,7 +65,7 @@ def publication_documents(path=PUBLICATIONS_FILE):
                     kind, publication["year"], publication["number"], publication["url"]
                 ),
                 "title": publication["title"],
-                "plugin": summary.plugin_for(reply["areas"]),
+                "corpus": summary.corpus_for(reply["areas"]),
                 "tags": knowledge_doc.knowledge_tags(kind, reply["areas"]),
                 "body": knowledge_doc.knowledge_body(publication["subject"], reply),
                 "questions": knowledge_doc.knowledge_questions(reply),
@@ -94,7 +94,7 @@ def corpus_chunks(documents):
                     "document_id": document_id,
                     "slug": document["slug"],
                     "title": document["title"],
-                    "plugin": document.get("plugin"),
+                    "corpus": document.get("corpus"),
                     "company_id": None,
                     "text": text,
                     "keywords": document.get("tags", ""),

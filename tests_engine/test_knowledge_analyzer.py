@@ -105,7 +105,7 @@ def chunk(chunk_id, document_id, text, slug=None):
         "document_id": document_id,
         "slug": slug or f"d{document_id}",
         "title": f"Documento {document_id}",
-        "plugin": "dte",
+        "corpus": "dte",
         "company_id": None,
         "text": text,
     }

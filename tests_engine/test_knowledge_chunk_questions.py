@@ -87,7 +87,7 @@ def _index(model, questions):
                     "document_id": document_id,
                     "slug": slug,
                     "title": title,
-                    "plugin": "account",
+                    "corpus": "account",
                     "company_id": None,
                     "text": text,
                     "questions": chunk_questions,

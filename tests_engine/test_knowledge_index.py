@@ -107,7 +107,7 @@ def test_the_knowledge_index_switches_to_hnsw_above_its_threshold_and_keeps_answ
     base, queries = real_vectors
     texts = sentences(1000, seed=7)
     chunks = [{"chunk_id": row, "document_id": row // 4, "slug": f"doc-{row // 4}",
-               "title": f"Documento {row // 4}", "plugin": "dte", "company_id": None, "text": text,
+               "title": f"Documento {row // 4}", "corpus": "dte", "company_id": None, "text": text,
                "embedding": base[row]}
               for row, text in enumerate(texts)]
     model = OnnxEmbedder()

@@ -51,7 +51,7 @@ def _chunks(documents, start_id=1):
     for document_id, slug, title, plugin, company_id, body in documents:
         for text in split_markdown(body, title=title):
             chunks.append({"chunk_id": start_id + len(chunks), "document_id": document_id, "slug": slug,
-                           "title": title, "plugin": plugin, "company_id": company_id, "text": text})
+                           "title": title, "corpus": plugin, "company_id": company_id, "text": text})
     return chunks
 
 
@@ -126,10 +126,10 @@ def test_exact_codes_and_ruts_are_found_by_the_keyword_side(knowledge):
 
 
 def test_plugin_filter_keeps_only_that_plugin_and_still_fills_top_k(knowledge):
-    hits = knowledge.search("impuesto de una venta", top_k=2, plugin="dte")
+    hits = knowledge.search("impuesto de una venta", top_k=2, corpus="dte")
     assert _slugs(hits) and all(slug in {"rut-generico", "nota-credito"} for slug in _slugs(hits))
     assert len(hits) == 2  # both dte documents, although neither is about the question
-    assert _slugs(knowledge.search("descuentos del sueldo", top_k=5, plugin=["payroll", "stock"])) in (
+    assert _slugs(knowledge.search("descuentos del sueldo", top_k=5, corpus=["payroll", "stock"])) in (
         ["sueldos", "bodega-interna"], ["bodega-interna", "sueldos"])
 
 
@@ -163,7 +163,7 @@ def test_top_k_documents_are_returned_when_one_document_floods_the_candidates(mo
     assert hits[0]["slug"] == "manual-facturas"
     assert len(hits) == 4 and _slugs(hits).count("manual-facturas") <= knowledge.passages_per_document
     assert len(set(_slugs(hits))) >= 4 - (knowledge.passages_per_document - 1)
-    private = knowledge.search("emitir una factura electrónica con folio", top_k=3, plugin="dte",
+    private = knowledge.search("emitir una factura electrónica con folio", top_k=3, corpus="dte",
                                allowed_company_ids={1})
     assert _slugs(private)[0] == "manual-facturas" and len(private) == 3
 

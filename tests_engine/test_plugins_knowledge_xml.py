@@ -8,7 +8,7 @@ import pytest
 from lxml import etree
 
 from services.plugins import registry
-from services.plugins.base import CORPUS_PLUGINS
+from services.plugins.base import CORPORA
 
 XML_PATH = os.path.join(
     os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
@@ -35,7 +35,7 @@ SLUGS = (
     "contribuyentes-giro",
     "uso-asistente",
 )
-REQUIRED_FIELDS = ("slug", "title", "plugin", "tags", "source", "body")
+REQUIRED_FIELDS = ("slug", "title", "corpus", "tags", "source", "body")
 
 
 def load_records():
@@ -68,7 +68,7 @@ def test_record_is_complete(slug):
     for name in REQUIRED_FIELDS:
         assert name in fields and (fields[name].text or "").strip(), f"{slug}: empty {name}"
         assert fields[name].get("type") is None, f"{slug}: {name} must be plain text"
-    assert fields["plugin"].text in CORPUS_PLUGINS
+    assert fields["corpus"].text in CORPORA
 
 
 @pytest.mark.parametrize("slug", SLUGS)
@@ -97,11 +97,11 @@ def test_tags_are_comma_separated_and_lowercase_friendly():
 
 
 def test_every_corpus_plugin_has_documents_and_every_plugin_finds_some():
-    corpus = Counter(fields["plugin"].text for _, fields in RECORDS)
-    assert set(corpus) == set(CORPUS_PLUGINS)
+    corpus = Counter(fields["corpus"].text for _, fields in RECORDS)
+    assert set(corpus) == set(CORPORA)
     for plugin in registry.all():
         if plugin.code in {"dte", "account", "payroll", "stock"}:
-            assert sum(corpus[code] for code in plugin.knowledge_plugins) >= 2, plugin.code
+            assert sum(corpus[code] for code in plugin.knowledge_corpora) >= 2, plugin.code
 
 
 def test_key_facts_are_where_users_will_look():

@@ -6,7 +6,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from services.plugins import registry
-from services.plugins.base import CORPUS_PLUGINS
+from services.plugins.base import CORPORA
 
 SPANISH = (" de ", " la ", " el ", " que ", " los ", " las ", " en ", " con ", " para ", " del ")
 ENGLISH = (" the ", " and ", " with ", " you ", " your ", " this ", " that ", " must ")
@@ -50,10 +50,10 @@ def test_description_and_name_are_spanish(plugin):
     assert plugin.name
 
 
-def test_knowledge_plugins_name_corpus_codes(plugin):
-    assert plugin.knowledge_plugins
-    assert set(plugin.knowledge_plugins) <= set(CORPUS_PLUGINS)
-    assert plugin.code in plugin.knowledge_plugins
+def test_knowledge_corpora_name_corpus_codes(plugin):
+    assert plugin.knowledge_corpora
+    assert set(plugin.knowledge_corpora) <= set(CORPORA)
+    assert plugin.code in plugin.knowledge_corpora
 
 
 def test_tools_are_valid_messages_api_definitions(plugin):

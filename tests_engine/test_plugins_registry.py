@@ -62,7 +62,7 @@ def test_another_package_registers_a_plugin_without_editing_ours(tmp_path, monke
                 description = "Ventas en el punto de venta, cajas, arqueos y sesiones de caja."
                 keywords = ("punto de venta", "arqueo*", "caja")
                 system_prompt = "Eres el experto en punto de venta."
-                knowledge_plugins = ("general",)
+                knowledge_corpora = ("general",)
             """
         )
     )
@@ -107,7 +107,7 @@ def test_a_taken_code_is_refused_unless_replacing():
     [
         ({"code": "Mal Codigo"}, "code must match"),
         ({"system_prompt": "  "}, "system_prompt"),
-        ({"knowledge_plugins": "dte"}, "knowledge_plugins"),
+        ({"knowledge_corpora": "dte"}, "knowledge_corpora"),
     ],
 )
 def test_incomplete_plugin_classes_are_refused(attributes, message):

@@ -75,7 +75,7 @@ def test_reply_checks_and_normalisation():
     [(["boletas"], "dte"), (["otros", "remuneraciones"], "payroll"), (["iva"], "account"), ([], "general")],
 )
 def test_the_knowledge_plugin_follows_the_first_area_that_has_one(areas, plugin):
-    assert summary.plugin_for(areas) == plugin
+    assert summary.corpus_for(areas) == plugin
 
 
 def test_the_knowledge_document_of_a_publication_is_spanish_markdown_in_sections():

@@ -54,9 +54,10 @@ class L10nClAiController(http.Controller):
         )
 
     @http.route("/l10n_cl_ai/knowledge/search", type="http", auth="user", methods=["GET"])
-    def knowledge_search(self, q="", plugin=None, top_k="3"):
+    def knowledge_search(self, q="", corpus=None, top_k="3", plugin=None):
         try:
-            hits, headers = request.env["l10n_cl_ai.knowledge.document"]._search_http(q, plugin, top_k)
+            documents = request.env["l10n_cl_ai.knowledge.document"]
+            hits, headers = documents._search_http(q, corpus or plugin, top_k)  # plugin: the former name
         except UserFacingEngineError as error:
             return _json({"error": error.kind, "message": error.message}, status=429, headers=error.headers)
         except AccessError as error:

@@ -166,7 +166,7 @@ class L10nClAiChatAnswer(models.AbstractModel):
             hits = documents._search_knowledge(
                 question,
                 top_k=PASSAGES,
-                plugin=list(plugin.knowledge_plugins),
+                corpus=list(plugin.knowledge_corpora),
                 domain=[("company_id", "=", False)] if shared_only else None,
             )
         except Exception as error:  # noqa: BLE001 - answered without passages, and logged

@@ -182,7 +182,7 @@ class L10nClAiDteReview(models.AbstractModel):
             return []
         try:
             hits = self.env["l10n_cl_ai.knowledge.document"]._search_knowledge(
-                query, top_k=3, plugin=list(plugin.knowledge_plugins)
+                query, top_k=3, corpus=list(plugin.knowledge_corpora)
             )
         except Exception as error:  # noqa: BLE001 - the review goes on without passages
             _logger.warning("DTE review without knowledge passages: %s: %s", type(error).__name__, error)

@@ -14,7 +14,7 @@ _logger = logging.getLogger(__name__)
 MAX_QUERY_CHARS = 2000
 MAX_TOP_K = 20
 
-PLUGINS = [
+CORPORA = [  # the corpora documents belong to (the domain experts search some of them)
     ("dte", "Electronic documents (DTE)"),
     ("account", "Accounting and taxes"),
     ("payroll", "Payroll"),
@@ -26,12 +26,12 @@ PLUGINS = [
 class L10nClAiKnowledgeDocument(models.Model):
     _name = "l10n_cl_ai.knowledge.document"
     _description = "AI knowledge document"
-    _order = "plugin, title"
+    _order = "corpus, title"
     _check_company_auto = True
 
     slug = fields.Char(required=True, index=True, help="Stable identifier, unique per company scope.")
     title = fields.Char(required=True, translate=False)
-    plugin = fields.Selection(PLUGINS, required=True, default="general", index=True)
+    corpus = fields.Selection(CORPORA, required=True, default="general", index=True)
     tags = fields.Char(help="Comma-separated keywords.")
     body = fields.Text(required=True, help="Markdown. Headings (##) split the document into chunks.")
     source = fields.Char(help="The law, resolution or SII page the content comes from.")
@@ -109,7 +109,7 @@ class L10nClAiKnowledgeDocument(models.Model):
 
     def write(self, vals):
         result = super().write(vals)
-        if {"body", "questions", "title", "slug", "plugin", "company_id", "active"} & set(vals):
+        if {"body", "questions", "title", "slug", "corpus", "company_id", "active"} & set(vals):
             self._rebuild_chunks()
         return result
 
@@ -144,12 +144,12 @@ class L10nClAiKnowledgeDocument(models.Model):
 
     # -- search -----------------------------------------------------------------------------------------
     @api.model
-    def search_knowledge(self, query, top_k=3, plugin=None):
+    def search_knowledge(self, query, top_k=3, corpus=None, plugin=None):
         """The ``top_k`` (at most 20) passages best matching ``query`` (at most 2,000 characters) from
         the documents the current user may read, best first: ``[{slug, title, score, excerpt,
         document_id}]`` (a document gives a second passage only when it is nearly as good as its first).
-        ``plugin``: a code or a list of codes. Public (RPC): rate-limited per user and company like the
-        route; the addon's own code calls ``_search_knowledge``."""
+        ``corpus``: a code or a list of codes (``plugin``: its former name). Public (RPC): rate-limited
+        per user and company like the route; the addon's own code calls ``_search_knowledge``."""
         from .engine import UserFacingEngineError
 
         self.browse().check_access("read")  # refused before it counts against the company's allowance
@@ -158,7 +158,7 @@ class L10nClAiKnowledgeDocument(models.Model):
             self._check_search_rate()
         except UserFacingEngineError as error:
             raise UserError(error.message) from error
-        return self._search_knowledge(query, top_k=top_k, plugin=plugin)
+        return self._search_knowledge(query, top_k=top_k, corpus=corpus or plugin)
 
     @api.model
     def _bounded_search_args(self, query, top_k):
@@ -191,7 +191,7 @@ class L10nClAiKnowledgeDocument(models.Model):
             raise UserFacingEngineError(engine_error_message(self.env, error), error, None) from error
 
     @api.model
-    def _search_knowledge(self, query, top_k=3, plugin=None, domain=None):
+    def _search_knowledge(self, query, top_k=3, corpus=None, domain=None):
         """``search_knowledge`` without the rate limit, for the addon's own callers (bounded arguments).
         ``domain`` narrows the documents searched further."""
         visible = self.search(domain or [])  # access rights and company rules decide what may be returned
@@ -200,14 +200,14 @@ class L10nClAiKnowledgeDocument(models.Model):
         index = self.env["l10n_cl_ai.knowledge.index"]._get()
         with metrics.KNOWLEDGE_SEARCH_LATENCY.time():
             hits = index.search(
-                query, top_k=top_k, plugin=plugin or None, allowed_document_ids=set(visible.ids)
+                query, top_k=top_k, corpus=corpus or None, allowed_document_ids=set(visible.ids)
             )
         return [
             {key: hit[key] for key in ("slug", "title", "score", "excerpt", "document_id")} for hit in hits
         ]
 
     @api.model
-    def _search_http(self, query, plugin=None, top_k="3"):
+    def _search_http(self, query, corpus=None, top_k="3"):
         """``/l10n_cl_ai/knowledge/search``: rate-limited per user like chat questions.
 
         Returns ``(hits, rate-limit headers)``; raises ``UserFacingEngineError`` (with ``headers``) when
@@ -216,7 +216,7 @@ class L10nClAiKnowledgeDocument(models.Model):
         query, top_k = self._bounded_search_args(query or "", top_k)
         result = self._check_search_rate()
         headers = result.headers() if result is not None else {}
-        return self._search_knowledge(query, top_k=top_k, plugin=plugin or None), headers
+        return self._search_knowledge(query, top_k=top_k, corpus=corpus or None), headers
 
     @api.model
     def _index_chunks(self):
@@ -232,7 +232,7 @@ class L10nClAiKnowledgeDocument(models.Model):
                 "document_id": chunk.document_id.id,
                 "slug": chunk.document_id.slug,
                 "title": chunk.document_id.title,
-                "plugin": chunk.document_id.plugin,
+                "corpus": chunk.document_id.corpus,
                 "company_id": chunk.document_id.company_id.id or None,
                 "keywords": chunk.document_id.tags or "",
                 "text": chunk.text,

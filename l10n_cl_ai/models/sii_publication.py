@@ -266,7 +266,7 @@ class L10nClAiSiiPublication(models.Model):
         values = {
             "slug": self._knowledge_slug(),
             "title": self.title[:250],
-            "plugin": sii_summary.plugin_for(reply["areas"]),
+            "corpus": sii_summary.corpus_for(reply["areas"]),
             "tags": knowledge_doc.knowledge_tags(self.kind, reply["areas"]),
             "body": knowledge_doc.knowledge_body(self.subject, reply),
             "questions": knowledge_doc.knowledge_questions(reply),

@@ -17,7 +17,6 @@ from . import test_knowledge
 from . import test_metrics_scrape
 from . import test_multiworker_server
 from . import test_plugin_selection
-from . import test_queue_migration
 from . import test_security
 from . import test_settings
 from . import test_sii_monitor
@@ -25,4 +24,5 @@ from . import test_sii_settings
 from . import test_tour_chat
 from . import test_tour_validate
 from . import test_two_servers
+from . import test_upgrade_steps
 from . import test_usage_ledger

@@ -117,7 +117,7 @@ class TestChatBoundaries(ChatBotCase):
             {
                 "slug": "procedimiento-interno-zorzal",
                 "title": "Procedimiento interno Zorzal",
-                "plugin": "general",
+                "corpus": "general",
                 "company_id": self.company.id,
                 "body": "## Procedimiento Zorzal\nEl procedimiento Zorzal exige la firma de la gerente "
                 "Valentina Pizarro antes de anular una factura.",

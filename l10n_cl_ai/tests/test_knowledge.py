@@ -70,7 +70,7 @@ class TestKnowledge(L10nClAiCase):
             {
                 "slug": "politica-interna-viaticos",
                 "title": "Política interna de viáticos",
-                "plugin": "account",
+                "corpus": "account",
                 "company_id": self.company_a.id,
                 "body": "## Viáticos\nLos viáticos de la constructora se rinden con boleta de honorarios "
                 "dentro de 5 días hábiles. Código interno VTX-42.",
@@ -89,7 +89,7 @@ class TestKnowledge(L10nClAiCase):
             {
                 "slug": "caja-chica",
                 "title": "Caja chica",
-                "plugin": "account",
+                "corpus": "account",
                 "body": "## Cierre\nLa caja chica se cuadra cada viernes.",
             }
         )
@@ -113,7 +113,7 @@ class TestKnowledge(L10nClAiCase):
             {
                 "slug": "beneficios-internos",
                 "title": "Beneficios internos",
-                "plugin": "general",
+                "corpus": "general",
                 "body": "## Colación\nEl aporte de colación se paga con la remuneración.\n\n"
                 "## Credenciales\nLas credenciales perdidas se reponen en portería con la cédula.",
             }
@@ -180,10 +180,10 @@ class TestKnowledge(L10nClAiCase):
         finally:
             self.redis_server.start()
 
-    def test_plugin_filter(self):
-        for slug in self._slugs("plazo para declarar y pagar el formulario 29", plugin="payroll"):
+    def test_corpus_filter(self):
+        for slug in self._slugs("plazo para declarar y pagar el formulario 29", corpus="payroll"):
             document = self.Document.search([("slug", "=", slug)])
-            self.assertEqual(document.plugin, "payroll")
+            self.assertEqual(document.corpus, "payroll")
 
     def test_slug_is_unique_per_company_scope(self):
         from odoo.exceptions import ValidationError
@@ -272,7 +272,7 @@ class TestKnowledge(L10nClAiCase):
                 {
                     "slug": f"prune-{number}",
                     "title": f"Poda {number}",
-                    "plugin": "general",
+                    "corpus": "general",
                     "body": "## A\nTexto.",
                 }
             )

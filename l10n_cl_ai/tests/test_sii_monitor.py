@@ -268,7 +268,7 @@ class TestSiiMonitor(L10nClAiCase):
         first = self.publications()[0]
         document = first.knowledge_document_id
         self.assertEqual(
-            (document.source, document.plugin, document.company_id.id), (first.url, "dte", False)
+            (document.source, document.corpus, document.company_id.id), (first.url, "dte", False)
         )
         self.assertIn("arriendo de maquinaria", document.body)
         hits = self.env["l10n_cl_ai.knowledge.document"].search_knowledge(

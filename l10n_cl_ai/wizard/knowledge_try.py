@@ -4,7 +4,7 @@ from markupsafe import Markup, escape
 
 from odoo import fields, models
 
-from ..models.knowledge_document import PLUGINS
+from ..models.knowledge_document import CORPORA
 
 
 class L10nClAiKnowledgeTry(models.TransientModel):
@@ -12,14 +12,14 @@ class L10nClAiKnowledgeTry(models.TransientModel):
     _description = "Try a question on the AI knowledge base"
 
     question = fields.Char(required=True)
-    plugin = fields.Selection(PLUGINS, help="Only documents of this domain. Empty: every domain.")
+    corpus = fields.Selection(CORPORA, help="Only documents of this domain. Empty: every domain.")
     top_k = fields.Integer(string="Results", default=3)
     result_html = fields.Html(readonly=True, sanitize=False)
 
     def action_search(self):
         self.ensure_one()
         hits = self.env["l10n_cl_ai.knowledge.document"].search_knowledge(
-            self.question, top_k=max(1, self.top_k), plugin=self.plugin or None
+            self.question, top_k=max(1, self.top_k), corpus=self.corpus or None
         )
         rows = Markup("").join(
             Markup("<tr><td>%s</td><td><code>%s</code></td><td>%s</td><td>%s</td></tr>")

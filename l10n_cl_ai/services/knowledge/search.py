@@ -12,7 +12,7 @@ re-embedding::
     kb = KnowledgeIndex.build(chunks, embedder)                     # chunks: see build()
     path = kb.save(root)                                            # root/<content_hash>/
     kb = KnowledgeIndex.load(path, embedder)                        # no embedding calls
-    kb.search("¿...?", top_k=3, plugin="dte", allowed_company_ids={1})
+    kb.search("¿...?", top_k=3, corpus="dte", allowed_company_ids={1})
     # -> [{"slug", "title", "score", "excerpt", "document_id", "chunk_id"}], best first
 
 Scoring: each visible chunk gets ``cosine + KEYWORD_WEIGHT * bm25 / (bm25 + KEYWORD_SATURATION)`` (dense
@@ -56,7 +56,8 @@ from .question_index import QuestionIndex
 
 _logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 4  # 2: Spanish analyzer, document BM25; 3: question vectors; 4: chunk vectors: text alone
+FORMAT_VERSION = 5  # 2: Spanish analyzer, document BM25; 3: question vectors; 4: chunk vectors: text alone;
+# 5: documents carry their "corpus" (was "plugin")
 CANDIDATES = 48  # chunks fetched from each of the dense and keyword rankings before widening
 # Tuned per embedding model on the "tune" half of tests_engine/data/knowledge_questions.json
 # (``bench/knowledge_quality.py --tune [--model NAME]``: highest recall@1 + recall@3 + chunk recall@3
@@ -109,7 +110,7 @@ class KnowledgeIndex:
         self.keywords = keywords
         self.document_keywords = document_keywords  # BM25 over whole documents (title, tags, every chunk)
         self.questions = questions  # QuestionIndex of the chunks' questions, or None
-        self.documents = documents  # [{document_id, slug, title, plugin, company_id}]
+        self.documents = documents  # [{document_id, slug, title, corpus, company_id}]
         self.chunk_ids = chunk_ids
         self.doc_rows = doc_rows  # int32 (chunks,): row in self.documents of each chunk
         self.offsets = offsets  # int64 (chunks + 1,): chunk text i is texts[offsets[i]:offsets[i+1]]
@@ -129,7 +130,7 @@ class KnowledgeIndex:
         self._doc_ids = np.array([doc["document_id"] for doc in documents], dtype=np.int64)
         self._doc_companies = np.array([doc["company_id"] or SHARED_COMPANY for doc in documents],
                                        dtype=np.int64)
-        self._doc_plugins = np.array([doc["plugin"] or "" for doc in documents], dtype=object)
+        self._doc_corpora = np.array([doc["corpus"] or "" for doc in documents], dtype=object)
 
     @property
     def size(self):
@@ -151,7 +152,7 @@ class KnowledgeIndex:
     @classmethod
     def build(cls, chunks, embedder, exact_max=EXACT_MAX_VECTORS, kind=None, analyzer=None):
         """Index ``chunks``: dicts with ``chunk_id``, ``document_id`` (int), ``slug``, ``title``,
-        ``plugin``, ``company_id`` (int, or None = shared by every company) and ``text``; optionally
+        ``corpus``, ``company_id`` (int, or None = shared by every company) and ``text``; optionally
         ``keywords`` (the document's tags, added to the keyword side only), ``questions`` (questions the
         chunk answers, in users' words: embedded and keyword-indexed with the text, never returned; see
         ``chunk_questions``) and ``embedding`` (the chunk's vector from the same model, e.g. stored on the
@@ -164,7 +165,7 @@ class KnowledgeIndex:
             if document_id not in positions:
                 positions[document_id] = len(documents)
                 documents.append({"document_id": document_id, "slug": chunk["slug"], "title": chunk["title"],
-                                  "plugin": chunk.get("plugin") or "",
+                                  "corpus": chunk.get("corpus") or "",
                                   "company_id": chunk.get("company_id") or None})
             doc_rows.append(positions[document_id])
         vectors = cls._chunk_vectors(chunks, embedder)
@@ -319,17 +320,17 @@ class KnowledgeIndex:
 
     # -- search ---------------------------------------------------------------------------------------
 
-    def visible_mask(self, plugin=None, allowed_document_ids=None, allowed_company_ids=None):
+    def visible_mask(self, corpus=None, allowed_document_ids=None, allowed_company_ids=None):
         """bool array (chunks,) of the chunks passing the filters, or None when nothing is filtered.
 
-        ``plugin``: a plugin code or an iterable of codes; ``allowed_document_ids``: ids the user may
+        ``corpus``: a corpus code or an iterable of codes; ``allowed_document_ids``: ids the user may
         read; ``allowed_company_ids``: companies the user works in (shared documents always pass)."""
-        if plugin is None and allowed_document_ids is None and allowed_company_ids is None:
+        if corpus is None and allowed_document_ids is None and allowed_company_ids is None:
             return None
         documents = np.ones(len(self.documents), dtype=bool)
-        if plugin is not None:
-            plugins = [plugin] if isinstance(plugin, str) else list(plugin)
-            documents &= np.isin(self._doc_plugins, plugins)
+        if corpus is not None:
+            corpora = [corpus] if isinstance(corpus, str) else list(corpus)
+            documents &= np.isin(self._doc_corpora, corpora)
         if allowed_document_ids is not None:
             documents &= np.isin(self._doc_ids, np.fromiter(allowed_document_ids, dtype=np.int64))
         if allowed_company_ids is not None:
@@ -337,7 +338,7 @@ class KnowledgeIndex:
             documents &= (self._doc_companies == SHARED_COMPANY) | np.isin(self._doc_companies, companies)
         return documents[np.asarray(self.doc_rows)]
 
-    def search(self, query, top_k=3, plugin=None, allowed_document_ids=None, allowed_company_ids=None):
+    def search(self, query, top_k=3, corpus=None, allowed_document_ids=None, allowed_company_ids=None):
         """The ``top_k`` best passages for ``query`` among the visible documents (see ``visible_mask``):
         a document's best chunk, and its next ones (up to ``passages_per_document``) only when they score
         within ``second_passage_margin`` of it (``select_passages``).
@@ -346,7 +347,7 @@ class KnowledgeIndex:
         the chunk's text."""
         if not self.size or top_k <= 0 or not (query or "").strip():
             return []
-        mask = self.visible_mask(plugin, allowed_document_ids, allowed_company_ids)
+        mask = self.visible_mask(corpus, allowed_document_ids, allowed_company_ids)
         visible = self.size if mask is None else int(mask.sum())
         if not visible:
             return []

@@ -68,7 +68,7 @@ class AccountPlugin(Plugin):
         """
     )
     system_prompt = compose_system_prompt(ROLE, SCOPE, DOMAIN_RULES)
-    knowledge_plugins = ("account", "dte", "general")
+    knowledge_corpora = ("account", "dte", "general")
     tool_specs = (
         tool_catalog.BUSCAR_FACTURAS,
         tool_catalog.OBTENER_FACTURA,

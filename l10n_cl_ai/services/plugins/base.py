@@ -9,8 +9,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-# The plugins' own corpus codes (``l10n_cl_ai.knowledge.document.plugin``).
-CORPUS_PLUGINS = ("dte", "account", "payroll", "stock", "general")
+# The knowledge corpora (``l10n_cl_ai.knowledge.document.corpus``): "general" is a corpus, not a plugin.
+CORPORA = ("dte", "account", "payroll", "stock", "general")
 
 _CODE_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _WORD = "a-z0-9"
@@ -81,7 +81,7 @@ class Plugin:
     - ``keywords``: Spanish terms (a tuple, or ``keyword_list("a, b, c*")``); matched accent- and
       case-insensitively on word boundaries (see :class:`Keyword`).
     - ``system_prompt``: the Spanish system prompt (stable, hence prompt-cached).
-    - ``knowledge_plugins``: which corpus plugins the knowledge search covers (``CORPUS_PLUGINS``, or
+    - ``knowledge_corpora``: which corpora the knowledge search covers (``CORPORA``, or
       a code another addon added to the knowledge model's selection).
     - ``tool_specs``: the read-only tools the bot may offer (``ToolSpec``).
     """
@@ -91,7 +91,7 @@ class Plugin:
     description = ""
     keywords = ()
     system_prompt = ""
-    knowledge_plugins = ()
+    knowledge_corpora = ()
     tool_specs = ()
 
     def __init__(self):
@@ -131,9 +131,9 @@ def validate_plugin_class(plugin_cls):
         value = getattr(plugin_cls, attribute, "")
         if not isinstance(value, str) or not value.strip():
             raise TypeError(f"plugin {code!r}: {attribute} must be a non-empty string")
-    corpus = getattr(plugin_cls, "knowledge_plugins", ())
+    corpus = getattr(plugin_cls, "knowledge_corpora", ())
     if isinstance(corpus, str) or not all(isinstance(item, str) and item for item in corpus):
-        raise TypeError(f"plugin {code!r}: knowledge_plugins must be a tuple of corpus codes")
+        raise TypeError(f"plugin {code!r}: knowledge_corpora must be a tuple of corpus codes")
     for method in ("tools", "keyword_weight", "keyword_hits"):
         if not callable(getattr(plugin_cls, method, None)):
             raise TypeError(f"plugin {code!r} lacks {method}(): subclass services.plugins.base.Plugin")

@@ -83,7 +83,7 @@ class DtePlugin(Plugin):
         """
     )
     system_prompt = compose_system_prompt(ROLE, SCOPE, DOMAIN_RULES)
-    knowledge_plugins = ("dte", "general")
+    knowledge_corpora = ("dte", "general")
     tool_specs = (tool_catalog.BUSCAR_FACTURAS, tool_catalog.OBTENER_FACTURA, tool_catalog.HISTORIAL_CONTACTO)
 
     review_schema = REVIEW_SCHEMA

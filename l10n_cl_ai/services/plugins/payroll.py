@@ -65,5 +65,5 @@ class PayrollPlugin(Plugin):
         """
     )
     system_prompt = compose_system_prompt(ROLE, SCOPE, DOMAIN_RULES)
-    knowledge_plugins = ("payroll", "general")
+    knowledge_corpora = ("payroll", "general")
     tool_specs = (tool_catalog.BUSCAR_APUNTES, tool_catalog.SALDOS_CUENTAS)

@@ -59,7 +59,7 @@ class StockPlugin(Plugin):
         """
     )
     system_prompt = compose_system_prompt(ROLE, SCOPE, DOMAIN_RULES)
-    knowledge_plugins = ("stock", "dte", "general")
+    knowledge_corpora = ("stock", "dte", "general")
     tool_specs = (
         tool_catalog.BUSCAR_STOCK,
         tool_catalog.BUSCAR_MOVIMIENTOS_STOCK,

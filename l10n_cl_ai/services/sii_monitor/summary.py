@@ -1,5 +1,5 @@
 """Claude's summary of one SII publication: the Spanish prompt, the reply's JSON schema and checks, and
-which knowledge plugin a summarized publication belongs to (by its areas)."""
+which knowledge corpus a summarized publication belongs to (by its areas)."""
 
 from ..claude.client import Prompt
 
@@ -17,7 +17,7 @@ AREA_NAMES = {
     "otros": "Otros",
 }
 AREAS = tuple(AREA_NAMES)
-# The knowledge plugin (``l10n_cl_ai.knowledge.document.plugin``) of a publication, by its first area.
+# The knowledge corpus (``l10n_cl_ai.knowledge.document.corpus``) of a publication, by its first area.
 PLUGIN_OF_AREA = {
     "dte": "dte",
     "boletas": "dte",
@@ -128,6 +128,6 @@ def normalized(reply):
     }
 
 
-def plugin_for(areas):
-    """The knowledge plugin of a publication: that of its first area with one, else ``general``."""
+def corpus_for(areas):
+    """The knowledge corpus of a publication: that of its first area with one, else ``general``."""
     return next((PLUGIN_OF_AREA[area] for area in areas if area in PLUGIN_OF_AREA), "general")

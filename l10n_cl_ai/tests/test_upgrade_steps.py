@@ -1,13 +1,18 @@
-"""The 19.0.1.2.0 upgrade steps: the scheduled actions keep their records under their new ids, and a
-validation's rate-limit passes keep their count under ``deferrals``."""
+"""The 19.0.1.2.0 upgrade steps: the scheduled actions keep their records under their new ids, a
+validation's rate-limit passes keep their count under ``deferrals``, a document's corpus its value."""
 
 from odoo.tests import TransactionCase, tagged
 
-from ..models.queue_migration import CRON_XMLIDS, rename_cron_xmlids, rename_validation_counter
+from ..models.upgrade_steps import (
+    CRON_XMLIDS,
+    rename_cron_xmlids,
+    rename_knowledge_corpus,
+    rename_validation_counter,
+)
 
 
 @tagged("post_install", "-at_install")
-class TestQueueMigration(TransactionCase):
+class TestUpgradeSteps(TransactionCase):
     def test_the_crons_keep_their_records_under_their_new_ids(self):
         crons = {new: self.env.ref(f"l10n_cl_ai.{new}") for new in CRON_XMLIDS.values()}
         for old, new in CRON_XMLIDS.items():  # the database as 19.0.1.1.0 left it
@@ -33,3 +38,13 @@ class TestQueueMigration(TransactionCase):
         )
         self.assertEqual({row[0] for row in cr.fetchall()}, {"deferrals"})
         rename_validation_counter(cr)  # a second run changes nothing
+
+    def test_a_documents_corpus_keeps_its_value(self):
+        document = self.env.ref("l10n_cl_ai.kb_rut")
+        corpus = document.corpus
+        self.assertEqual(corpus, "general")
+        self.env.flush_all()
+        self.env.cr.execute("ALTER TABLE l10n_cl_ai_knowledge_document RENAME COLUMN corpus TO plugin")
+        rename_knowledge_corpus(self.env.cr)
+        self.env.cr.execute("SELECT corpus FROM l10n_cl_ai_knowledge_document WHERE id = %s", [document.id])
+        self.assertEqual(self.env.cr.fetchone()[0], corpus)

@@ -1,5 +1,5 @@
-"""Upgrade steps of 19.0.1.2.0 (one queue, one id style for the scheduled actions), as functions the
-migration script and its test call on a cursor."""
+"""Upgrade steps of 19.0.1.2.0 (one queue, one id style for the scheduled actions, the knowledge
+documents' corpus), as functions the migration script and its test call on a cursor."""
 
 CRON_XMLIDS = {
     "cron_build_knowledge_index": "ir_cron_build_knowledge_index",
@@ -27,3 +27,14 @@ def rename_validation_counter(cr):
     columns = {row[0] for row in cr.fetchall()}
     if "attempts" in columns and "deferrals" not in columns:
         cr.execute("ALTER TABLE l10n_cl_ai_validation RENAME COLUMN attempts TO deferrals")
+
+
+def rename_knowledge_corpus(cr):
+    """A knowledge document's corpus was stored as ``plugin``: keep its value under ``corpus``."""
+    cr.execute(
+        "SELECT column_name FROM information_schema.columns "
+        "WHERE table_name = 'l10n_cl_ai_knowledge_document' AND column_name IN ('plugin', 'corpus')"
+    )
+    columns = {row[0] for row in cr.fetchall()}
+    if "plugin" in columns and "corpus" not in columns:
+        cr.execute("ALTER TABLE l10n_cl_ai_knowledge_document RENAME COLUMN plugin TO corpus")
