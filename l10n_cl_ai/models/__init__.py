@@ -10,7 +10,6 @@ from . import demo_data
 from . import knowledge_document
 from . import knowledge_index
 from . import health_metrics
-from . import budget_alert
 from . import dte_snapshot
 from . import dte_review
 from . import dte_reference
