@@ -27,3 +27,4 @@ from . import test_two_servers
 from . import test_upgrade_steps
 from . import test_usage_ledger
 from . import test_payroll_settings
+from . import test_payroll_values
