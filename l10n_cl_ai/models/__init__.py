@@ -31,3 +31,5 @@ from . import ir_cron_metrics
 from . import payroll_source
 from . import payroll_rates
 from . import payroll_month
+from . import payroll_messages
+from . import payroll_indicators

@@ -28,3 +28,4 @@ from . import test_upgrade_steps
 from . import test_usage_ledger
 from . import test_payroll_settings
 from . import test_payroll_values
+from . import test_payroll_indicators
