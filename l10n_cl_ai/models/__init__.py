@@ -33,3 +33,4 @@ from . import payroll_rates
 from . import payroll_month
 from . import payroll_messages
 from . import payroll_indicators
+from . import payroll_check

@@ -29,3 +29,4 @@ from . import test_usage_ledger
 from . import test_payroll_settings
 from . import test_payroll_values
 from . import test_payroll_indicators
+from . import test_payroll_check
