@@ -30,3 +30,4 @@ from . import test_payroll_settings
 from . import test_payroll_values
 from . import test_payroll_indicators
 from . import test_payroll_check
+from . import test_payroll_bot
