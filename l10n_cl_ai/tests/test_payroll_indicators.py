@@ -206,3 +206,18 @@ class TestPayrollIndicators(L10nClAiCase):
         self.run_cron()
         self.assertEqual(len(record.message_ids), messages)
         self.assertEqual(self.env["l10n_cl_ai.payroll.source"].search([]).state, "unchanged")
+
+    def test_every_engine_text_has_an_english_msgid_with_the_same_placeholders(self):
+        import re
+
+        from ..models import payroll_messages
+        from ..services.payroll import messages
+
+        def placeholders(text):
+            return sorted(re.findall(r"%\(\w+\)s|%%", text))
+
+        self.assertEqual(set(payroll_messages.PAYROLL_MESSAGES), set(messages.MESSAGES))
+        self.assertEqual(set(payroll_messages.LINE_NAMES), set(messages.LINE_NAMES))
+        for code, text in messages.MESSAGES.items():
+            english = payroll_messages.PAYROLL_MESSAGES[code]._translate("en_US")
+            self.assertEqual(placeholders(english), placeholders(text), code)
