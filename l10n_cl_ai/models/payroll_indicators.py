@@ -255,6 +255,12 @@ class L10nClAiPayrollIndicators(models.Model):
         if status == "invalid":
             source._fail("invalid", detail=notes)
             return self.browse()
+        stored = self.sudo()._for_period(indicators.period)
+        if stored and _as_read(stored.data) == _as_read(indicators.as_dict()):
+            # the page changed (its markup, a banner) but not its values: a manager's corrections and
+            # confirmation stay
+            source._succeed(count=len(indicators.afp), content_hash=result.content_hash)
+            return stored
         record = self._store(indicators, status, notes)
         source._succeed(count=len(indicators.afp), content_hash=result.content_hash)
         return record
@@ -285,3 +291,8 @@ class L10nClAiPayrollIndicators(models.Model):
         else:
             record = self.sudo().create(dict(values, period=indicators.period))
         return record
+
+
+def _as_read(data):
+    """The values of a page as read, without when and where they were read."""
+    return {key: value for key, value in (data or {}).items() if key not in ("fetched_at", "source_url")}

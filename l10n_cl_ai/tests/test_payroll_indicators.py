@@ -135,6 +135,21 @@ class TestPayrollIndicators(L10nClAiCase):
         with self.assertRaises(AccessError):
             record.with_user(self.ai_user).write({"uf": 1.0})
 
+    def test_a_correction_survives_a_page_that_changed_but_not_its_values(self):
+        self.run_cron()
+        record = self.Indicators._for_period("2025-07")
+        record.with_user(self.manager).write({"uf": 39485.66})
+        self.site.set_page(PATH, pp.previred_page().replace(b"</body>", b"<p>Banner</p></body>"))
+        self.run_cron()
+        self.assertEqual(
+            self.env["l10n_cl_ai.payroll.source"].search([]).state, "ok", "the new page was read"
+        )
+        self.assertEqual(record.uf, 39485.66, "the manager's value stays")
+        changed = dict(pp.PREVIRED, sis=pp.PREVIRED["sis"] + 1)
+        self.site.set_page(PATH, pp.previred_page(data=changed))
+        self.run_cron()
+        self.assertEqual((record.uf, record.sis_rate), (39485.65, 2.88), "a new publication replaces it")
+
     def test_fetch_now_is_for_managers(self):
         with self.assertRaises(AccessError):
             self.Indicators.with_user(self.ai_user).action_fetch_now()
