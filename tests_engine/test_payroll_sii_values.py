@@ -80,6 +80,13 @@ def test_a_page_without_the_table_raises():
         sii_values.parse_utm(pp.daily_page(pp.uf_series()), 2025)
 
 
+def test_the_years_table_with_nothing_published_yet_is_empty_not_an_error():
+    """January 1: the dollar page of the new year holds its table and no value (a holiday)."""
+    assert sii_values.parse_dollar(pp.daily_page({}, 2026, title="Dólar observado"), 2026) == {}
+    with pytest.raises(PageFormatError):
+        sii_values.parse_dollar(pp.daily_page({}, 2026, layout="other"), 2026)
+
+
 def test_urls_have_a_year_placeholder():
     assert sii_values.url("uf", 2025) == "https://www.sii.cl/valores_y_fechas/uf/uf2025.htm"
     assert sii_values.url("dolar", 2026) == "https://www.sii.cl/valores_y_fechas/dolar/dolar2026.htm"
