@@ -141,6 +141,13 @@ class TestPayrollValues(DteTestCommon):
         _code, report = self.env["l10n_cl_ai.health.metrics"]._health("Bearer tok")
         self.assertNotIn("payroll_sources", report["problems"])
 
+    def test_a_new_years_page_with_nothing_published_yet_is_not_a_failure(self):
+        self.site.set_page(self.paths["dolar"], pp.daily_page({}, self.year, title="Dólar observado"))
+        self.run_cron()
+        source = self.env["l10n_cl_ai.payroll.source"].search([("kind", "=", "dolar")])
+        self.assertEqual((source.state, source.values_read), ("ok", 0))
+        self.assertFalse(self.warnings())
+
     def test_rates_switched_off_are_not_written(self):
         self.set_engine_params(payroll_fill_usd="False")
         self.run_cron()
