@@ -40,7 +40,7 @@ def uf_value(env, args):
     rate = env["res.currency.rate"].search(
         [
             ("currency_id.name", "=", "CLF"),
-            ("company_id", "in", [env.company.id, False]),
+            ("company_id", "in", [env.company.root_id.id, False]),
             ("name", "<=", day),
         ],
         order="name desc, company_id",

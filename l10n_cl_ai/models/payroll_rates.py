@@ -2,10 +2,11 @@
 
 Odoo's convention: a ``res.currency.rate`` holds the units of the currency per unit of the company's
 currency, so one UF of 39.485,65 pesos is a CLF rate of 1 / 39.485,65 in a company whose currency is CLP.
-Written for every company whose currency is CLP, in one query to read what is there and one ``create``
-for what is missing; a day whose value did not change is not written again. Days without a value (the
-dollar on weekends and holidays) get no rate: Odoo takes the last rate on or before a date. Values
-published ahead (the UF up to the 9th of the next month) are written like the others.
+Written for every root company whose currency is CLP (branches read their root's), in one query to
+read what is there and one ``create`` for what is missing; a day whose value did not change is not
+written again. Days without a value (the dollar on weekends and holidays) get no rate: Odoo takes the
+last rate on or before a date. Values published ahead (the UF up to the 9th of the next month) are
+written like the others.
 """
 
 from odoo import api, models
@@ -17,7 +18,13 @@ class L10nClAiPayrollRates(models.AbstractModel):
 
     @api.model
     def _clp_companies(self):
-        return self.env["res.company"].sudo().search([("currency_id.name", "=", "CLP")])
+        """Root companies whose currency is CLP: Odoo keeps rates on root companies, branches read
+        their root's."""
+        return (
+            self.env["res.company"]
+            .sudo()
+            .search([("currency_id.name", "=", "CLP"), ("parent_id", "=", False)])
+        )
 
     @api.model
     def _write_rates(self, currency_code, values):

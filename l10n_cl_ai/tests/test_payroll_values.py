@@ -148,6 +148,17 @@ class TestPayrollValues(DteTestCommon):
         self.assertEqual((source.state, source.values_read), ("ok", 0))
         self.assertFalse(self.warnings())
 
+    def test_branches_use_their_root_companys_rates(self):
+        """Odoo keeps rates on root companies only: a branch reads its parent's."""
+        branch = self.env["res.company"].create({"name": "Sucursal Concepción", "parent_id": self.company.id})
+        self.run_cron()
+        self.assertEqual(self.env["l10n_cl_ai.payroll.source"].search([]).mapped("state"), ["ok"] * 4)
+        self.assertEqual(len(self.rates(self.clf)), len(self.uf))
+        day = datetime.date(self.year, 7, 15)
+        self.assertAlmostEqual(
+            self.clf.with_company(branch)._get_rates(branch, day)[self.clf.id], 1 / float(self.uf[day])
+        )
+
     def test_rates_switched_off_are_not_written(self):
         self.set_engine_params(payroll_fill_usd="False")
         self.run_cron()
