@@ -63,10 +63,10 @@ class L10nClAiPayrollMonth(models.Model):
         from ..services.payroll import sources
 
         settings = self.env["l10n_cl_ai.engine"]._read_settings()
-        year = self.env["l10n_cl_ai.sii.publication"]._current_year()
-        urls = sources.values_urls(settings.sii_values_urls, year)
-        kinds = [
-            kind
+        today = self._today()
+        urls = sources.values_urls(settings.sii_values_urls, today.year)
+        pages = [
+            (kind, urls[kind], today.year, False)
             for kind, wanted in (
                 ("uf", settings.payroll_fill_uf),
                 ("dolar", settings.payroll_fill_usd),
@@ -75,24 +75,35 @@ class L10nClAiPayrollMonth(models.Model):
             )
             if wanted
         ]
+        if today.month == 12 and settings.payroll_fill_uf:
+            # the UF of January 1-9 is published from December 10 on next year's page (absent before)
+            ahead = sources.values_urls(settings.sii_values_urls, today.year + 1)["uf"]
+            pages.append(("uf", ahead, today.year + 1, True))
         cron = self.env["ir.cron"]
-        cron._commit_progress(remaining=len(kinds))
-        for kind in kinds:
-            source = self.env["l10n_cl_ai.payroll.source"]._for_url(kind, urls[kind])
+        cron._commit_progress(remaining=len(pages))
+        for kind, url, year, missing_ok in pages:
+            source = self.env["l10n_cl_ai.payroll.source"]._for_url(kind, url)
             try:
                 with self.env.cr.savepoint():
-                    self._read_page(source, year)
+                    self._read_page(source, year, missing_ok=missing_ok)
             except Exception as error:  # noqa: BLE001 - a page never stops the run; shown on the source
                 _logger.exception("Payroll page %s could not be processed", source.url)
                 source._fail("unexpected", detail=type(error).__name__)
             cron._commit_progress(1)
 
     @api.model
-    def _read_page(self, source, year):
-        """Fetch and store one SII values page; returns how many values were read (0: nothing new)."""
+    def _today(self):
+        """Today in the company's time zone (Chile's): the year of the pages read."""
+        tz = self.env.company.partner_id.tz or "America/Santiago"
+        return fields.Date.context_today(self.with_context(tz=tz))
+
+    @api.model
+    def _read_page(self, source, year, missing_ok=False):
+        """Fetch and store one SII values page; returns how many values were read (0: nothing new).
+        ``missing_ok``: a page not published yet (404) is no failure."""
         from ..services.payroll import errors, sii_values, tax_table
 
-        result = source._fetch()
+        result = source._fetch(missing_ok=missing_ok)
         if result is None:
             return 0
         try:

@@ -75,10 +75,11 @@ class L10nClAiPayrollSource(models.Model):
     def _failing_count(self):
         return self.sudo().search_count([("state", "=", "error")])
 
-    def _fetch(self):
+    def _fetch(self, missing_ok=False):
         """The ``FetchResult`` of a changed page, ``None`` when it is unchanged since the last read (same
         hash) or could not be fetched (then the failure is recorded). The caller parses the page, then
-        calls ``_succeed(count, result.content_hash)`` or ``_fail``."""
+        calls ``_succeed(count, result.content_hash)`` or ``_fail``. ``missing_ok``: a 404 (a page not
+        published yet) leaves the source "not fetched yet", without a warning."""
         from ..services.payroll import sources
         from ..services.sii_monitor import fetch
 
@@ -92,6 +93,9 @@ class L10nClAiPayrollSource(models.Model):
                 allowed_domains=sources.ALLOWED_DOMAINS,
             )
         except fetch.FetchError as error:
+            if missing_ok and error.kind == "http" and error.status == 404:
+                self.write({"state": "new", "last_fetch": fields.Datetime.now(), "last_error": False})
+                return None
             self._fail(error.kind, detail=str(error), status=error.status)
             return None
         if result.state != "changed":

@@ -4,6 +4,7 @@ written into Odoo (and used by a USD invoice), a page that breaks, /health and t
 
 import datetime
 from decimal import Decimal
+from unittest.mock import patch
 
 from odoo.tests import tagged
 from odoo.tools import mute_logger
@@ -50,6 +51,10 @@ class TestPayrollValues(DteTestCommon):
         super().setUp()
         self.serve()
         self.site.clear_requests()
+        self.today = datetime.date(self.year, 7, 20)  # not December: no look-ahead page (one test sets it)
+        patcher = patch.object(self.registry["l10n_cl_ai.payroll.month"], "_today", lambda model: self.today)
+        patcher.start()
+        self.addCleanup(patcher.stop)
 
     def serve(self, uf=None):
         self.site.set_page(self.paths["uf"], pp.daily_page(uf or self.uf, self.year))
@@ -158,6 +163,22 @@ class TestPayrollValues(DteTestCommon):
         self.assertAlmostEqual(
             self.clf.with_company(branch)._get_rates(branch, day)[self.clf.id], 1 / float(self.uf[day])
         )
+
+    def test_in_december_next_years_uf_page_is_read_once_published(self):
+        self.today = datetime.date(self.year, 12, 12)
+        next_year = self.year + 1
+        self.run_cron()
+        ahead = self.env["l10n_cl_ai.payroll.source"].search([("url", "like", f"uf{next_year}")])
+        self.assertEqual(ahead.state, "new", "not published yet (404): no failure")
+        self.assertFalse(self.warnings())
+        january = pp.uf_series(next_year, start=Decimal("40100.50"), until=datetime.date(next_year, 1, 9))
+        self.site.set_page(PATHS["uf"].format(year=next_year), pp.daily_page(january, next_year))
+        self.run_cron()
+        self.assertEqual(ahead.state, "ok")
+        rates = self.rates(self.clf).filtered(lambda r: r.name.year == next_year)
+        self.assertEqual(len(rates), 9)
+        first = rates.filtered(lambda r: r.name == datetime.date(next_year, 1, 1))
+        self.assertAlmostEqual(first.rate, 1 / 40100.50, delta=1e-15)
 
     def test_rates_switched_off_are_not_written(self):
         self.set_engine_params(payroll_fill_usd="False")
