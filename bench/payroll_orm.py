@@ -12,6 +12,10 @@ written as CLF rates of every company whose currency is CLP:
    the day's rate and a ``create`` of one record (or a ``write``).
 
 Printed: the median of ``--repeat`` runs in ms for each, and the ratio.
+
+3. A liquidación through the model (``calculate_liquidacion`` and ``check_liquidacion``: the period's
+   record and tax table read, the engine, the rules translated), the fixture's July 2025 indicators stored
+   in the rolled-back transaction, against the engine's ``liquidacion.calculate`` alone (µs, median).
 """
 
 import argparse
@@ -22,7 +26,7 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path[:0] = [os.path.join(ROOT, "l10n_cl_ai", "tests")]
+sys.path[:0] = [os.path.join(ROOT, "l10n_cl_ai"), os.path.join(ROOT, "l10n_cl_ai", "tests")]
 
 from fakes import payroll_pages as pp  # noqa: E402
 
@@ -64,6 +68,46 @@ def _timed(env, function):
     return elapsed
 
 
+def _liquidacion(env, runs):
+    from services.payroll import liquidacion, previred, tax_table  # noqa: PLC0415
+
+    indicators = previred.parse(pp.previred_page())
+    brackets = tax_table.parse(pp.tax_page(), 2025)[(2025, 7)]
+    Indicators = env["l10n_cl_ai.payroll.indicators"]
+    Indicators.search([("period", "=", "2025-07")]).unlink()
+    env["l10n_cl_ai.payroll.month"].search([("period", "=", "2025-07")]).unlink()
+    Indicators._store(indicators, "ok", "")
+    env["l10n_cl_ai.payroll.month"]._upsert("2025-07", {"tax_brackets": [b.as_dict() for b in brackets]})
+    env.flush_all()
+    inputs = {
+        "contract": "indefinido",
+        "base_wage": 5000000,
+        "gratificacion": "art50_monthly",
+        "afp": "Habitat",
+        "health": "isapre",
+        "isapre_plan_uf": 4.5,
+        "mutual_rate": 0.93,
+    }
+    produced = dict(Indicators.calculate_liquidacion("2025-07", inputs), afp=563500)
+    produced.pop("lines")
+
+    def median_us(function):
+        times = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            function()
+            times.append((time.perf_counter() - started) * 1e6)
+        return statistics.median(times)
+
+    engine = median_us(lambda: liquidacion.calculate(inputs, indicators, brackets))
+    model = median_us(lambda: Indicators.calculate_liquidacion("2025-07", inputs))
+    check = median_us(lambda: Indicators.check_liquidacion("2025-07", inputs, produced))
+    print(f"a liquidación ({runs} runs, median)")
+    print(f"   liquidacion.calculate, engine only (baseline) {engine:8.1f} µs")
+    print(f"   calculate_liquidacion through the model       {model:8.1f} µs   {model / engine:5.1f}x")
+    print(f"   check_liquidacion through the model           {check:8.1f} µs   {check / engine:5.1f}x")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("db")
@@ -99,6 +143,7 @@ def main():
         print(f"   naive search + create per rate (baseline) {n:9.1f} ms")
         print(f"   _write_rates (one read, one create)       {b:9.1f} ms   {n / b:5.1f}x faster")
         print(f"   _write_rates again, nothing changed       {a:9.1f} ms")
+        _liquidacion(env, args.repeat * 100)
     finally:
         cr.rollback()
         cr.close()

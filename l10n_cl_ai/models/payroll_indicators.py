@@ -166,7 +166,7 @@ class L10nClAiPayrollIndicators(models.Model):
                     "The payroll indicators of %(period)s lack %(what)s (%(detail)s): the liquidación cannot "
                     "be calculated.",
                     period=period,
-                    what=what._translate(self.env.lang) if what else error.code,
+                    what=what._translate(self.env.lang or "en_US") if what else error.code,
                     detail=error.detail or error.code,
                 )
             ) from error
@@ -182,7 +182,7 @@ class L10nClAiPayrollIndicators(models.Model):
         from ..services.payroll import liquidacion
 
         result = self._engine_call(period, liquidacion.calculate, self._inputs(inputs))
-        return payroll_messages.translate_result(self.env.lang, result)
+        return payroll_messages.translate_result(self.env.lang or "en_US", result)
 
     @api.model
     def check_liquidacion(self, period, inputs, produced):
@@ -194,7 +194,7 @@ class L10nClAiPayrollIndicators(models.Model):
         differences = self._engine_call(period, liquidacion.check, inputs, produced)
         result = self.calculate_liquidacion(period, inputs)
         rules = {line["code"]: line["rule"] for line in result["lines"]}
-        return payroll_messages.translate_differences(self.env.lang, differences, rules)
+        return payroll_messages.translate_differences(self.env.lang or "en_US", differences, rules)
 
     # -- the scheduled action and the button -------------------------------------------------------------
     @api.model

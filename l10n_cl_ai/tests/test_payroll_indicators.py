@@ -182,6 +182,17 @@ class TestPayrollIndicators(L10nClAiCase):
         self.assertIn("AFP Habitat: 11,27 % (10 % + commission) of $1.000.000", afp["rule"])
         self.assertEqual(afp["indicators"]["afp_Habitat"], "11.27")
 
+    def test_a_caller_without_a_language_gets_english_rules_without_warnings(self):
+        """A cron or another addon's code may call with no language in the context."""
+        self.run_cron()
+        self.store_tax_table()
+        bare = self.Indicators.with_context(lang=None)
+        self.assertIsNone(bare.env.lang)
+        with self.assertNoLogs("odoo.tools.translate", level="WARNING"):
+            result = bare.calculate_liquidacion("2025-07", INPUTS)
+            bare.check_liquidacion("2025-07", INPUTS, {"afp": 1})
+        self.assertTrue(result["lines"][0]["rule"].startswith("Base wage"))
+
     def test_a_tax_in_the_second_bracket(self):
         self.run_cron()
         self.store_tax_table()
