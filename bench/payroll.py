@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/payroll.py [--repeat 50] [--runs 2000]
 
-1. Each fixture page (``tests_engine/payroll_pages.py``: the real pages' markup, ISO-8859-1) decoded and
+1. Each fixture page (the addon's ``tests/fakes/payroll_pages.py``: the real markup, ISO-8859-1), decoded and
    parsed by label, median of ``--repeat`` runs, against a naive positional parse of the same bytes in
    the same process (the baseline: lxml + fixed row/column indexes, as the community's scrapers do). The
    positional parse is then run on the second layout (same labels, other order) to show what it returns
@@ -20,11 +20,11 @@ import time
 from decimal import ROUND_HALF_UP, Decimal
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path[:0] = [os.path.join(ROOT, "l10n_cl_ai"), os.path.join(ROOT, "tests_engine")]
+sys.path[:0] = [os.path.join(ROOT, "l10n_cl_ai"), os.path.join(ROOT, "l10n_cl_ai", "tests")]
 
 from lxml import html  # noqa: E402
 
-import payroll_pages as pp  # noqa: E402
+from fakes import payroll_pages as pp  # noqa: E402
 from services.payroll import liquidacion, previred, sii_values, tax_table  # noqa: E402
 
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-import payroll_pages as pp
+from fakes import payroll_pages as pp
 from services.payroll import previred
 from services.payroll.errors import PageFormatError
 from services.payroll.indicators import Indicators

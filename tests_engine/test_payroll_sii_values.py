@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-import payroll_pages as pp
+from fakes import payroll_pages as pp
 from services.payroll import html_tables, sii_values
 from services.payroll.errors import PageFormatError
 from services.payroll.numbers import number
@@ -78,6 +78,13 @@ def test_a_page_without_the_table_raises():
         sii_values.parse_uf(pp.page("<p>Servicio no disponible</p>"), 2025)
     with pytest.raises(PageFormatError):
         sii_values.parse_utm(pp.daily_page(pp.uf_series()), 2025)
+
+
+def test_the_years_table_with_nothing_published_yet_is_empty_not_an_error():
+    """January 1: the dollar page of the new year holds its table and no value (a holiday)."""
+    assert sii_values.parse_dollar(pp.daily_page({}, 2026, title="Dólar observado"), 2026) == {}
+    with pytest.raises(PageFormatError):
+        sii_values.parse_dollar(pp.daily_page({}, 2026, layout="other"), 2026)
 
 
 def test_urls_have_a_year_placeholder():

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-import payroll_pages as pp
+from fakes import payroll_pages as pp
 from services.payroll import tax_table
 from services.payroll.errors import PageFormatError
 from services.payroll.tax_table import Bracket, tax_for

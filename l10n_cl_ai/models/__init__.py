@@ -27,3 +27,9 @@ from . import sii_publication
 from . import budget_alert_mail
 from . import metrics_snapshot
 from . import ir_cron_metrics
+from . import payroll_source
+from . import payroll_rates
+from . import payroll_month
+from . import payroll_messages
+from . import payroll_indicators
+from . import payroll_check

@@ -17,12 +17,14 @@ from odoo import api, models, sql_db
 from ..services.chat.conversation import tool_result_json
 from ..services.plugins import tool_catalog
 from .chat_tool_impls import BOOK_TOOLS
+from .chat_tool_payroll import PAYROLL_TOOLS
 
 _logger = logging.getLogger(__name__)
 
 MAX_ROWS = 50
 MAX_RESULT_CHARS = 12000
 MANAGER_ONLY = frozenset({"consumo_ia"})
+BOOK_TOOLS.update(PAYROLL_TOOLS)  # the payroll expert's tools, same contract (one table, patchable)
 
 
 class L10nClAiChatTools(models.AbstractModel):

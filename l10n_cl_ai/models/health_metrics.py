@@ -75,6 +75,8 @@ class L10nClAiHealthMetrics(models.AbstractModel):
         crons = self._health_crons(problems)
         if self.env["l10n_cl_ai.sii.page"].sudo()._failing_count():
             problems["sii_pages"] = "warn"
+        if self.env["l10n_cl_ai.payroll.source"].sudo()._failing_count():
+            problems["payroll_sources"] = "warn"
         checks = {
             "settings": settings,
             "postgresql_ms": postgresql_ms,
@@ -118,6 +120,7 @@ class L10nClAiHealthMetrics(models.AbstractModel):
             crons=checks["crons"],
             budgets=self._health_budgets(settings),
             sii_pages=self._health_sii_pages(),
+            payroll_sources=self._health_payroll_sources(),
         )
         return detail, problems
 
@@ -138,10 +141,27 @@ class L10nClAiHealthMetrics(models.AbstractModel):
         return report
 
     @api.model
+    def _health_payroll_sources(self):
+        """The pages payroll numbers are read from: status, last check, values read, warning."""
+        return {
+            source.url: {
+                "kind": source.kind,
+                "state": source.state,
+                "last_fetch": fields.Datetime.to_string(source.last_fetch) if source.last_fetch else None,
+                "values": source.values_read,
+                "warning": source.last_error or None,
+            }
+            for source in self.env["l10n_cl_ai.payroll.source"].sudo().search([])
+        }
+
+    @api.model
     def _health_crons(self, problems):
         """Each scheduled action of the addon: last successful run, consecutive failures since when."""
-        crons = self.env["ir.cron"].sudo().with_context(active_test=False).search(
-            [("ir_actions_server_id.model_id.model", "like", "l10n_cl_ai.%")]
+        crons = (
+            self.env["ir.cron"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("ir_actions_server_id.model_id.model", "like", "l10n_cl_ai.%")])
         )
         report = {}
         for cron in crons:

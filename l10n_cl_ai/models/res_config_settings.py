@@ -29,6 +29,11 @@ SETTING_PROBLEMS = {
     "sii_urls": _lt(
         "These SII pages are not http(s) addresses or use a placeholder other than {year}: %(value)s."
     ),
+    "sii_values_urls": _lt(
+        "These SII values pages are not http(s) addresses with the {year} placeholder, or are more than "
+        "the four pages (UF, UTM, dollar, impuesto único): %(value)s."
+    ),
+    "url": _lt("%(field)s is not an http(s) address: %(value)s."),
 }
 
 param_key = engine_settings.param_key  # "model" -> "l10n_cl_ai.model"
@@ -250,6 +255,42 @@ class ResConfigSettings(models.TransientModel):
         string="Model for the chat",
         config_parameter=param_key("chat_model"),
         help="Claude model of the Discuss bot. Empty: the main model.",
+    )
+
+    l10n_cl_ai_sii_values_urls = fields.Char(
+        string="SII values pages",
+        config_parameter=param_key("sii_values_urls"),
+        default=DEFAULTS.sii_values_urls,
+        help="The SII's yearly pages, in this order: UF, UTM/UTA, dollar, impuesto único; {year} is "
+        "replaced by the year read. A page left out follows the SII's address.",
+    )
+    l10n_cl_ai_previred_url = fields.Char(
+        string="Previred indicators page",
+        config_parameter=param_key("previred_url"),
+        default=DEFAULTS.previred_url,
+        help="Previred's \"Indicadores Previsionales\" page, read once a month (and by \"Fetch now\").",
+    )
+    l10n_cl_ai_payroll_fill_uf = fields.Boolean(
+        string="UF as CLF rates",
+        config_parameter=param_key("payroll_fill_uf"),
+        default=DEFAULTS.payroll_fill_uf,
+        help="Each day, the SII's UF values become rates of the currency CLF in every company whose "
+        "currency is the Chilean peso.",
+    )
+    l10n_cl_ai_payroll_fill_usd = fields.Boolean(
+        string="Dollar as USD rates",
+        config_parameter=param_key("payroll_fill_usd"),
+        default=DEFAULTS.payroll_fill_usd,
+        help="Each day, the SII's dólar observado becomes rates of USD in every company whose currency "
+        "is the Chilean peso.",
+    )
+    l10n_cl_ai_payroll_mutual_rate = fields.Float(
+        string="Mutual base rate (%)",
+        config_parameter=param_key("payroll_mutual_rate"),
+        default=DEFAULTS.payroll_mutual_rate,
+        digits=(5, 3),
+        help="Employer's accident insurance rate (Ley 16.744) used by the liquidación check: 0.93 % base "
+        "plus the additional rate of the company's activity.",
     )
 
     @api.depends("l10n_cl_ai_model")

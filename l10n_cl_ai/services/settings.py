@@ -7,6 +7,7 @@ form calls :func:`validate` before saving. Plain Python: no odoo import.
 import dataclasses
 import re
 
+from .payroll import sources as _payroll_sources
 from .redis_state import connection as redis_conn
 
 PARAM_PREFIX = "l10n_cl_ai."
@@ -38,6 +39,7 @@ _NUMBER_FIELDS = {
     "chat_max_tool_rounds": int,
     "chat_max_open_requests": int,
     "sii_priority_threshold": int,
+    "payroll_mutual_rate": float,
 }
 _BOOL_FIELDS = (
     "budget_hard_stop",
@@ -46,6 +48,8 @@ _BOOL_FIELDS = (
     "minimize_personal_data",
     "chat_bot_enabled",
     "sii_knowledge",
+    "payroll_fill_uf",
+    "payroll_fill_usd",
 )
 
 
@@ -91,6 +95,13 @@ class EngineSettings:
     sii_model: str = CHEAP_MODEL  # short structured summaries: the cheap model by default
     sii_priority_threshold: int = 4  # publications at or above it are posted to the alert channel
     sii_knowledge: bool = True  # a summarized publication becomes a knowledge document
+    # payroll indicators (services/payroll/sources.py): the SII's values pages (UF, UTM/UTA, dollar,
+    # impuesto único, each with {year}) and Previred's page; which rates become Odoo currency rates
+    sii_values_urls: str = _payroll_sources.DEFAULT_SII_VALUES_SETTING
+    previred_url: str = _payroll_sources.DEFAULT_PREVIRED_URL
+    payroll_fill_uf: bool = True  # UF -> res.currency.rate of CLF in CLP companies
+    payroll_fill_usd: bool = True  # dólar observado -> res.currency.rate of USD in CLP companies
+    payroll_mutual_rate: float = 0.93  # Ley 16.744 base rate (0,90 % + 0,03 % Ley 19.578), percent
 
     def fingerprint(self):
         """A stable value that changes whenever any setting changes (the service cache key)."""
@@ -208,6 +219,7 @@ def validate(settings):
     if not settings.model.strip():
         problems.append(("model", "model", {}))
     problems.extend(_sii_problems(settings))
+    problems.extend(_payroll_problems(settings))
     return problems
 
 
@@ -220,4 +232,16 @@ def _sii_problems(settings):
     bad = urls.invalid_templates(settings.sii_urls)
     if bad:
         problems.append(("sii_urls", "sii_urls", {"value": ", ".join(bad)}))
+    return problems
+
+
+def _payroll_problems(settings):
+    problems = []
+    bad = _payroll_sources.invalid_values_setting(settings.sii_values_urls)
+    if bad:
+        problems.append(("sii_values_urls", "sii_values_urls", {"value": ", ".join(bad)}))
+    if not _payroll_sources.valid_url(settings.previred_url):
+        problems.append(("previred_url", "url", {"value": settings.previred_url}))
+    if not 0 <= settings.payroll_mutual_rate <= 10:
+        problems.append(("payroll_mutual_rate", "range", {"min": 0, "max": 10}))
     return problems

@@ -26,3 +26,8 @@ from . import test_tour_validate
 from . import test_two_servers
 from . import test_upgrade_steps
 from . import test_usage_ledger
+from . import test_payroll_settings
+from . import test_payroll_values
+from . import test_payroll_indicators
+from . import test_payroll_check
+from . import test_payroll_bot

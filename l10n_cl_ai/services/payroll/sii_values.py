@@ -46,7 +46,8 @@ def url(kind, year, template=None):
 def _day_month_grid(table):
     """``{day column, month columns}`` of a days × months table, else ``None``."""
     columns = table.column_labels()
-    day_col = next((i for i, text in enumerate(columns) if text.split(" / ")[-1] in ("dia", "dias")), None)
+    # "dia", or "dia / 1 / 2 / …" when no row holds a value yet and the day cells read as headers
+    day_col = next((i for i, text in enumerate(columns) if {"dia", "dias"} & set(text.split(" / "))), None)
     if day_col is None:
         return None
     months = {}
@@ -98,16 +99,19 @@ def _from_month_tables(tables, year):
 def parse_daily(page, year, content_type=None):
     """A UF or dólar page of ``year`` -> ``{datetime.date: Decimal}`` of every published day.
 
-    Raises ``PageFormatError`` when the page has neither a days × months table nor month tables, or
-    when it yields no value at all."""
+    A days × months table with no value yet (a year just begun) gives ``{}``. Raises
+    ``PageFormatError`` when the page has neither a days × months table nor month tables with values."""
     tables = html_tables.tables(page, content_type)
-    values = {}
+    values, grids = {}, 0
     for table in tables:
         grid = _day_month_grid(table)
         if grid:
+            grids += 1
             values.update(_from_grid(table, grid, year))
     if not values:
         values = _from_month_tables(tables, year)
+    if not values and grids:
+        return {}  # the year's table, nothing published in it yet (the dollar on January 1)
     if not values:
         raise PageFormatError("no table of days and months with values was found on the page")
     return dict(sorted(values.items()))

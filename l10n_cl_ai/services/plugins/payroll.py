@@ -23,13 +23,16 @@ Formulario 29.
 impuesto único por pagar, finiquitos y vacaciones."""
 
 DOMAIN_RULES = """\
-- Los porcentajes legales son estables pero los topes y valores no: la UF cambia a diario, la UTM \
-cada mes y los topes imponibles se reajustan cada año. Nunca calcules con un valor de UF, UTM o tope \
-que no esté en un pasaje fechado o que el usuario no te haya dado: pide el valor del período y \
-explica la fórmula para que el usuario la aplique.
-- Antes de calcular una liquidación pregunta lo que cambie el resultado: tipo de contrato (indefinido, \
-plazo fijo, obra o faena, casa particular), AFP y su comisión, Fonasa o Isapre y el valor del plan, \
-período, días trabajados, haberes no imponibles y si hay tope imponible involucrado.
+- Los números vienen de las herramientas, nunca de tu memoria ni de un cálculo tuyo: la UF de un día \
+con valor_uf, los indicadores del período (UTM, topes, tasas de AFP, SIS, cesantía, Ley 21.735, \
+asignación familiar, tabla del impuesto único) con indicadores_previsionales, y una liquidación con \
+calcular_liquidacion. No pidas al usuario la UF ni la UTM: consúltalas. Cita cada monto tal como lo \
+devuelve la herramienta, con su fuente y su fecha; no hagas aritmética propia. Si una herramienta dice \
+que faltan indicadores del período, dilo y explica que un administrador de IA puede leerlos.
+- Para calcular una liquidación pregunta solo lo que falte y cambie el resultado: tipo de contrato \
+(indefinido, plazo fijo, casa particular), sueldo base, AFP, Fonasa o Isapre y el valor del plan en UF, \
+período, días trabajados y haberes imponibles y no imponibles. Explica las diferencias con las reglas \
+que devuelve la herramienta.
 - El seguro de cesantía se financia distinto según el tipo de contrato: en contratos indefinidos \
 aportan trabajador y empleador; en plazo fijo, obra o faena solo el empleador. Verifica el tipo de \
 contrato antes de responder.
@@ -66,4 +69,4 @@ class PayrollPlugin(Plugin):
     )
     system_prompt = compose_system_prompt(ROLE, SCOPE, DOMAIN_RULES)
     knowledge_corpora = ("payroll", "general")
-    tool_specs = (tool_catalog.BUSCAR_APUNTES, tool_catalog.SALDOS_CUENTAS)
+    tool_specs = (tool_catalog.BUSCAR_APUNTES, tool_catalog.SALDOS_CUENTAS, *tool_catalog.PAYROLL_TOOLS)

@@ -201,5 +201,66 @@ CONSUMO_IA = ToolSpec(
     model="l10n_cl_ai.usage",
 )
 
+_PERIOD = {"type": "string", "description": "Período AAAA-MM, p. ej. 2026-11 (por defecto, el mes actual)."}
+_PESOS = {"type": "number", "minimum": 0}
+
+VALOR_UF = ToolSpec(
+    name="valor_uf",
+    description=(
+        "Valor de la UF de un día, según el SII (guardado a diario en Odoo como tasa de la moneda CLF), "
+        "con su fuente. Úsala siempre que necesites la UF: no la pidas al usuario ni la supongas."
+    ),
+    input_schema=_schema(
+        fecha={"type": "string", "format": "date", "description": "Día, AAAA-MM-DD (hoy por defecto)."}
+    ),
+    model="res.currency.rate",
+)
+
+INDICADORES_PREVISIONALES = ToolSpec(
+    name="indicadores_previsionales",
+    description=(
+        "Indicadores previsionales de un período leídos de Previred y verificados (UF, UTM, UTA, ingreso "
+        "mínimo, topes imponibles en UF y pesos, tasa de cada AFP, SIS, seguro de cesantía por tipo de "
+        "contrato, cotización Ley 21.735, asignación familiar) y la tabla mensual del impuesto único del "
+        "SII, con la fuente y la fecha de lectura."
+    ),
+    input_schema=_schema(periodo=_PERIOD),
+    model="l10n_cl_ai.payroll.indicators",
+)
+
+CALCULAR_LIQUIDACION = ToolSpec(
+    name="calcular_liquidacion",
+    description=(
+        "Calcula en Odoo una liquidación de sueldo mensual con los indicadores guardados del período: "
+        "imponible, AFP, salud, seguro de cesantía, impuesto único, líquido y costos del empleador, cada "
+        "línea con su regla. Devuelve montos en pesos enteros que debes citar tal cual, sin recalcular. "
+        "No envíes nombres ni RUT: solo montos y condiciones del contrato."
+    ),
+    input_schema={
+        **_schema(
+            periodo=_PERIOD,
+            contrato={"type": "string", "enum": ["indefinido", "plazo_fijo", "casa_particular"]},
+            sueldo_base={**_PESOS, "description": "Sueldo base mensual (30 días), en pesos."},
+            gratificacion={"type": "string", "enum": ["none", "art50_monthly"]},
+            haberes_imponibles=_PESOS,
+            haberes_no_imponibles=_PESOS,
+            afp={
+                "type": "string",
+                "description": "Nombre de la AFP como la escribe Previred, p. ej. Habitat.",
+            },
+            salud={"type": "string", "enum": ["fonasa", "isapre"]},
+            plan_isapre_uf={"type": "number", "minimum": 0, "description": "Valor del plan Isapre en UF."},
+            dias_trabajados={"type": "integer", "minimum": 0, "maximum": 30},
+            horas_extra={"type": "number", "minimum": 0},
+            cargas_familiares={"type": "integer", "minimum": 0},
+            apv=_PESOS,
+        ),
+        "required": ["sueldo_base", "afp"],
+    },
+    model="l10n_cl_ai.payroll.indicators",
+)
+
+PAYROLL_TOOLS = (VALOR_UF, INDICADORES_PREVISIONALES, CALCULAR_LIQUIDACION)
+
 # what the bot may offer besides each plugin's own tools (the Odoo layer filters by access)
 CHAT_COMMON = (BUSCAR_FACTURAS, OBTENER_FACTURA, RESUMEN_DOCUMENTOS, BUSCAR_CONTACTO, CONSUMO_IA)

@@ -75,9 +75,11 @@ def fetch(
     timeout_s=DEFAULT_TIMEOUT_S,
     max_bytes=DEFAULT_MAX_BYTES,
     session=None,
+    allowed_domains=(SII_DOMAIN,),
 ):
     """Fetch ``url`` once, conditionally on what the previous fetch returned; see :class:`FetchResult`.
-    ``timeout_s`` bounds the whole fetch; ``max_bytes`` the body as received and as inflated."""
+    ``timeout_s`` bounds the whole fetch; ``max_bytes`` the body as received and as inflated;
+    ``allowed_domains``: where a redirect may lead besides the page's own host (and their subdomains)."""
     headers = {
         "User-Agent": USER_AGENT,
         "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
@@ -90,7 +92,7 @@ def fetch(
     started = time.monotonic()
     deadline = started + timeout_s
     try:
-        with _get(session or requests, url, headers, deadline) as response:
+        with _get(session or requests, url, headers, deadline, allowed_domains) as response:
             if response.status_code == 304:
                 return FetchResult(
                     "not_modified",
@@ -124,17 +126,18 @@ def fetch(
         _logger.info("SII page %s fetched in %s ms", url, _ms(started))
 
 
-def redirect_allowed(origin, target):
-    """A redirect from ``origin`` may go to the same host (any port, http or https) or to an SII host."""
+def redirect_allowed(origin, target, allowed_domains=(SII_DOMAIN,)):
+    """A redirect from ``origin`` may go to the same host (any port, http or https) or to a host of
+    ``allowed_domains`` (the SII's by default)."""
     parts = urlsplit(target)
     host = (parts.hostname or "").lower()
     if parts.scheme not in ("http", "https") or not host:
         return False
     same_host = host == (urlsplit(origin).hostname or "").lower()
-    return same_host or host == SII_DOMAIN or host.endswith("." + SII_DOMAIN)
+    return same_host or any(host == domain or host.endswith("." + domain) for domain in allowed_domains)
 
 
-def _get(http, url, headers, deadline):
+def _get(http, url, headers, deadline, allowed_domains=(SII_DOMAIN,)):
     """The streamed response of ``url``, its redirects followed by hand (only where ``redirect_allowed``)."""
     current = url
     for _hop in range(MAX_REDIRECTS + 1):
@@ -146,7 +149,7 @@ def _get(http, url, headers, deadline):
             return response
         response.close()
         target = urljoin(current, location)
-        if not redirect_allowed(url, target):
+        if not redirect_allowed(url, target, allowed_domains):
             parts = urlsplit(target)  # shown without the target's credentials or query
             shown = urlunsplit((parts.scheme, parts.netloc.rpartition("@")[2], parts.path, "", ""))
             raise FetchError("redirect", shown)

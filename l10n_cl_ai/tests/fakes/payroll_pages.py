@@ -326,8 +326,9 @@ def _title_table(title, rows, width=2, layout="real"):
     return f"<h3>{title}</h3><table><thead><tr><th>Concepto</th><th>Valor</th></tr></thead><tbody>{body}</tbody></table>"  # noqa: E501
 
 
-def previred_tables(data=PREVIRED, layout="real", uf_for_caps=None):
+def previred_tables(data=None, layout="real", uf_for_caps=None):
     """Previred's tables as a dict name -> HTML, so a test can drop or alter one."""
+    data = data or PREVIRED
     uf_date, uf = data["uf"]
     prev_date, prev = data["uf_previous"]
     caps_uf = uf_for_caps or uf
@@ -486,7 +487,7 @@ REAL_ORDER = ("uf", "utm", "caps", "min", "apv", "deposito", "afc", "afp", "sis"
 OTHER_ORDER = ("heavy", "afp", "family", "afc", "social", "deposito", "apv", "min", "caps", "utm", "uf")
 
 
-def previred_page(layout="real", drop=(), data=PREVIRED, uf_for_caps=None):
+def previred_page(layout="real", drop=(), data=None, uf_for_caps=None):
     found = previred_tables(data, layout, uf_for_caps)
     order = REAL_ORDER if layout == "real" else OTHER_ORDER
     body = "".join(found[name] for name in order if name not in drop)
