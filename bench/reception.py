@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/reception.py [--repeat 30]
 
-Plain Python, no database: documents come from ``tests_engine/dte_xml_factory.py`` (ISO-8859-1, a CAF
-with a 512-bit RSA key as the SII issues them, a valid TED). Each figure is the median of ``--repeat``
+Plain Python, no database: documents come from ``l10n_cl_ai/tests/fakes/dte_xml_factory.py`` (ISO-8859-1, a
+CAF with a 512-bit RSA key as the SII issues them, a valid TED). Each figure is the median of ``--repeat``
 runs next to a baseline measured in the same process:
 
 1. TED verification (``ted.verify``), µs per document: with the CAF key cached (an issuer's documents
@@ -25,13 +25,13 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path[:0] = [os.path.join(ROOT, "l10n_cl_ai"), os.path.join(ROOT, "tests_engine")]
+sys.path[:0] = [os.path.join(ROOT, "l10n_cl_ai"), os.path.join(ROOT, "l10n_cl_ai", "tests")]
 
 from cryptography.hazmat.primitives import hashes  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric import padding  # noqa: E402
 from lxml import etree  # noqa: E402
 
-import dte_xml_factory as fx  # noqa: E402
+from fakes import dte_xml_factory as fx  # noqa: E402
 from services.reception import checks, parse, ted  # noqa: E402
 
 ENVELOPE_SIZE = 100

@@ -27,3 +27,8 @@ from . import sii_publication
 from . import budget_alert_mail
 from . import metrics_scrape
 from . import ir_cron_metrics
+from . import reception_window
+from . import reception_import
+from . import reception_bill
+from . import reception_checks
+from . import reception_move
