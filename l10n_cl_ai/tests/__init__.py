@@ -27,3 +27,4 @@ from . import test_tour_validate
 from . import test_two_servers
 from . import test_usage_ledger
 from . import test_reception_import
+from . import test_reception_checks
