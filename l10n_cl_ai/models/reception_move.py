@@ -8,6 +8,7 @@ from odoo import api, fields, models
 from ..services.reception import checks, claim_window
 from ..services.reception.errors import ReceptionError
 from .reception_import import _FORBIDDEN, _SNIFF_BYTES, DECODER_PRIORITY, FILE_TYPE, looks_like_sii_file
+from .account_move import INVOICE_READERS
 from .reception_window import CLOSING_DAYS
 
 RECEIVED_TYPES = ("in_invoice", "in_refund")
@@ -46,7 +47,11 @@ class AccountMove(models.Model):
         compute="_compute_l10n_cl_ai_claim_status",
     )
     l10n_cl_ai_decision_ids = fields.One2many(
-        "l10n_cl_ai.reception.decision", "move_id", string="Reception decisions", readonly=True
+        "l10n_cl_ai.reception.decision",
+        "move_id",
+        string="Reception decisions",
+        readonly=True,
+        groups=INVOICE_READERS,
     )
     l10n_cl_ai_dte_attachment_id = fields.Many2one(
         "ir.attachment", string="Received DTE XML", copy=False, readonly=True, index="btree_not_null"
@@ -73,7 +78,7 @@ class AccountMove(models.Model):
                 continue
             window = claim_window.ClaimWindow(day)
             move.l10n_cl_ai_claim_days_left = window.days_left(today)
-            if move.l10n_cl_ai_decision_ids:
+            if move.sudo().l10n_cl_ai_decision_ids:
                 move.l10n_cl_ai_claim_status = "decided"
             elif window.tacitly_accepted(today):
                 move.l10n_cl_ai_claim_status = "tacit"

@@ -68,7 +68,7 @@ class L10nClAiReceptionWindow(models.AbstractModel):
             .sudo()
             .create(
                 {
-                    "move_id": self.id,
+                    "move_id": move.id,
                     "code": code,
                     "user_id": self.env.uid,
                     "decided_at": fields.Datetime.now(),

@@ -28,3 +28,4 @@ from . import test_two_servers
 from . import test_usage_ledger
 from . import test_reception_import
 from . import test_reception_checks
+from . import test_reception_window
