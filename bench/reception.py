@@ -14,8 +14,9 @@ runs next to a baseline measured in the same process:
    against lxml's plain ``etree.fromstring`` of the same bytes.
 3. The buyer's checks (``checks.check``, TED included), µs per document, against ``ted.verify`` alone.
 
-The import into Odoo (vendor bills, queries per DTE, against ``account_edi_ubl_cii``'s import of a UBL
-bill with the same lines) is measured by the Odoo layer's benchmark, which reuses these documents.
+4. With ``--odoo-db DB``: the import into Odoo (vendor bills, ms and queries per DTE, one per upload and
+   an EnvioDTE of 100) against ``account_edi_ubl_cii``'s import of a UBL bill with the same lines, in the
+   same run, on a scratch copy of DB (``bench/reception_odoo.py``).
 """
 
 import argparse
@@ -113,12 +114,19 @@ def checks_bench(docs, repeat):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--odoo-db", help="also measure the Odoo import on a scratch copy of this database")
+    parser.add_argument("--conf", default=os.path.join(ROOT, ".run", "odoo.conf"))
+    parser.add_argument("--single", type=int, default=10, help="single-DTE uploads measured (Odoo part)")
     args = parser.parse_args()
     dtes = documents(ENVELOPE_SIZE)
     docs = list(parse.parse(fx.envio_bytes(dtes)).documents)
     ted_bench(docs, args.repeat)
     parse_bench(dtes, args.repeat)
     checks_bench(docs, args.repeat)
+    if args.odoo_db:
+        from reception_odoo import odoo_bench  # noqa: PLC0415 - imports Odoo only when asked
+
+        odoo_bench(args.odoo_db, args.conf, args.single)
 
 
 if __name__ == "__main__":
