@@ -31,8 +31,6 @@ class L10nClAiReceptionBill(models.AbstractModel):
     def _fill(self, invoice, doc, file_data):
         """Write ``doc`` on the draft ``invoice`` (no lines yet); ``file_data`` is the mixin's dict."""
         company = invoice.company_id
-        if doc.doc_type == CREDIT_NOTE and invoice.move_type == "in_invoice":
-            invoice.move_type = "in_refund"
         vat = self._purchase_vat(company)
         partner = self._partner(doc, company)
         doc_type = self.env["l10n_latam.document.type"].search(
@@ -53,12 +51,14 @@ class L10nClAiReceptionBill(models.AbstractModel):
             "l10n_cl_ai_dte_attachment_id": attachment.id if attachment else False,
             "l10n_cl_ai_dte_key": f"{doc.doc_type}/{doc.folio}",
         }
+        if doc.doc_type == CREDIT_NOTE and invoice.move_type == "in_invoice":
+            values["move_type"] = "in_refund"
+        if doc.due_date:
+            values.update(invoice_payment_term_id=False, invoice_date_due=doc.due_date)
         if invoice.l10n_latam_use_documents and doc_type:
             values["l10n_latam_document_type_id"] = doc_type.id
             values["l10n_latam_document_number"] = str(doc.folio)
-        invoice.write(values)
-        if doc.due_date:
-            invoice.write({"invoice_payment_term_id": False, "invoice_date_due": doc.due_date})
+        invoice.write(values)  # one write: each one re-synchronises the bill's accounting lines
         return invoice
 
     # -- parts ---------------------------------------------------------------------------------------

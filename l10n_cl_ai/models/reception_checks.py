@@ -124,6 +124,7 @@ class L10nClAiReceptionChecks(models.AbstractModel):
 
 
 class L10nClAiValidation(models.Model):
+    _name = "l10n_cl_ai.validation"  # the received bills' findings, next to the pre-send ones
     _inherit = "l10n_cl_ai.validation"
 
     def _deterministic_findings(self, move, snapshot):

@@ -7,14 +7,15 @@ from odoo import api, fields, models
 
 from ..services.reception import checks, claim_window
 from ..services.reception.errors import ReceptionError
-from .reception_import import _FORBIDDEN, _SNIFF_BYTES, DECODER_PRIORITY, FILE_TYPE, looks_like_sii_file
 from .account_move import INVOICE_READERS
+from .reception_import import _FORBIDDEN, _SNIFF_BYTES, DECODER_PRIORITY, FILE_TYPE, looks_like_sii_file
 from .reception_window import CLOSING_DAYS
 
 RECEIVED_TYPES = ("in_invoice", "in_refund")
 
 
 class AccountMove(models.Model):
+    _name = "account.move"  # an extension in its own file (account_move.py holds the validation's)
     _inherit = "account.move"
 
     l10n_cl_ai_reception_date = fields.Date(
@@ -59,7 +60,7 @@ class AccountMove(models.Model):
     l10n_cl_ai_dte_key = fields.Char(
         string="Received DTE", copy=False, readonly=True, help="Type/folio of the DTE read from the XML."
     )
-    l10n_cl_ai_window_reminded_on = fields.Date(copy=False, readonly=True)
+    l10n_cl_ai_window_reminded_on = fields.Date(string="Claim reminder sent on", copy=False, readonly=True)
 
     @api.depends("l10n_cl_ai_reception_date")
     def _compute_l10n_cl_ai_claim_deadline(self):

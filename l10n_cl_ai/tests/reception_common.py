@@ -1,7 +1,7 @@
 """Common base of the reception tests: the Chilean company of ``DteTestCommon`` (its RUT is the factory's
 buyer), a purchase journal using documents with a mail alias, and the three ways a file arrives."""
 
-import base64
+import datetime
 import email.utils
 from email.mime.application import MIMEApplication
 from email.mime.multipart import MIMEMultipart
@@ -25,9 +25,7 @@ class ReceptionCase(DteTestCommon):
     def spec(self, **overrides):
         """A valid factura from the supplier to the company, issued two days ago (Chile)."""
         overrides.setdefault("issue_date", self.issue_date)
-        overrides.setdefault(
-            "due_date", self.issue_date.replace(day=28) if self.issue_date.day < 28 else None
-        )
+        overrides.setdefault("due_date", self.issue_date + datetime.timedelta(days=30))
         return fx.doc_spec(**overrides)
 
     def bills(self):
@@ -72,7 +70,3 @@ class ReceptionCase(DteTestCommon):
             for f in move.l10n_cl_ai_last_validation_id.finding_ids
             if f.severity != "info"
         )
-
-    @staticmethod
-    def b64(data):
-        return base64.b64encode(data).decode()

@@ -151,3 +151,23 @@ class TestReceptionChecks(ReceptionCase):
         self.assertEqual(validation.ai_status, "done")
         self.assertEqual(validation.recommendation, "reject")
         self.assertEqual(bill.l10n_cl_ai_state, "error")
+
+
+@tagged("post_install", "-at_install")
+class TestReceptionMessages(ReceptionCase):
+    def test_translated_table_is_the_engines_english_table(self):
+        from ..models.reception_messages import RECEPTION_MESSAGES, UNKNOWN_RECEPTION
+        from ..services.reception.messages import MESSAGES, UNKNOWN
+
+        self.assertEqual(UNKNOWN_RECEPTION._source, UNKNOWN)
+        for key, english in MESSAGES.items():
+            self.assertEqual(RECEPTION_MESSAGES[key]._source, english, key)
+
+    def test_messages_render_amounts_and_name_unknown_codes(self):
+        from ..models.reception_messages import reception_message
+
+        params = {"reason": "total", "expected": 380801, "total": 380800}
+        english = reception_message(self.env, "REC_TOTALES", params)
+        self.assertIn("380,801", english)
+        unknown = reception_message(self.env, "REC_NOPE", {})
+        self.assertIn("REC_NOPE", unknown)

@@ -29,6 +29,7 @@ class TestReceptionImport(ReceptionCase):
         self.assertEqual(bill.l10n_latam_document_type_id.code, "33")
         self.assertEqual(bill.l10n_latam_document_number, "001523")
         self.assertEqual(bill.invoice_date, self.issue_date)
+        self.assertEqual(bill.invoice_date_due, spec.due_date)
         net, exempt, vat, total = spec.computed()
         self.assertEqual(bill.amount_total, total)
         self.assertEqual(bill.amount_tax, vat)
