@@ -32,3 +32,4 @@ from . import reception_import
 from . import reception_bill
 from . import reception_checks
 from . import reception_move
+from . import reception_review

@@ -2,6 +2,7 @@
 typed by hand, and Claude's review (it may raise the verdict to "review", never lower a rule's)."""
 
 import datetime
+import json
 
 from odoo import Command
 from odoo.tests import tagged
@@ -171,3 +172,19 @@ class TestReceptionMessages(ReceptionCase):
         self.assertIn("380,801", english)
         unknown = reception_message(self.env, "REC_NOPE", {})
         self.assertIn("REC_NOPE", unknown)
+
+
+@tagged("post_install", "-at_install")
+class TestReceptionReview(ReceptionCase):
+    def test_claude_sees_what_the_supplier_billed_before(self):
+        earlier = self.upload(fx.dte_bytes(self.spec(folio=1400, items=[fx.item("Cemento 25 kg", 10, 4500)])))
+        earlier.action_post()
+        for _review in range(2):
+            self.anthropic.reply_json(claude_review(confidence=80, recommendation="send"))
+        self.upload(fx.dte_bytes(self.spec(folio=1401, items=[fx.item("Cemento 25 kg", 10, 13500)])))
+        self.run_validation_queue()
+        requests = self.anthropic.messages_requests
+        self.assertEqual(len(requests), 2, "the earlier bill's review, then this one's")
+        prompt = json.dumps(requests[-1].body, ensure_ascii=False)
+        self.assertIn("Cemento 25 kg", prompt)
+        self.assertIn('\\"unit_price\\": 4500', prompt)
