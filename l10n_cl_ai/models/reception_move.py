@@ -8,7 +8,7 @@ from odoo import api, fields, models
 from ..services.reception import checks, claim_window
 from ..services.reception.errors import ReceptionError
 from .account_move import INVOICE_READERS
-from .reception_import import _FORBIDDEN, _SNIFF_BYTES, DECODER_PRIORITY, FILE_TYPE, looks_like_sii_file
+from .reception_import import _FORBIDDEN, DECODER_PRIORITY, FILE_TYPE, looks_like_sii_file
 from .reception_window import CLOSING_DAYS
 
 RECEIVED_TYPES = ("in_invoice", "in_refund")
@@ -125,7 +125,7 @@ class AccountMove(models.Model):
         """Never let Odoo's default parser read a DTD or an entity, nor an SII file (the engine parses
         those with its hardened parser)."""
         raw = file_data.get("raw") or b""
-        if _FORBIDDEN.search(bytes(raw[: _SNIFF_BYTES * 16])) or looks_like_sii_file(file_data):
+        if _FORBIDDEN.search(bytes(raw)) or looks_like_sii_file(file_data):
             return None
         return super()._get_xml_tree(file_data)
 

@@ -126,6 +126,26 @@ class TestReceptionImport(ReceptionCase):
             self.assertEqual(bill.l10n_cl_ai_dte_attachment_id.res_id, bill.id)
             self.assertTrue(bill.l10n_cl_ai_last_validation_id)
 
+    def test_file_added_to_an_empty_draft_bill_fills_it(self):
+        bill = self.env["account.move"].create(
+            {"move_type": "in_invoice", "journal_id": self.purchase_journal.id}
+        )
+        attachment = self.env["ir.attachment"].create(
+            {"name": "dte.xml", "raw": fx.dte_bytes(self.spec()), "mimetype": "application/xml"}
+        )
+        attachment.write({"res_model": "account.move", "res_id": bill.id})
+        attachment._post_add_create()
+        self.assertEqual(bill.l10n_latam_document_number, "001523")
+        self.assertEqual(bill.partner_id.vat, "96790240-3")
+        self.assertEqual(bill.l10n_cl_ai_dte_attachment_id, attachment)
+        other = self.env["ir.attachment"].create(
+            {"name": "otro.xml", "raw": fx.dte_bytes(self.spec(folio=1530)), "mimetype": "application/xml"}
+        )
+        other.write({"res_model": "account.move", "res_id": bill.id})
+        other._post_add_create()
+        self.assertEqual(bill.l10n_latam_document_number, "001523", "a filled bill is not overwritten")
+        self.assertTrue(bill.message_ids.filtered(lambda m: "already has lines" in (m.body or "")))
+
     # -- hostile input ---------------------------------------------------------------------------------
     def _hostile_files(self):
         good = fx.dte_bytes(self.spec())
@@ -170,3 +190,12 @@ class TestReceptionImport(ReceptionCase):
             {"name": "x.xml", "raw": data, "mimetype": "application/xml"}
         )
         self.assertIsNone(tree)
+        padded = (
+            b'<?xml version="1.0"?>\n<!--'
+            + b"x" * 100_000
+            + b'-->\n<!DOCTYPE r [<!ENTITY e "boom">]>\n<r>&e;</r>'
+        )
+        file_data = {"name": "other.xml", "raw": padded, "mimetype": "application/xml"}
+        self.assertIsNone(self.env["account.move"]._get_xml_tree(file_data), "any file, however padded")
+        plain = {"name": "ubl.xml", "raw": b"<Invoice><ID>1</ID></Invoice>", "mimetype": "application/xml"}
+        self.assertIsNotNone(self.env["account.move"]._get_xml_tree(plain), "other formats still parse")
