@@ -112,6 +112,12 @@ class AccountMove(models.Model):
     def _l10n_cl_ai_is_eligible(self):
         return super()._l10n_cl_ai_is_eligible() or self._l10n_cl_ai_is_received()
 
+    def _l10n_cl_ai_check_post_policy(self, policy):
+        """The posting rule is about what the company sends to the SII: received bills are not held by
+        it (their badge, findings and the claim-window reminder say what to do)."""
+        sent = self.filtered(lambda move: not move._l10n_cl_ai_is_received())
+        return super(AccountMove, sent)._l10n_cl_ai_check_post_policy(policy)
+
     def _l10n_cl_ai_validate_received(self):
         """The checks of this received bill now (import), as the current user in the bill's company."""
         self.ensure_one()

@@ -82,6 +82,13 @@ class TestReceptionChecks(ReceptionCase):
         self.assertIn("REC_EMISOR:error", self.codes(first))
         self.assertIn("REC_FOLIO_DUPLICADO:error", self.codes(first), "the second bill is there now")
 
+    def test_posting_rule_does_not_hold_received_bills(self):
+        self.set_engine_params(dte_post_policy="require")
+        bill = self._import(self.spec(receiver_rut=fx.OTHER_RUT))
+        self.assertEqual(bill.l10n_cl_ai_state, "error")
+        bill.action_post()
+        self.assertEqual(bill.state, "posted", "the rule is about what the company sends to the SII")
+
     def test_validate_button_on_an_imported_bill_reads_the_kept_xml(self):
         bill = self._import(self.spec(), tamper_total=None)
         imported = bill.l10n_cl_ai_last_validation_id
