@@ -33,6 +33,7 @@ _SII_ROOT = re.compile(rb"<(?:[\w.-]+:)?(?:EnvioDTE|DTE)[\s>/]")
 _SII_NAMESPACE = b"www.sii.cl/SiiDte"
 _FORBIDDEN = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 _CACHE_KEY = "l10n_cl_ai_reception"
+_CACHE_SIZE = 8  # files kept parsed per cursor
 
 
 def looks_like_sii_file(file_data):
@@ -58,6 +59,8 @@ class L10nClAiReceptionImport(models.AbstractModel):
         cache = self.env.cr.cache.setdefault(_CACHE_KEY, {})
         key = hashlib.sha256(raw).hexdigest()
         if key not in cache:
+            if len(cache) >= _CACHE_SIZE:  # a cron's cursor may read many mails: keep the last ones
+                cache.pop(next(iter(cache)))
             try:
                 cache[key] = reception_parse.parse(raw)
             except ReceptionError as error:

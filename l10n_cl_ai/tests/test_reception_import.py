@@ -146,6 +146,12 @@ class TestReceptionImport(ReceptionCase):
         self.assertEqual(bill.l10n_latam_document_number, "001523", "a filled bill is not overwritten")
         self.assertTrue(bill.message_ids.filtered(lambda m: "already has lines" in (m.body or "")))
 
+    def test_parsed_files_kept_per_cursor_are_bounded(self):
+        importer = self.env["l10n_cl_ai.reception.import"]
+        for folio in range(1001, 1021):
+            importer._parse(fx.dte_bytes(self.spec(folio=folio)))
+        self.assertLessEqual(len(self.env.cr.cache["l10n_cl_ai_reception"]), 8)
+
     # -- hostile input ---------------------------------------------------------------------------------
     def _hostile_files(self):
         good = fx.dte_bytes(self.spec())
