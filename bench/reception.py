@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/reception.py [--repeat 30]
 
-Plain Python, no database: documents come from ``tests_engine/dte_xml_factory.py`` (ISO-8859-1, a CAF
-with a 512-bit RSA key as the SII issues them, a valid TED). Each figure is the median of ``--repeat``
+Plain Python, no database: documents come from ``l10n_cl_ai/tests/fakes/dte_xml_factory.py`` (ISO-8859-1, a
+CAF with a 512-bit RSA key as the SII issues them, a valid TED). Each figure is the median of ``--repeat``
 runs next to a baseline measured in the same process:
 
 1. TED verification (``ted.verify``), µs per document: with the CAF key cached (an issuer's documents
@@ -14,8 +14,9 @@ runs next to a baseline measured in the same process:
    against lxml's plain ``etree.fromstring`` of the same bytes.
 3. The buyer's checks (``checks.check``, TED included), µs per document, against ``ted.verify`` alone.
 
-The import into Odoo (vendor bills, queries per DTE, against ``account_edi_ubl_cii``'s import of a UBL
-bill with the same lines) is measured by the Odoo layer's benchmark, which reuses these documents.
+4. With ``--odoo-db DB``: the import into Odoo (vendor bills, ms and queries per DTE, one per upload and
+   an EnvioDTE of 100) against ``account_edi_ubl_cii``'s import of a UBL bill with the same lines, in the
+   same run, on a scratch copy of DB (``bench/reception_odoo.py``).
 """
 
 import argparse
@@ -25,13 +26,13 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path[:0] = [os.path.join(ROOT, "l10n_cl_ai"), os.path.join(ROOT, "tests_engine")]
+sys.path[:0] = [os.path.join(ROOT, "l10n_cl_ai"), os.path.join(ROOT, "l10n_cl_ai", "tests")]
 
 from cryptography.hazmat.primitives import hashes  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric import padding  # noqa: E402
 from lxml import etree  # noqa: E402
 
-import dte_xml_factory as fx  # noqa: E402
+from fakes import dte_xml_factory as fx  # noqa: E402
 from services.reception import checks, parse, ted  # noqa: E402
 
 ENVELOPE_SIZE = 100
@@ -113,12 +114,19 @@ def checks_bench(docs, repeat):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--odoo-db", help="also measure the Odoo import on a scratch copy of this database")
+    parser.add_argument("--conf", default=os.path.join(ROOT, ".run", "odoo.conf"))
+    parser.add_argument("--single", type=int, default=10, help="single-DTE uploads measured (Odoo part)")
     args = parser.parse_args()
     dtes = documents(ENVELOPE_SIZE)
     docs = list(parse.parse(fx.envio_bytes(dtes)).documents)
     ted_bench(docs, args.repeat)
     parse_bench(dtes, args.repeat)
     checks_bench(docs, args.repeat)
+    if args.odoo_db:
+        from reception_odoo import odoo_bench  # noqa: PLC0415 - imports Odoo only when asked
+
+        odoo_bench(args.odoo_db, args.conf, args.single)
 
 
 if __name__ == "__main__":

@@ -40,6 +40,7 @@
         "views/menus.xml",
         "views/sii_views.xml",
         "views/payroll_views.xml",
+        "views/reception_views.xml",
     ],
     "demo": [
         "demo/demo_company.xml",

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-import dte_xml_factory as fx
+from fakes import dte_xml_factory as fx
 from services.dte_rules import verdict
 from services.reception import checks, parse
 from services.reception.checks import Context, folio_key

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-import dte_xml_factory as fx
+from fakes import dte_xml_factory as fx
 from services.reception import checks, parse
 from services.reception.claim_window import ACD, ERM, RCD, ClaimWindow, decide
 from services.reception.errors import ReceptionError

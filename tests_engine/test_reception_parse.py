@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from lxml import etree
 
-import dte_xml_factory as fx
+from fakes import dte_xml_factory as fx
 from services.reception import parse
 from services.reception.errors import FileTooLarge, ForbiddenXml, MalformedXml, NotADte
 

@@ -6,7 +6,7 @@ The seals are signed by ``dte_xml_factory`` over a flattening written by hand, s
 
 from lxml import etree
 
-import dte_xml_factory as fx
+from fakes import dte_xml_factory as fx
 from services.reception import parse, ted
 
 

@@ -33,3 +33,9 @@ from . import payroll_month
 from . import payroll_messages
 from . import payroll_indicators
 from . import payroll_check
+from . import reception_window
+from . import reception_import
+from . import reception_bill
+from . import reception_checks
+from . import reception_move
+from . import reception_review

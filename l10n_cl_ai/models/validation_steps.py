@@ -24,7 +24,7 @@ class L10nClAiValidation(models.Model):
         move.check_access("write")
         settings = self.env["l10n_cl_ai.engine"]._read_settings()
         snapshot = self.env["l10n_cl_ai.dte.snapshot"]._snapshot(move)
-        findings = dte_rules.check(snapshot)
+        findings = self._deterministic_findings(move, snapshot)
         rules_verdict = dte_rules.verdict(findings)
         skip_reason = self.env["l10n_cl_ai.dte.review"]._skip_reason(rules_verdict, settings)
         self.sudo().write(
@@ -45,6 +45,11 @@ class L10nClAiValidation(models.Model):
         if not skip_reason and queue_review:
             self._trigger_queue()
         return True
+
+    def _deterministic_findings(self, move, snapshot):
+        """The rules' findings on ``move`` (its ``snapshot``): the pre-send catalogue; a received bill
+        overrides this with the buyer's checks (``reception_checks.py``)."""
+        return dte_rules.check(snapshot)
 
     def _deterministic_line(self, finding):
         return {
@@ -76,7 +81,9 @@ class L10nClAiValidation(models.Model):
                     )
                 else:
                     settings = self.env["l10n_cl_ai.engine"]._read_settings()
-                    outcome = review._review(self, snapshot, dte_rules.check(snapshot), settings)
+                    outcome = review._review(
+                        self, snapshot, self._deterministic_findings(move, snapshot), settings
+                    )
         except Exception as error:  # noqa: BLE001 - the deterministic result stays; the reason is shown
             _logger.exception("Claude's review of DTE validation %s failed", self.id)
             outcome = review._unavailable(

@@ -31,3 +31,6 @@ from . import test_payroll_values
 from . import test_payroll_indicators
 from . import test_payroll_check
 from . import test_payroll_bot
+from . import test_reception_import
+from . import test_reception_checks
+from . import test_reception_window

@@ -70,8 +70,17 @@ class RedisServer:
                 args.append("--sentinel")
             return args
         args = [
-            shutil.which("redis-server"), "--bind", "127.0.0.1", "--port", str(self.port),
-            "--dir", self.dir, "--save", "", "--appendonly", "no",
+            shutil.which("redis-server"),
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--dir",
+            self.dir,
+            "--save",
+            "",
+            "--appendonly",
+            "no",
         ]
         if self.replica_of:
             args += ["--replicaof", self.replica_of[0], str(self.replica_of[1])]

@@ -1,5 +1,6 @@
 """Received DTE XML for tests: EnvioDTE/DTE files in ISO-8859-1, stamped with a CAF whose RSA key the
-test generates, so the seal verifies and can be tampered with. No pytest here: Odoo tests import it too.
+test generates, so the seal verifies and can be tampered with. No pytest here: engine tests, Odoo tests
+and bench/reception.py import it (as ``fakes.dte_xml_factory``).
 
     spec = doc_spec(items=[item("Lámina PC Alveolar Bronce", 2, 197540)])
     data = dte_bytes(spec)                              # a bare DTE, seal valid
