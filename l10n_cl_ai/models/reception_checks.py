@@ -12,7 +12,7 @@ from decimal import Decimal
 from odoo import api, models
 
 from ..services.dte_rules.finding import ERROR, INFO, Finding
-from ..services.reception import checks
+from ..services.reception import checks, sii_keys
 from ..services.reception.document import ReceivedDte, Totals
 from ..services.reception.errors import ReceptionError
 from ..services.rut import sii_rut
@@ -54,6 +54,7 @@ class L10nClAiReceptionChecks(models.AbstractModel):
             today=today,
             partner_rut=partner_vat,
             existing=frozenset(self._existing_keys(move, doc)),
+            sii_keys=sii_keys.parse(self.env["l10n_cl_ai.engine"]._read_settings().reception_sii_keys),
         )
         if doc is not None:
             findings = checks.check(doc, context)

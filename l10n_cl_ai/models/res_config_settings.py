@@ -34,6 +34,10 @@ SETTING_PROBLEMS = {
         "the four pages (UF, UTM, dollar, impuesto único): %(value)s."
     ),
     "url": _lt("%(field)s is not an http(s) address: %(value)s."),
+    "sii_keys": _lt(
+        "%(field)s: write one block per key, the key id (IDK) of the CAF, a colon and the SII's PEM public "
+        "key or certificate (%(value)s)."
+    ),
 }
 
 param_key = engine_settings.param_key  # "model" -> "l10n_cl_ai.model"
@@ -291,6 +295,15 @@ class ResConfigSettings(models.TransientModel):
         digits=(5, 3),
         help="Employer's accident insurance rate (Ley 16.744) used by the liquidación check: 0.93 % base "
         "plus the additional rate of the company's activity.",
+    )
+    l10n_cl_ai_reception_sii_keys = fields.Char(  # shown as text: a config parameter cannot be a Text field
+        string="SII public keys (CAF)",
+        config_parameter=param_key("reception_sii_keys"),
+        groups="l10n_cl_ai.group_manager,base.group_system",
+        help="The SII's public keys that sign the folio authorisations (CAF) of received DTEs, one block "
+        "per key: the CAF's IDK (300 in production, 100 in certification), a colon, and the PEM public key "
+        "or certificate. With a key, the CAF's own signature is verified: it proves the SII authorised "
+        "the supplier's folios.",
     )
 
     @api.depends("l10n_cl_ai_model")

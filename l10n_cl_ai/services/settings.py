@@ -102,6 +102,8 @@ class EngineSettings:
     payroll_fill_uf: bool = True  # UF -> res.currency.rate of CLF in CLP companies
     payroll_fill_usd: bool = True  # dólar observado -> res.currency.rate of USD in CLP companies
     payroll_mutual_rate: float = 0.93  # Ley 16.744 base rate (0,90 % + 0,03 % Ley 19.578), percent
+    # received DTEs: the SII's public keys that sign CAFs, "IDK: PEM" blocks (see reception/sii_keys.py)
+    reception_sii_keys: str = ""
 
     def fingerprint(self):
         """A stable value that changes whenever any setting changes (the service cache key)."""
@@ -220,6 +222,7 @@ def validate(settings):
         problems.append(("model", "model", {}))
     problems.extend(_sii_problems(settings))
     problems.extend(_payroll_problems(settings))
+    problems.extend(_reception_problems(settings))
     return problems
 
 
@@ -245,3 +248,10 @@ def _payroll_problems(settings):
     if not 0 <= settings.payroll_mutual_rate <= 10:
         problems.append(("payroll_mutual_rate", "range", {"min": 0, "max": 10}))
     return problems
+
+
+def _reception_problems(settings):
+    from .reception import sii_keys
+
+    bad = sii_keys.problems(settings.reception_sii_keys)
+    return [("reception_sii_keys", "sii_keys", {"value": "; ".join(bad)})] if bad else []
