@@ -218,7 +218,7 @@ class L10nClAiDteSnapshot(models.AbstractModel):
     @api.model
     def _reference(self, ref):
         return {
-            "doc_type": ref.document_type_id.code or None,
+            "doc_type": ref.document_type_id.code or ref.reference_code or None,
             "folio": ref.folio or None,
             "date": ref.date or None,
             "codref": int(ref.codref) if ref.codref else None,

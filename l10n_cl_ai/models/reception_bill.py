@@ -223,19 +223,23 @@ class L10nClAiReceptionBill(models.AbstractModel):
 
     @api.model
     def _reference_values(self, doc):
-        """``Referencia`` rows for ``l10n_cl_ai.dte.reference`` (type, folio, date, CodRef, reason); a
-        reference whose type is not a known document type (or without folio or date) is not kept."""
+        """``Referencia`` rows for ``l10n_cl_ai.dte.reference`` (type, folio, date, CodRef, reason). The
+        type is Odoo's document type of that code when there is one (33, 801, HES, HEM...) and the code as
+        written in any case, so a type Odoo does not know is kept too; a reference without folio or date
+        (a global one) is not kept."""
         types = self.env["l10n_latam.document.type"]
         out = []
         for ref in doc.references:
-            doc_type = types.search([("code", "=", ref.doc_type), ("country_id.code", "=", "CL")], limit=1)
-            if not (doc_type and ref.folio and ref.date):
+            code = (ref.doc_type or "").strip()
+            if not (code and ref.folio and ref.date):
                 out.append(None)
                 continue
+            doc_type = types.search([("code", "=", code), ("country_id.code", "=", "CL")], limit=1)
             out.append(
                 {
                     "sequence": ref.number,
-                    "document_type_id": doc_type.id,
+                    "document_type_id": doc_type.id or False,
+                    "reference_code": code,
                     "folio": ref.folio,
                     "date": ref.date,
                     "codref": str(ref.code) if ref.code in (1, 2, 3) else False,
