@@ -22,6 +22,7 @@ from markupsafe import Markup
 from odoo import api, models
 from odoo.exceptions import UserError
 
+from ..services.reception import checks
 from ..services.reception import parse as reception_parse
 from ..services.reception.errors import ReceptionError
 from .reception_messages import reception_message
@@ -88,10 +89,11 @@ class L10nClAiReceptionImport(models.AbstractModel):
                     )
                 )
                 continue
-            if not reception.documents:
+            documents, refused = self._receivable(reception)
+            if not documents:
                 problems += [
                     self.env._("%(file)s: %(reason)s", file=attachment.name, reason=reason)
-                    for reason in self._error_lines(reception)
+                    for reason in self._error_lines(reception) + refused
                 ]
         if problems:
             raise UserError(
@@ -102,6 +104,29 @@ class L10nClAiReceptionImport(models.AbstractModel):
     def _error_lines(self, reception):
         return [reception_message(self.env, error.code, error.params) for error in reception.errors]
 
+    @api.model
+    def _receivable(self, reception):
+        """``(documents, refused)``: the DTEs of ``reception`` the buyer records as vendor bills, and a
+        translated line for each one of a type refused as a bill (a boleta, a guía, the buyer's own 46,
+        an export document: ``REC_TIPO`` of the checks), by type and folio."""
+        documents, refused = [], []
+        for doc in reception.documents:
+            findings = []
+            checks.tipo(doc, findings)
+            if not findings:
+                documents.append(doc)
+                continue
+            refused.append(
+                self.env._(
+                    "Document type %(doc_type)s folio %(folio)s was not imported as a vendor bill: "
+                    "%(reason)s",
+                    doc_type=doc.doc_type,
+                    folio=doc.folio,
+                    reason=reception_message(self.env, findings[0].code, findings[0].params),
+                )
+            )
+        return documents, refused
+
     # -- the decoder ---------------------------------------------------------------------------------
     @api.model
     def _decode(self, invoice, file_data, new=False):
@@ -111,12 +136,13 @@ class L10nClAiReceptionImport(models.AbstractModel):
             reception = self._parse(file_data["raw"])
         except ReceptionError as error:
             return reception_message(invoice.env, error.code, error.params)
-        errors = self._error_lines(reception)
-        if not reception.documents:
+        documents, refused = self._receivable(reception)
+        errors = self._error_lines(reception) + refused
+        if not documents:
             return "; ".join(errors)
         if invoice.state != "draft" or invoice.invoice_line_ids:
             return invoice.env._("the bill already has lines; import the XML on a new bill.")
-        doc = reception.documents[0]
+        doc = documents[0]
         invoice.env["l10n_cl_ai.reception.bill"]._fill(invoice, doc, file_data)
         if errors:
             invoice.message_post(

@@ -97,14 +97,15 @@ class AccountMove(models.Model):
 
     # -- received bills and their checks ---------------------------------------------------------------
     def _l10n_cl_ai_is_received(self):
-        """A Chilean company's vendor bill or refund of a receivable type, or one imported from an XML."""
+        """A Chilean company's vendor bill or refund of a receivable type (or typed by hand with a type
+        refused as a bill: ``REC_TIPO`` says why), or one imported from an XML."""
         self.ensure_one()
         return (
             self.company_id.account_fiscal_country_id.code == "CL"
             and self.move_type in RECEIVED_TYPES
             and self.state in ("draft", "posted")
             and (
-                self.l10n_latam_document_type_id.code in checks.RECEIVABLE
+                self.l10n_latam_document_type_id.code in checks.RECEIVABLE | checks.REFUSED_AS_BILL
                 or bool(self.l10n_cl_ai_dte_attachment_id)
             )
         )
@@ -150,7 +151,8 @@ class AccountMove(models.Model):
             reception = self.env["l10n_cl_ai.reception.import"]._parse(file_data["raw"])
         except ReceptionError:
             return []  # refused as a whole: the decoder (or the upload check) says why
-        if len(reception.documents) < 2:
+        documents = self.env["l10n_cl_ai.reception.import"]._receivable(reception)[0]
+        if len(documents) < 2:
             return []
         stem = (file_data["name"] or "dte").rsplit(".", 1)[0]
         attachments = self.env["ir.attachment"].create(
@@ -160,7 +162,7 @@ class AccountMove(models.Model):
                     "raw": doc.raw,
                     "mimetype": "application/xml",
                 }
-                for doc in reception.documents[1:]
+                for doc in documents[1:]
             ]
         )
         return self._to_files_data(attachments)

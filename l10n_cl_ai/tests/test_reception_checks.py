@@ -23,7 +23,6 @@ class TestReceptionChecks(ReceptionCase):
         cases = {
             "receptor": (self.spec(receiver_rut=fx.OTHER_RUT), {}, ["REC_RECEPTOR:error"]),
             "emisor": (self.spec(issuer_rut="96790240-4"), {}, ["REC_EMISOR:error"]),
-            "tipo": (self.spec(doc_type="39", folio=1088), {}, ["REC_TIPO:error"]),
             "totales": (
                 self.spec(folio=1601, total=total + 1),
                 {},
@@ -123,6 +122,25 @@ class TestReceptionChecks(ReceptionCase):
         self.assertEqual(self.codes(bill), ["REC_FOLIO_DUPLICADO:error"])
         self.assertIn("REC_SIN_XML", findings.mapped("code"))
         self.assertNotIn("RUT_RECEPTOR", findings.mapped("code"), "not the pre-send catalogue")
+
+    def test_bill_typed_by_hand_with_a_type_refused_as_a_bill_gets_rec_tipo(self):
+        supplier = self._import().partner_id
+        bill = self.env["account.move"].create(
+            {
+                "move_type": "in_invoice",
+                "journal_id": self.purchase_journal.id,
+                "partner_id": supplier.id,
+                "invoice_date": self.issue_date,
+                "l10n_latam_document_type_id": self._doc("39").id,
+                "l10n_latam_document_number": "1088",
+                "invoice_line_ids": [Command.create({"name": "Café", "quantity": 1, "price_unit": 1000})],
+            }
+        )
+        self.assertTrue(bill.l10n_cl_ai_can_validate)
+        bill.action_l10n_cl_ai_validate()
+        self.assertEqual(self.codes(bill), ["REC_TIPO:error"])
+        tipo = bill.l10n_cl_ai_last_validation_id.finding_ids.filtered(lambda f: f.code == "REC_TIPO")
+        self.assertIn("boleta", tipo.message)
 
     def test_claude_can_raise_the_verdict_to_review_never_to_reject(self):
         self.anthropic.reply_json(

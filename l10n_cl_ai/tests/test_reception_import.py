@@ -113,6 +113,49 @@ class TestReceptionImport(ReceptionCase):
             self.assertEqual(self.codes(bill), [], bill.name)
             self.assertTrue(bill.l10n_cl_ai_dte_attachment_id)
 
+    def test_types_refused_as_bills_create_no_bill_and_say_why(self):
+        reasons = {"39": "boleta", "41": "boleta", "52": "dispatch guide", "46": "buyer issues itself"}
+        for doc_type, reason in reasons.items():
+            with self.subTest(doc_type=doc_type):
+                bills = self.bills()
+                with self.assertRaises(UserError) as refused:
+                    self.upload(fx.dte_bytes(self.spec(doc_type=doc_type, folio=1088)), name="dte.xml")
+                message = str(refused.exception)
+                self.assertIn("nothing was created", message)
+                self.assertIn(
+                    f"Document type {doc_type} folio 1088 was not imported as a vendor bill", message
+                )
+                self.assertIn(reason, message)
+                self.assertEqual(self.bills(), bills)
+
+    def test_envelope_imports_the_bills_and_reports_the_refused_types_by_folio(self):
+        data = fx.envio_bytes(
+            [
+                fx.dte_xml(self.spec(doc_type="39", folio=1088)),
+                fx.dte_xml(self.spec()),
+                fx.dte_xml(self.spec(doc_type="52", folio=300)),
+                fx.dte_xml(self.spec(folio=1524)),
+            ]
+        )
+        bills = self.upload(data, name="envio.xml")
+        self.assertEqual(sorted(bills.mapped("l10n_latam_document_number")), ["001523", "001524"])
+        self.assertEqual(set(bills.mapped("l10n_latam_document_type_id.code")), {"33"})
+        first = bills.filtered(lambda b: b.l10n_latam_document_number == "001523")
+        report = first.message_ids.filtered(lambda m: "were not imported" in (m.body or ""))
+        self.assertEqual(len(report), 1)
+        self.assertIn("Document type 39 folio 1088 was not imported as a vendor bill", report.body)
+        self.assertIn("Document type 52 folio 300 was not imported as a vendor bill", report.body)
+        for bill in bills:
+            self.assertEqual(self.codes(bill), [], bill.name)
+
+    def test_mail_with_a_refused_type_fills_no_bill_and_says_why(self):
+        bills = self.mail({"boleta.xml": fx.dte_bytes(self.spec(doc_type="39", folio=1088))})
+        self.assertEqual(len(bills), 1, "Odoo keeps the e-mail on one bill, as for any e-mail to the alias")
+        self.assertFalse(bills.invoice_line_ids)
+        self.assertFalse(bills.l10n_cl_ai_dte_attachment_id)
+        notes = bills.message_ids.filtered(lambda m: "not imported" in (m.body or ""))
+        self.assertIn("boleta", notes.body)
+
     def test_mail_to_the_journal_alias_creates_one_bill_per_dte(self):
         sent = datetime.datetime(2025, 3, 1, 2, 0, tzinfo=datetime.UTC)  # 28 Feb 23:00 in Santiago
         data = fx.envio_bytes([fx.dte_xml(self.spec()), fx.dte_xml(self.spec(folio=1524))])

@@ -43,6 +43,9 @@ from . import ted as ted_module
 RECEIVABLE = frozenset({"33", "34", "43", "56", "61"})
 _REFUSED = {"39": "boleta", "41": "boleta", "52": "guia", "46": "self_issued"}
 _EXPORTS = frozenset({"110", "111", "112"})
+# Types refused as vendor bills that a user may still type by hand on one (a boleta, a guía, an export
+# document): the checks say why. 46 is the buyer's own document (checked as one it sends).
+REFUSED_AS_BILL = frozenset({"39", "41", "52"}) | _EXPORTS
 # Documents whose items are all exempt even without IndExe (factura exenta).
 EXEMPT_DOCUMENTS = frozenset({"34", "41", "110", "111", "112"})
 VAT_RATE = Decimal(19)
