@@ -103,10 +103,16 @@ class L10nClAiDteReview(models.AbstractModel):
         }
         if pseudonyms is not None:
             payload = pseudonyms.scrub(payload)
-        review = plugin.build_review_prompt(
+        review = self._review_prompt_builder(plugin, move)(
             payload["snapshot"], history, payload["passages"], payload["deterministic"]
         )
         return Prompt(system=review.system_parts(), messages=review.messages())
+
+    @api.model
+    def _review_prompt_builder(self, plugin, move):
+        """The function that builds ``move``'s review prompt: the plugin's (received bills have their own,
+        see ``reception_review.py``)."""
+        return plugin.build_review_prompt
 
     @api.model
     def _pseudonymizer(self, move):

@@ -1,10 +1,12 @@
 """Claude's review of a received bill: the supplier's history carries what each recent bill bought (line
 labels, quantities, unit prices), so the review can say that an amount, a product or a price is unusual
-for this supplier. The review itself is the customer documents' (queued, Claude raises to "review" at
-most, never lowers a check's verdict)."""
+for this supplier, and its prompt carries the reception instruction of
+``services/plugins/reception_review_contract.py``. The review itself is the customer documents' (queued,
+Claude raises to "review" at most, never lowers a check's verdict)."""
 
 from odoo import api, models
 
+from ..services.plugins.reception_review_contract import build_reception_review_prompt
 from .reception_move import RECEIVED_TYPES
 
 HISTORY_LINES = 10  # lines of each earlier bill shown to Claude
@@ -12,6 +14,14 @@ HISTORY_LINES = 10  # lines of each earlier bill shown to Claude
 
 class L10nClAiDteReview(models.AbstractModel):
     _inherit = "l10n_cl_ai.dte.review"
+
+    @api.model
+    def _review_prompt_builder(self, plugin, move):
+        """A received bill's review carries the reception instruction (is this amount, product or price
+        unusual for this supplier?); the reply contract and verdict rule are the invoice review's."""
+        if move._l10n_cl_ai_is_received():
+            return build_reception_review_prompt
+        return super()._review_prompt_builder(plugin, move)
 
     @api.model
     def _partner_history(self, move, size):

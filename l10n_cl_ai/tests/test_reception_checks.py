@@ -213,3 +213,30 @@ class TestReceptionReview(ReceptionCase):
         prompt = json.dumps(requests[-1].body, ensure_ascii=False)
         self.assertIn("Cemento 25 kg", prompt)
         self.assertIn('\\"unit_price\\": 4500', prompt)
+
+    def test_received_bill_review_carries_the_reception_instruction_and_a_customer_invoice_not(self):
+        from ..services.plugins.reception_review_contract import RECEPTION_INSTRUCTION
+
+        marker = "## Factura RECIBIDA de un proveedor"
+        self.assertIn(marker, RECEPTION_INSTRUCTION)
+        earlier = self.upload(fx.dte_bytes(self.spec(folio=1410, items=[fx.item("Fierro 12 mm", 20, 8900)])))
+        earlier.action_post()
+        for _review in range(2):
+            self.anthropic.reply_json(claude_review(confidence=80, recommendation="send"))
+        self.upload(fx.dte_bytes(self.spec(folio=1411, items=[fx.item("Fierro 12 mm", 20, 26700)])))
+        self.run_validation_queue()
+        received = json.dumps(self.anthropic.messages_requests[-1].body, ensure_ascii=False)
+        self.assertIn(marker, received)
+        self.assertIn("IA_PRECIO_INUSUAL", received)
+        self.assertIn("Fierro 12 mm", received, "the supplier's history is sent with it")
+        self.assertIn('\\"unit_price\\": 8900', received)
+
+        self.anthropic.clear()
+        self.anthropic.reply_json(claude_review(confidence=80, recommendation="send"))
+        invoice = self._invoice()
+        invoice.action_l10n_cl_ai_validate()
+        self.run_validation_queue()
+        self.assertEqual(len(self.anthropic.messages_requests), 1)
+        sent = json.dumps(self.anthropic.messages_requests[0].body, ensure_ascii=False)
+        self.assertIn("Revisa el documento", sent, "the invoice review's own prompt")
+        self.assertNotIn(marker, sent)
