@@ -39,6 +39,7 @@
         "views/chat_request_views.xml",
         "views/menus.xml",
         "views/sii_views.xml",
+        "views/bill_coding_views.xml",
     ],
     "demo": [
         "demo/demo_company.xml",

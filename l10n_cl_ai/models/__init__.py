@@ -27,3 +27,6 @@ from . import sii_publication
 from . import budget_alert_mail
 from . import metrics_scrape
 from . import ir_cron_metrics
+from . import bill_coding_index
+from . import bill_coding_suggestion
+from . import account_move_coding

@@ -38,6 +38,8 @@ _NUMBER_FIELDS = {
     "chat_max_tool_rounds": int,
     "chat_max_open_requests": int,
     "sii_priority_threshold": int,
+    "bill_coding_threshold": float,
+    "po_price_tolerance_pct": float,
 }
 _BOOL_FIELDS = (
     "budget_hard_stop",
@@ -46,6 +48,7 @@ _BOOL_FIELDS = (
     "minimize_personal_data",
     "chat_bot_enabled",
     "sii_knowledge",
+    "bill_coding_claude",
 )
 
 
@@ -91,6 +94,11 @@ class EngineSettings:
     sii_model: str = CHEAP_MODEL  # short structured summaries: the cheap model by default
     sii_priority_threshold: int = 4  # publications at or above it are posted to the alert channel
     sii_knowledge: bool = True  # a summarized publication becomes a knowledge document
+    # vendor-bill coding: a suggestion at or above this confidence is applied to the draft line
+    bill_coding_threshold: float = 0.90
+    bill_coding_claude: bool = False  # Claude codes (queued) the lines no posted line is close to
+    # purchase-order matching (l10n_cl_ai_purchase): OC_PRECIO above the PO's unit price by more than this
+    po_price_tolerance_pct: float = 0.0
 
     def fingerprint(self):
         """A stable value that changes whenever any setting changes (the service cache key)."""
@@ -208,6 +216,16 @@ def validate(settings):
     if not settings.model.strip():
         problems.append(("model", "model", {}))
     problems.extend(_sii_problems(settings))
+    problems.extend(_bill_coding_problems(settings))
+    return problems
+
+
+def _bill_coding_problems(settings):
+    problems = []
+    if not 0.0 <= settings.bill_coding_threshold <= 1.0:
+        problems.append(("bill_coding_threshold", "range", {"min": 0, "max": 1}))
+    if settings.po_price_tolerance_pct < 0:
+        problems.append(("po_price_tolerance_pct", "negative", {}))
     return problems
 
 

@@ -26,3 +26,4 @@ from . import test_tour_chat
 from . import test_tour_validate
 from . import test_two_servers
 from . import test_usage_ledger
+from . import test_bill_coding
