@@ -103,7 +103,10 @@ class AccountMove(models.Model):
         return self._l10n_cl_ai_three_way()
 
     def _l10n_cl_ai_open_po_lines(self):
-        """The vendor's open purchase-order lines (confirmed, quantity left to bill)."""
+        """The vendor's open purchase-order lines (confirmed, quantity left to bill), and
+        ``{line: quantity billed}`` counted on the bill lines that exist: Odoo's ``qty_invoiced`` keeps
+        the quantity of an order line whose last bill line was deleted (as its own matcher does when it
+        adds a referenced order's lines and removes those it did not match)."""
         self.env.flush_all()
         lines = self.env["purchase.order.line"].search(
             [
@@ -111,7 +114,8 @@ class AccountMove(models.Model):
                 ("display_type", "=", False),
             ]
         )
-        return lines.filtered(lambda line: line.product_qty - line.qty_invoiced > 0)
+        billed = lines._prepare_qty_invoiced()
+        return lines.filtered(lambda line: line.product_qty - billed[line] > 0), billed
 
     def _l10n_cl_ai_match_lines(self, orders):
         """Our line matching for the product lines still unlinked; returns ``{line: reason}`` of the
@@ -124,7 +128,7 @@ class AccountMove(models.Model):
         if not lines:
             return {}
         vendor_id = self.commercial_partner_id.id
-        po_lines = self._l10n_cl_ai_open_po_lines()
+        po_lines, billed = self._l10n_cl_ai_open_po_lines()
         plain = [
             po_match.PoLine(
                 line.id,
@@ -134,7 +138,7 @@ class AccountMove(models.Model):
                 line.product_qty,
                 line.price_unit,
                 line.qty_received,
-                line.qty_invoiced,
+                billed[line],
                 line.product_id.id or None,
             )
             for line in po_lines

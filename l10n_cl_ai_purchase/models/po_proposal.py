@@ -93,7 +93,8 @@ class L10nClAiPoProposal(models.Model):
         if not line or line.parent_state != "draft" or line.purchase_line_id:
             self.sudo().write({"state": "unavailable", "reason": self.env._("The line is linked or posted.")})
             return QueueStep.NEXT
-        candidates = line.move_id._l10n_cl_ai_open_po_lines()[: claude_po.MAX_CANDIDATES]
+        open_lines, billed = line.move_id._l10n_cl_ai_open_po_lines()
+        candidates = open_lines[: claude_po.MAX_CANDIDATES]
         prompt = claude_po.build_prompt(
             {
                 "vendor": line.move_id.commercial_partner_id.name,
@@ -105,7 +106,7 @@ class L10nClAiPoProposal(models.Model):
                 {
                     "order": candidate.order_id.name,
                     "description": candidate.name,
-                    "open_quantity": candidate.product_qty - candidate.qty_invoiced,
+                    "open_quantity": candidate.product_qty - billed[candidate],
                     "price_unit": candidate.price_unit,
                 }
                 for candidate in candidates

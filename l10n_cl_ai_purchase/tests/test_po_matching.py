@@ -158,7 +158,7 @@ class TestPoMatching(BillCodingCommon):
         bill = self._bill([("Material de obra varios", 1, 340000)])
         bill.action_l10n_cl_ai_match_purchase_orders()
         line = bill.invoice_line_ids
-        candidates = bill._l10n_cl_ai_open_po_lines()
+        candidates, _billed = bill._l10n_cl_ai_open_po_lines()
         number = list(candidates).index(self.service_order.order_line) + 1
         self.anthropic.reply_json({"candidate": number, "confidence": 60, "reason": "Mismo monto."})
         self.env.flush_all()
@@ -169,3 +169,18 @@ class TestPoMatching(BillCodingCommon):
         line.action_l10n_cl_ai_accept_po_proposal()
         self.assertEqual(line.purchase_line_id, self.service_order.order_line)
         self.assertEqual(line.l10n_cl_ai_po_link, "claude")
+
+    def test_a_referenced_order_line_odoo_added_then_removed_stays_open(self):
+        """Odoo's subset match adds every line of the referenced order and removes those it did not
+        match; their billed quantity (``qty_invoiced``) is not reset then. Ours must still see them open
+        and link the price-changed line to the referenced order, not to another order of the vendor."""
+        other = self.purchase_order([(self.cement, 200, 4990, 200)])
+        bill = self._bill(
+            [("Fierro estriado 12mm x 12m", 60, 8900), ("Cemento Polpaico 25kg", 200, 5100)],
+            ref=self.order.name,
+        )
+        bill.action_l10n_cl_ai_match_purchase_orders()
+        lines = bill.invoice_line_ids.filtered(lambda line: line.display_type == "product")
+        cement = lines.filtered(lambda line: line.purchase_line_id.product_id == self.cement)
+        self.assertEqual(cement.purchase_line_id.order_id, self.order)
+        self.assertNotIn(other, lines.purchase_line_id.order_id)
