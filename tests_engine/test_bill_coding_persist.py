@@ -1,5 +1,7 @@
 """A company's history saved on disk and opened again: same suggestions, no embedding of its lines."""
 
+import time
+
 import pytest
 
 from bill_coding_fixtures import DAY, posted
@@ -79,3 +81,12 @@ def test_feedback_is_added_to_a_copy_not_to_the_shared_history(embedder):
     view = built.with_feedback([Feedback(1, 10, 6102, False)])
     assert view.feedback and not built.feedback
     assert view.index is built.index
+
+
+def test_pruning_keeps_the_current_and_the_previous_history(tmp_path, embedder):
+    built = CompanyHistory.build(1, lines(), embedder)
+    for name in ("old", "previous", "current"):
+        persist.save(built, str(tmp_path), name)
+        time.sleep(0.01)  # distinct modification times
+    persist.prune(str(tmp_path), keep={"current"})
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["current", "previous"]

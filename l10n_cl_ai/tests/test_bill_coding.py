@@ -1,6 +1,10 @@
 """Account and analytic suggestions on vendor bill lines, learned from the company's posted bills."""
 
+from unittest.mock import patch
+
 from odoo.tests import tagged
+
+from odoo.addons.l10n_cl_ai.services.bill_coding.history import CompanyHistory
 
 from .bill_coding_common import COMMON_COSTS, RENT, BillCodingCommon
 
@@ -123,3 +127,29 @@ class TestBillCoding(BillCodingCommon):
         self.assertEqual((suggestion.state, suggestion.source), ("proposed", "claude"))
         self.assertEqual(suggestion.account_id, self.rent_account)
         self.assertIn("Servicio profesional.", suggestion.reason)
+
+    def test_the_index_is_rebuilt_only_when_posted_lines_change_and_never_in_a_request(self):
+        index = self.env["l10n_cl_ai.bill.coding.index"]
+        key = f"l10n_cl_ai.bill_coding_history.{self.company.id}"
+        params = self.env["ir.config_parameter"].sudo()
+        before = params.get_param(key)
+        self.assertTrue(before)
+        with patch.object(CompanyHistory, "build", wraps=CompanyHistory.build) as build:
+            self.build_index()
+            self.assertEqual(build.call_count, 0, "nothing changed: nothing rebuilt")
+            self.bill(self.landlord, [(RENT.format(month="julio"), 1, 950000, self.rent_account)], post=True)
+            self.assertEqual(params.get_param(key), before, "posting only wakes the scheduled action")
+            self.assertEqual(build.call_count, 0)
+            self.build_index()
+            self.assertEqual(build.call_count, 1)
+        self.assertNotEqual(params.get_param(key), before)
+        self.assertEqual(index._history(self.company.id).size, 2 * 6 + 1)
+        params.set_param(key, False)
+        with patch.object(CompanyHistory, "build") as build:
+            self.assertIsNone(index._history(self.company.id), "a request never builds a history")
+            self.assertFalse(build.called)
+
+    def test_an_imported_bill_gets_its_suggestions(self):
+        bill = self._draft(RENT.format(month="julio"))
+        bill._l10n_cl_ai_after_import()
+        self.assertEqual(bill.invoice_line_ids.l10n_cl_ai_suggested_account_id, self.rent_account)

@@ -5,7 +5,7 @@ import datetime
 from odoo import Command
 from odoo.tests import tagged
 
-from odoo.addons.l10n_cl_ai.tests.bill_coding_common import BillCodingCommon
+from odoo.addons.l10n_cl_ai.tests.bill_coding_common import RENT, BillCodingCommon
 
 
 @tagged("post_install", "-at_install")
@@ -184,3 +184,16 @@ class TestPoMatching(BillCodingCommon):
         cement = lines.filtered(lambda line: line.purchase_line_id.product_id == self.cement)
         self.assertEqual(cement.purchase_line_id.order_id, self.order)
         self.assertNotIn(other, lines.purchase_line_id.order_id)
+
+    def test_an_imported_bill_is_matched_then_its_other_lines_coded(self):
+        self.set_engine_params(bill_coding_threshold="0.5")
+        bill = self.bill(
+            self.landlord,
+            [("Cemento Polpaico 25kg", 200, 4990, None), (RENT.format(month="julio"), 1, 950000, None)],
+        )
+        bill.partner_id = self.vendor
+        bill._l10n_cl_ai_after_import()
+        cement, rent = bill.invoice_line_ids
+        self.assertEqual(cement.purchase_line_id.product_id, self.cement)
+        self.assertFalse(cement.l10n_cl_ai_suggestion_id, "a line on an order takes the order's account")
+        self.assertTrue(rent.l10n_cl_ai_suggestion_id)

@@ -108,13 +108,15 @@ def load(root, content_hash, company_id, embedder):
     return CompanyHistory(company_id, lines, index, embedder)
 
 
-def prune(root, keep):
-    """Delete the saved histories under ``root`` except ``keep`` (hashes). Workers still mapping a deleted
-    one keep reading it until they open the new one."""
+def prune(root, keep, keep_previous=1):
+    """Delete the saved histories under ``root`` except ``keep`` (hashes) and the ``keep_previous`` most
+    recent others: a worker that has not seen the new hash yet (or a transaction rolled back after the
+    build) still opens the previous one. Workers mapping a deleted one keep reading it until they open
+    the new one."""
     try:
-        names = os.listdir(root)
+        names = [name for name in os.listdir(root) if not name.startswith(".") and name not in keep]
     except FileNotFoundError:
         return
-    for name in names:
-        if name not in keep and not name.startswith("."):
-            shutil.rmtree(os.path.join(root, name), ignore_errors=True)
+    names.sort(key=lambda name: os.path.getmtime(os.path.join(root, name)), reverse=True)
+    for name in names[keep_previous:]:
+        shutil.rmtree(os.path.join(root, name), ignore_errors=True)
