@@ -197,3 +197,16 @@ class TestPoMatching(BillCodingCommon):
         self.assertEqual(cement.purchase_line_id.product_id, self.cement)
         self.assertFalse(cement.l10n_cl_ai_suggestion_id, "a line on an order takes the order's account")
         self.assertTrue(rent.l10n_cl_ai_suggestion_id)
+
+    def test_a_billing_user_matches_and_codes_a_bill(self):
+        user = self.company_user("billing_only", "account.group_account_invoice", self.company)
+        bill = self._bill(
+            [("Fierro estriado 12mm x 12m", 100, 8900), (RENT.format(month="julio"), 1, 950000)]
+        )
+        bill.with_user(user).action_l10n_cl_ai_match_purchase_orders()
+        bill.with_user(user).action_l10n_cl_ai_suggest_coding()
+        rebar, rent = bill.invoice_line_ids
+        self.assertEqual(rebar.purchase_line_id.product_id, self.rebar)
+        self.assertEqual(self._codes(bill), {"OC_CANTIDAD"})
+        self.assertTrue(rent.l10n_cl_ai_suggestion_id)
+        self.assertEqual(rent.l10n_cl_ai_suggestion_id.user_id, user)
