@@ -47,7 +47,10 @@ class AccountMove(models.Model):
 
     # -- references ------------------------------------------------------------------------------------
     def _l10n_cl_ai_po_references(self):
-        """The texts of the bill that may name a purchase order, in order, without duplicates."""
+        """``(texts, order numbers)``: the texts of the bill that may name a purchase order (``ref``,
+        ``invoice_origin``, the folios of its 801, HES and HEM references), in order, without duplicates;
+        and the numbers of its 801 references (an 801 folio is the order's number; a ``ref``, the
+        vendor's own invoice number, or an HES/HEM folio, an entry sheet's, is not)."""
         self.ensure_one()
         texts = []
         for value in (self.ref, self.invoice_origin):
@@ -56,7 +59,10 @@ class AccountMove(models.Model):
             lambda reference: reference.document_type_id.code in PO_REFERENCE_TYPES
         )
         texts += [folio.strip() for folio in references.mapped("folio") if folio and folio.strip()]
-        return list(dict.fromkeys(texts))
+        numbers = {
+            _number(reference.folio) for reference in references if reference.document_type_id.code == "801"
+        } - {None}
+        return list(dict.fromkeys(texts)), numbers
 
     def _l10n_cl_ai_open_orders_domain(self):
         return [
@@ -65,12 +71,11 @@ class AccountMove(models.Model):
             ("state", "=", "purchase"),
         ]
 
-    def _l10n_cl_ai_referenced_orders(self, texts):
-        """The vendor's confirmed orders named by ``texts``: by name, by the vendor's reference, or by
-        number (an 801 folio is the order's number)."""
-        if not texts or not self.commercial_partner_id:
+    def _l10n_cl_ai_referenced_orders(self, texts, numbers):
+        """The vendor's confirmed orders named by ``texts`` (by name or by the vendor's reference) or
+        numbered by ``numbers`` (801 folios)."""
+        if not (texts or numbers) or not self.commercial_partner_id:
             return self.env["purchase.order"]
-        numbers = {_number(text) for text in texts} - {None}
         orders = self.env["purchase.order"].search(self._l10n_cl_ai_open_orders_domain())
         return orders.filtered(
             lambda order: (
@@ -85,8 +90,8 @@ class AccountMove(models.Model):
         """Link the bill's lines to purchase-order lines (Odoo, then ours, then Claude queued) and run the
         three-way checks. Returns the validation record of the checks (or an empty recordset)."""
         self.ensure_one()
-        texts = self._l10n_cl_ai_po_references()
-        orders = self._l10n_cl_ai_referenced_orders(texts)
+        texts, numbers = self._l10n_cl_ai_po_references()
+        orders = self._l10n_cl_ai_referenced_orders(texts, numbers)
         references = list(dict.fromkeys(orders.mapped("name") + texts))
         if any(
             line.display_type == "product" and not line.purchase_line_id for line in self.invoice_line_ids

@@ -210,3 +210,16 @@ class TestPoMatching(BillCodingCommon):
         self.assertEqual(self._codes(bill), {"OC_CANTIDAD"})
         self.assertTrue(rent.l10n_cl_ai_suggestion_id)
         self.assertEqual(rent.l10n_cl_ai_suggestion_id.user_id, user)
+
+    def test_the_vendors_invoice_number_is_not_read_as_an_order_number(self):
+        number = str(int("".join(ch for ch in self.service_order.name if ch.isdigit())))
+        bill = self._bill([("Material de obra varios", 1, 340000)], ref=number)
+        self.assertFalse(bill._l10n_cl_ai_referenced_orders(*bill._l10n_cl_ai_po_references()))
+        bill.l10n_cl_ai_reference_ids = [
+            Command.create(
+                {"document_type_id": self.env.ref("l10n_cl.dc_odc").id, "folio": number, "date": "2026-07-01"}
+            )
+        ]
+        self.assertEqual(
+            bill._l10n_cl_ai_referenced_orders(*bill._l10n_cl_ai_po_references()), self.service_order
+        )
