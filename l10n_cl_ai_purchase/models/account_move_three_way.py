@@ -1,7 +1,7 @@
 """Three-way checks of a vendor bill (order, receipt, bill) on the bill's DTE check record.
 
-The findings go to an ``l10n_cl_ai.validation`` of the bill (source "Rules"), with its verdict and badge,
-like the DTE checks:
+The findings go to the bill's DTE check (``l10n_cl_ai.validation``, source "Rules"): its last validation
+when the bill has not changed since (a received DTE's checks), else a new one; with its verdict and badge:
 
 - ``OC_PRECIO`` (warning): a line's unit price is above its order line's by more than the
   ``po_price_tolerance_pct`` setting;
@@ -12,7 +12,10 @@ like the DTE checks:
   (at least ``SIN_OC_MIN_BILLS``) were.
 """
 
-from odoo import models
+from odoo import Command, models
+
+from odoo.addons.l10n_cl_ai.models.validation import MOVE_STATE_OF
+from odoo.addons.l10n_cl_ai.services import dte_rules
 
 SIN_OC_MIN_BILLS = 3
 SIN_OC_SHARE = 0.5
@@ -25,35 +28,66 @@ class AccountMove(models.Model):
     _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
 
     def _l10n_cl_ai_three_way(self):
-        """Run the checks and store them as a validation of the bill (none when the bill involves no
-        purchase order at all). Returns the validation."""
+        """Run the checks and store them on the bill's DTE check: the last validation of the bill when it
+        is done and the bill has not changed since (a received DTE's checks: the ``OC_`` findings of an
+        earlier run are replaced, the verdict recomputed), else a new validation (none when the bill
+        involves no purchase order at all). Returns the validation."""
         self.ensure_one()
         settings = self.env["l10n_cl_ai.engine"]._read_settings()
         findings = self._l10n_cl_ai_three_way_findings(settings)
         linked = self.invoice_line_ids.filtered("purchase_line_id")
-        validations = self.env["l10n_cl_ai.validation"]
-        if not findings and not linked:
-            return validations
-        verdict = (
-            "reject" if any(f["severity"] == "error" for f in findings) else "review" if findings else "send"
-        )
-        state = {"send": "ok", "review": "review", "reject": "error"}[verdict]
-        validation = validations._create_for(self, "done")
+        validation = self._l10n_cl_ai_current_validation()
+        if not findings and not linked and not validation:
+            return self.env["l10n_cl_ai.validation"]
+        created = not validation
+        if created:
+            validation = self.env["l10n_cl_ai.validation"]._create_for(self, "done")
+            validation.sudo().write(
+                {
+                    "date": self.env.cr.now(),
+                    "ai_status": "skipped",
+                    "ai_reason": self.env._("Purchase order checks (three-way): not reviewed by Claude."),
+                }
+            )
+        old = validation.finding_ids.filtered(lambda finding: finding.code.startswith("OC_"))
         validation.sudo().write(
             {
-                "date": self.env.cr.now(),
-                "finding_ids": [(0, 0, dict(finding, source="deterministic")) for finding in findings],
-                "deterministic_recommendation": verdict,
-                "recommendation": verdict,
-                "result_state": state,
-                "ai_status": "skipped",
-                "ai_reason": self.env._("Purchase order checks (three-way): not reviewed by Claude."),
+                "finding_ids": [Command.unlink(finding.id) for finding in old]
+                + [Command.create(dict(finding, source="deterministic")) for finding in findings]
             }
         )
-        snapshot = self.env["l10n_cl_ai.dte.snapshot"]._snapshot(self)
-        self._l10n_cl_ai_store_result(validation, snapshot)
+        severities = set(
+            validation.finding_ids.filtered(lambda f: f.source == "deterministic").mapped("severity")
+        )
+        rules = "reject" if "error" in severities else "review" if "warning" in severities else "send"
+        verdict = dte_rules.worse(rules, validation.ai_recommendation or "send")
+        validation.sudo().write(
+            {
+                "deterministic_recommendation": rules,
+                "recommendation": verdict,
+                "result_state": MOVE_STATE_OF[verdict],
+            }
+        )
+        if created:
+            self._l10n_cl_ai_store_result(validation, self.env["l10n_cl_ai.dte.snapshot"]._snapshot(self))
+        else:
+            self._l10n_cl_ai_write_own({"l10n_cl_ai_state": validation.result_state})
         validation._post_summary()
         return validation
+
+    def _l10n_cl_ai_current_validation(self):
+        """The bill's last validation when it is done and the bill has not changed since, else none."""
+        move = self.sudo()
+        last = move.l10n_cl_ai_last_validation_id
+        snapshots = self.env["l10n_cl_ai.dte.snapshot"].sudo()
+        if (
+            last
+            and last.state == "done"
+            and move.l10n_cl_ai_state != "not_checked"
+            and snapshots._fingerprint(move) == move.l10n_cl_ai_fingerprint
+        ):
+            return last
+        return self.env["l10n_cl_ai.validation"]
 
     def _l10n_cl_ai_three_way_findings(self, settings):
         """``[{code, severity, field, message}]`` of the bill's lines against their order lines."""

@@ -223,3 +223,34 @@ class TestPoMatching(BillCodingCommon):
         self.assertEqual(
             bill._l10n_cl_ai_referenced_orders(*bill._l10n_cl_ai_po_references()), self.service_order
         )
+
+    def test_the_findings_join_the_bills_current_dte_check(self):
+        bill = self._bill([("Fierro estriado 12mm x 12m", 100, 8900)])
+        check = self.env["l10n_cl_ai.validation"]._create_for(bill, "done")
+        check.sudo().write(
+            {
+                "finding_ids": [
+                    Command.create(
+                        {
+                            "code": "TED_FIRMA",
+                            "severity": "warning",
+                            "message": "x",
+                            "source": "deterministic",
+                        }
+                    )
+                ],
+                "deterministic_recommendation": "review",
+                "recommendation": "review",
+                "result_state": "review",
+            }
+        )
+        bill._l10n_cl_ai_store_result(check, self.env["l10n_cl_ai.dte.snapshot"]._snapshot(bill))
+        bill.action_l10n_cl_ai_match_purchase_orders()
+        self.assertEqual(bill.l10n_cl_ai_last_validation_id, check)
+        self.assertEqual(self._codes(bill), {"TED_FIRMA", "OC_CANTIDAD"})
+        self.assertEqual((check.recommendation, bill.l10n_cl_ai_state), ("reject", "error"))
+        bill.invoice_line_ids.purchase_line_id.qty_received = 100  # received since: checked again
+        bill._l10n_cl_ai_three_way()
+        self.assertEqual(bill.l10n_cl_ai_last_validation_id, check)
+        self.assertEqual(self._codes(bill), {"TED_FIRMA"})
+        self.assertEqual((check.recommendation, bill.l10n_cl_ai_state), ("review", "review"))
