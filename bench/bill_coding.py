@@ -1,6 +1,7 @@
 """Benchmark: account / analytic suggestions and PO line matching of vendor bills (issue 25).
 
     HF_HUB_OFFLINE=1 .venv/bin/python bench/bill_coding.py [--tune] [--seed 7] [--scale 50000]
+        [--db l10n_cl_ai_demo --conf .run/odoo.conf]
 
 On the generated books of ``bench/bill_coding_data.py`` (one construction company, 40 vendors, Jan 2025
 to Nov 2026, ~3,500 posted lines; the held-out month is Nov 2026, the tuning months are Sep-Oct 2026 with
@@ -14,7 +15,9 @@ Jan 2025-Aug 2026 as their history):
 * ``--tune``: grid of the vote's weights on the tuning months only, the logistic calibration fitted there,
   the chosen values printed (they are the shipped ``suggest.DEFAULT_PARAMS``); the held-out month is then
   reported once with the shipped values;
-* PO matching on 300 generated bills (``bench/bill_coding_po.py``);
+* PO matching on 300 generated bills (``bench/bill_coding_po.py``, Odoo's matcher emulated); with
+  ``--db DB`` the same bills also go through Odoo's REAL matcher alone and with ours added, in a scratch
+  copy of DB where ``l10n_cl_ai_purchase`` is installed (``bench/bill_coding_po_odoo.py``);
 * suggestion latency per line and index build time at ``--scale`` lines.
 """
 
@@ -369,7 +372,17 @@ def main():
     parser.add_argument("--scale", type=int, default=50_000, help="lines of the build-time run (0: skip)")
     parser.add_argument("--no-po", action="store_true")
     parser.add_argument("--tune-only", action="store_true", help="stop after tuning (no held-out figures)")
+    parser.add_argument(
+        "--db", help="PO matching with Odoo's real matcher in a scratch copy of this database"
+    )
+    parser.add_argument("--conf", default=os.path.join(ROOT, ".run", "odoo.conf"))
+    parser.add_argument("--db-only", action="store_true", help="only the PO matching in the database")
     args = parser.parse_args()
+    if args.db_only:
+        import bill_coding_po_odoo  # noqa: PLC0415
+
+        bill_coding_po_odoo.run(args.db, args.conf, seed=args.seed)
+        return
     from services.knowledge.embedder import OnnxEmbedder  # noqa: PLC0415
 
     raw = OnnxEmbedder(auto_export=False)
@@ -397,6 +410,10 @@ def main():
         import bill_coding_po  # noqa: PLC0415
 
         bill_coding_po.run(embedder, seed=args.seed, retune=args.tune)
+        if args.db:
+            import bill_coding_po_odoo  # noqa: PLC0415
+
+            bill_coding_po_odoo.run(args.db, args.conf, seed=args.seed)
     if args.scale:
         scale(raw, args.scale, args.seed + 4)
 

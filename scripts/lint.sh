@@ -30,8 +30,8 @@ printf '[lint] ruff %s\n' "$("$RUFF" --version | cut -d' ' -f2)" >&2
 "$RUFF" "${ruff_args[@]}" . | tee "$out/ruff"
 ruff_rc=${PIPESTATUS[0]}
 
-printf '[lint] pylint-odoo on l10n_cl_ai/\n' >&2
-"$PYLINT" --rcfile="$ROOT/.pylintrc" l10n_cl_ai | tee "$out/pylint"
+printf '[lint] pylint-odoo on l10n_cl_ai/ and l10n_cl_ai_purchase/\n' >&2
+"$PYLINT" --rcfile="$ROOT/.pylintrc" l10n_cl_ai l10n_cl_ai_purchase | tee "$out/pylint"
 pylint_rc=${PIPESTATUS[0]}
 
 # "<n> finding(s)" when the tool reported some, "ok" when it passed, the exit code when it crashed.

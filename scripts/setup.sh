@@ -138,11 +138,12 @@ ensure_db() {
     local odoo=("$VENV/bin/python" "$ODOO_PATH/odoo-bin" -c "$RUN_DIR/odoo.conf" -d "$DB" --stop-after-init --log-level=warn)
     if PGPASSWORD=odoo psql -h 127.0.0.1 -p "$PGPORT" -U odoo -d "$DB" -tAc \
         "SELECT 1 FROM ir_module_module WHERE name='l10n_cl_ai' AND state='installed'" 2>/dev/null | grep -q 1; then
-        log "upgrading l10n_cl_ai in database $DB"
-        "${odoo[@]}" -u l10n_cl_ai
+        log "upgrading l10n_cl_ai and l10n_cl_ai_purchase in database $DB"
+        "${odoo[@]}" -u l10n_cl_ai,l10n_cl_ai_purchase -i l10n_cl_ai_purchase
     else
-        log "creating database $DB with l10n_cl_ai and demo data"
-        "${odoo[@]}" -i l10n_cl_ai --with-demo
+        # the purchase bridge brings `purchase` and demo purchase orders
+        log "creating database $DB with l10n_cl_ai, l10n_cl_ai_purchase and demo data"
+        "${odoo[@]}" -i l10n_cl_ai,l10n_cl_ai_purchase --with-demo
     fi
 }
 

@@ -16,12 +16,12 @@ cd "$ROOT"
 # Odoo's own runner (odoo-bin --test-enable, what OCA CI runs) sees only the modules tests/__init__.py
 # imports: a test module left out of it would run here and be skipped there.
 missing=""
-for module in l10n_cl_ai/tests/test_*.py; do
+for module in l10n_cl_ai/tests/test_*.py l10n_cl_ai_purchase/tests/test_*.py; do
     name="$(basename "$module" .py)"
-    grep -qE "^from \. import ${name}\$" l10n_cl_ai/tests/__init__.py || missing="$missing $name"
+    grep -qE "^from \. import ${name}\$" "$(dirname "$module")/__init__.py" || missing="$missing $module"
 done
 if [ -n "$missing" ]; then
-    echo "[test] FAILED: not imported in l10n_cl_ai/tests/__init__.py (odoo-bin --test-enable skips them):$missing"
+    echo "[test] FAILED: not imported in their tests/__init__.py (odoo-bin --test-enable skips them):$missing"
     exit 1
 fi
 
@@ -45,14 +45,14 @@ echo "[test] engine tests"
 
 echo "[test] Odoo tests"
 "$PY" -m coverage run -p -m pytest -p no:cacheprovider --odoo-config=.run/odoo.conf \
-    --odoo-database="$TEST_DB" --odoo-http --odoo-log-level=warn -q -rfEsxX l10n_cl_ai/tests 2>&1 \
+    --odoo-database="$TEST_DB" --odoo-http --odoo-log-level=warn -q -rfEsxX l10n_cl_ai/tests l10n_cl_ai_purchase/tests 2>&1 \
     | tee .run/odoo-tests.log || status=1
 
 echo "[test] upgrade and uninstall on a copy of $TEST_DB"
 UNINSTALL_DB="${TEST_DB}_uninstall"
 PGPASSWORD=odoo dropdb -h 127.0.0.1 -U odoo --if-exists "$UNINSTALL_DB"
 PGPASSWORD=odoo createdb -h 127.0.0.1 -U odoo -T "$TEST_DB" "$UNINSTALL_DB"
-if ! "$PY" "$ODOO_PATH/odoo-bin" -c .run/odoo.conf -d "$UNINSTALL_DB" -u l10n_cl_ai --stop-after-init \
+if ! "$PY" "$ODOO_PATH/odoo-bin" -c .run/odoo.conf -d "$UNINSTALL_DB" -u l10n_cl_ai,l10n_cl_ai_purchase --stop-after-init \
         --log-level=warn > .run/upgrade.log 2>&1 || grep -qE " (ERROR|CRITICAL) " .run/upgrade.log; then
     echo "[test] FAILED: upgrade (see .run/upgrade.log)"; status=1
 fi

@@ -29,5 +29,5 @@ def test_each_feature_takes_its_rate_and_its_own_model_else_the_main_one():
 
 def test_the_ledger_lists_the_claude_features_and_keeps_replies_of_replayed_ones_only():
     codes = [code for code, _label in features.LEDGER_SELECTION]
-    assert codes == ["dte_validation", "chat", "sii", "other"]
-    assert features.REPLAYED == {"dte_validation", "sii"}
+    assert codes == ["dte_validation", "chat", "sii", "bill_coding", "other"]
+    assert features.REPLAYED == {"dte_validation", "sii", "bill_coding"}

@@ -39,3 +39,6 @@ from . import reception_bill
 from . import reception_checks
 from . import reception_move
 from . import reception_review
+from . import bill_coding_index
+from . import bill_coding_suggestion
+from . import account_move_coding

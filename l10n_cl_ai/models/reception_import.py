@@ -155,5 +155,6 @@ class L10nClAiReceptionImport(models.AbstractModel):
                 ),
                 subtype_xmlid="mail.mt_note",
             )
+        invoice._l10n_cl_ai_after_import()  # purchase orders (bridge), then account suggestions
         invoice._l10n_cl_ai_validate_received()
         return None

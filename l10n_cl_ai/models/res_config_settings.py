@@ -190,6 +190,28 @@ class ResConfigSettings(models.TransientModel):
         help="A summarized SII publication is added to the knowledge base, so the bot and the reviews "
         "can cite it.",
     )
+    l10n_cl_ai_bill_coding_threshold = fields.Float(
+        string="Apply account suggestions from",
+        config_parameter=param_key("bill_coding_threshold"),
+        default=DEFAULTS.bill_coding_threshold,
+        help="A vendor-bill line's account suggestion (learned from the company's posted bills) whose "
+        "confidence (0-1) is at least this is applied to the draft line and marked as suggested; a lower "
+        "one is shown for one-click acceptance.",
+    )
+    l10n_cl_ai_bill_coding_claude = fields.Boolean(
+        string="Claude codes lines without history",
+        config_parameter=param_key("bill_coding_claude"),
+        default=DEFAULTS.bill_coding_claude,
+        help="Vendor-bill lines that no posted line resembles are sent to Claude in the background for "
+        "an account suggestion (never applied without a click).",
+    )
+    l10n_cl_ai_po_price_tolerance_pct = fields.Float(
+        string="Purchase price tolerance (%)",
+        config_parameter=param_key("po_price_tolerance_pct"),
+        default=DEFAULTS.po_price_tolerance_pct,
+        help="A vendor-bill line whose unit price is above its purchase order line's by more than this "
+        "percentage gets the OC_PRECIO finding.",
+    )
     l10n_cl_ai_notify_channel_id = fields.Many2one(
         "discuss.channel",
         string="Alert channel",

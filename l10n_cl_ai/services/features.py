@@ -21,6 +21,8 @@ FEATURES = (
     Feature("chat", "Discuss bot", "chat_rate_per_minute", "chat_model"),
     # a background batch, limited like the validation queue
     Feature("sii", "SII publications", "validate_rate_per_minute", "sii_model", replayed=True),
+    # Claude's account for a vendor-bill line no posted line is close to (a background queue)
+    Feature("bill_coding", "Bill coding", "validate_rate_per_minute", "dte_model", replayed=True),
     Feature("knowledge_search", "Knowledge search", "chat_rate_per_minute", claude=False),
     Feature("other", "Other", "chat_rate_per_minute"),
 )

@@ -40,6 +40,8 @@ _NUMBER_FIELDS = {
     "chat_max_open_requests": int,
     "sii_priority_threshold": int,
     "payroll_mutual_rate": float,
+    "bill_coding_threshold": float,
+    "po_price_tolerance_pct": float,
 }
 _BOOL_FIELDS = (
     "budget_hard_stop",
@@ -50,6 +52,7 @@ _BOOL_FIELDS = (
     "sii_knowledge",
     "payroll_fill_uf",
     "payroll_fill_usd",
+    "bill_coding_claude",
 )
 
 
@@ -104,6 +107,11 @@ class EngineSettings:
     payroll_mutual_rate: float = 0.93  # Ley 16.744 base rate (0,90 % + 0,03 % Ley 19.578), percent
     # received DTEs: the SII's public keys that sign CAFs, "IDK: PEM" blocks (see reception/sii_keys.py)
     reception_sii_keys: str = ""
+    # vendor-bill coding: a suggestion at or above this confidence is applied to the draft line
+    bill_coding_threshold: float = 0.90
+    bill_coding_claude: bool = False  # Claude codes (queued) the lines no posted line is close to
+    # purchase-order matching (l10n_cl_ai_purchase): OC_PRECIO above the PO's unit price by more than this
+    po_price_tolerance_pct: float = 0.0
 
     def fingerprint(self):
         """A stable value that changes whenever any setting changes (the service cache key)."""
@@ -223,6 +231,16 @@ def validate(settings):
     problems.extend(_sii_problems(settings))
     problems.extend(_payroll_problems(settings))
     problems.extend(_reception_problems(settings))
+    problems.extend(_bill_coding_problems(settings))
+    return problems
+
+
+def _bill_coding_problems(settings):
+    problems = []
+    if not 0.0 <= settings.bill_coding_threshold <= 1.0:
+        problems.append(("bill_coding_threshold", "range", {"min": 0, "max": 1}))
+    if settings.po_price_tolerance_pct < 0:
+        problems.append(("po_price_tolerance_pct", "negative", {}))
     return problems
 
 

@@ -36,3 +36,4 @@ from . import test_reception_checks
 from . import test_reception_window
 from . import test_reception_sii_keys
 from . import test_reception_references
+from . import test_bill_coding

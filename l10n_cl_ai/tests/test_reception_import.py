@@ -1,6 +1,7 @@
 """Received DTE XML through Odoo's import: upload, e-mail to the journal alias, envelopes, hostile files."""
 
 import datetime
+from unittest.mock import patch
 
 from odoo.exceptions import UserError
 from odoo.tests import tagged
@@ -51,6 +52,13 @@ class TestReceptionImport(ReceptionCase):
         self.assertEqual(bill.l10n_cl_ai_reception_date, self.env["l10n_cl_ai.dte.snapshot"]._today())
         self.assertEqual(self.codes(bill), [])
         self.assertEqual(bill.l10n_cl_ai_state, "ok")
+
+    def test_an_imported_bill_is_handed_to_the_purchase_matching_and_account_suggestions(self):
+        move_class = type(self.env["account.move"])
+        original = move_class._l10n_cl_ai_after_import
+        with patch.object(move_class, "_l10n_cl_ai_after_import", autospec=True, side_effect=original) as hook:
+            bill = self.upload(fx.dte_bytes(self.spec()), name="F1523T33.xml")
+        self.assertEqual([call.args[0] for call in hook.call_args_list], [bill])
 
     def test_exact_line_discount_is_a_percentage_and_global_discount_a_line(self):
         spec = self.spec(

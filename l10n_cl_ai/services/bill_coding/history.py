@@ -14,6 +14,7 @@ the knowledge base's HNSW is used.
 """
 
 import collections
+import copy
 
 import numpy as np
 
@@ -94,6 +95,15 @@ class CompanyHistory:
         """Record one ``Feedback`` of this company (``suggest`` weighs it per vendor and account)."""
         _check_company(self.company_id, item, Feedback)
         self.feedback.setdefault(item.vendor_id, []).append(item)
+
+    def with_feedback(self, feedback):
+        """A copy sharing this history's lines and index, whose feedback is ``feedback`` alone (the
+        answers recorded since the history was built: the Odoo layer reads them per query)."""
+        view = copy.copy(self)
+        view.feedback = {}
+        for item in feedback:
+            view.add_feedback(item)
+        return view
 
     def check_query(self, query):
         _check_company(self.company_id, query, LineQuery)
