@@ -56,7 +56,9 @@ class TestReceptionImport(ReceptionCase):
     def test_an_imported_bill_is_handed_to_the_purchase_matching_and_account_suggestions(self):
         move_class = type(self.env["account.move"])
         original = move_class._l10n_cl_ai_after_import
-        with patch.object(move_class, "_l10n_cl_ai_after_import", autospec=True, side_effect=original) as hook:
+        with patch.object(
+            move_class, "_l10n_cl_ai_after_import", autospec=True, side_effect=original
+        ) as hook:
             bill = self.upload(fx.dte_bytes(self.spec()), name="F1523T33.xml")
         self.assertEqual([call.args[0] for call in hook.call_args_list], [bill])
 
