@@ -34,3 +34,4 @@ from . import test_payroll_bot
 from . import test_reception_import
 from . import test_reception_checks
 from . import test_reception_window
+from . import test_chat_knowledge_tool
