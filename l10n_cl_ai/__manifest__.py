@@ -41,6 +41,7 @@
         "views/sii_views.xml",
         "views/payroll_views.xml",
         "views/reception_views.xml",
+        "views/chat_feedback_views.xml",
     ],
     "demo": [
         "demo/demo_company.xml",

@@ -39,3 +39,4 @@ from . import reception_bill
 from . import reception_checks
 from . import reception_move
 from . import reception_review
+from . import chat_feedback

@@ -35,3 +35,4 @@ from . import test_reception_import
 from . import test_reception_checks
 from . import test_reception_window
 from . import test_chat_knowledge_tool
+from . import test_chat_feedback
