@@ -63,6 +63,7 @@ class TestChatKnowledgeTool(ChatBotCase):
 
         first = self._sent(0)
         self.assertIn("buscar_normativa", [tool["name"] for tool in first["tools"]])
+        self.assertIn("buscar_normativa", json.dumps(first["system"], ensure_ascii=False), "when to use it")
         self.assertNotIn("[guias-despacho]", json.dumps(first["messages"], ensure_ascii=False))
         result = self._tool_result(1)
         self.assertEqual(result["resultados"][0]["documento"], "guias-despacho")
