@@ -42,6 +42,7 @@
         "views/payroll_views.xml",
         "views/reception_views.xml",
         "views/bill_coding_views.xml",
+        "views/chat_feedback_views.xml",
     ],
     "demo": [
         "demo/demo_company.xml",

@@ -25,6 +25,7 @@ CORPUS = os.path.join(ADDON, "data", "knowledge_documents.xml")
 QUESTIONS_FILE = os.path.join(HERE, "data", "knowledge_questions.json")
 PUBLICATIONS_FILE = os.path.join(HERE, "data", "knowledge_publications.json")
 ROUTING_FILE = os.path.join(HERE, "data", "routing_questions.json")
+INDIRECT_FILE = os.path.join(HERE, "data", "knowledge_indirect_questions.json")
 
 
 def load_questions(split=None):
@@ -32,6 +33,12 @@ def load_questions(split=None):
     with open(QUESTIONS_FILE, encoding="utf-8") as handle:
         rows = json.load(handle)["questions"]
     return [row for row in rows if split is None or row["split"] == split]
+
+
+def load_indirect_questions():
+    """The indirect questions (dicts: question, slugs, reformulation), held out: never tuned on."""
+    with open(INDIRECT_FILE, encoding="utf-8") as handle:
+        return json.load(handle)["questions"]
 
 
 def load_routing_questions():
@@ -150,4 +157,37 @@ def evaluate(knowledge, questions, top_k=3):
         "chunk_at3": chunk_at3 / count,
         "missed": missed,
         "chunk_missed": chunk_missed,
+    }
+
+
+def evaluate_indirect(knowledge, questions, top_k=3, per_document=1):
+    """recall@``top_k`` of the bot's first pass (``top_k`` distinct documents for the question) and of the
+    first pass plus one scripted ``buscar_normativa`` call (the ``top_k`` distinct documents of the
+    question's ``reformulation``): a question counts when one of its ``slugs`` is among the first pass's
+    documents, respectively among the union of both (at most ``2 * top_k`` documents). Returns ``{"first",
+    "with_tool", "first_missed", "missed"}``. ``per_document`` (None: the index's tuned setting) is for
+    comparing with the first pass before distinct documents."""
+    first = with_tool = 0
+    first_missed, missed = [], []
+    for row in questions:
+        expected = set(row["slugs"])
+        asked = [
+            hit["slug"] for hit in knowledge.search(row["question"], top_k=top_k, per_document=per_document)
+        ]
+        tool = knowledge.search(row["reformulation"], top_k=top_k, per_document=per_document)
+        searched = [hit["slug"] for hit in tool]
+        if expected & set(asked):
+            first += 1
+        else:
+            first_missed.append((row["question"], row["slugs"], asked))
+        if expected & set(asked + searched):
+            with_tool += 1
+        else:
+            missed.append((row["question"], row["slugs"], asked, searched))
+    count = len(questions) or 1
+    return {
+        "first": first / count,
+        "with_tool": with_tool / count,
+        "first_missed": first_missed,
+        "missed": missed,
     }

@@ -168,6 +168,20 @@ def test_top_k_documents_are_returned_when_one_document_floods_the_candidates(mo
     assert _slugs(private)[0] == "manual-facturas" and len(private) == 3
 
 
+def test_one_passage_per_document_gives_top_k_distinct_documents(model):
+    """The bot's first pass and ``buscar_normativa`` ask for one passage per document: a document whose
+    chunks all match takes one place, whatever the tuned ``passages_per_document``."""
+    cases = (91, "factura-casos", "Manual", "dte", None,
+             "\n\n".join(f"## Caso {n}\nLa factura electrónica número {n} se emite con folio autorizado."
+                         for n in range(12)))
+    knowledge = KnowledgeIndex.build(_chunks([cases, *DOCUMENTS]), CachedEmbedder(model))
+    knowledge.passages_per_document, knowledge.second_passage_margin = 2, 1.0  # as permissive as it gets
+    question = "emitir una factura electrónica con folio autorizado"
+    assert _slugs(knowledge.search(question, top_k=3)).count("factura-casos") == 2
+    distinct = _slugs(knowledge.search(question, top_k=3, per_document=1))
+    assert distinct[0] == "factura-casos" and len(set(distinct)) == 3
+
+
 def test_persisted_index_reloads_without_calling_the_embedding_model(knowledge, tmp_path):
     path = knowledge.save(str(tmp_path))
     assert os.path.basename(path) == knowledge.content_hash

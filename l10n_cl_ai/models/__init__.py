@@ -42,3 +42,4 @@ from . import reception_review
 from . import bill_coding_index
 from . import bill_coding_suggestion
 from . import account_move_coding
+from . import chat_feedback

@@ -28,6 +28,7 @@ _logger = logging.getLogger(__name__)
 
 CHAT_MAX_TOKENS = 1200
 PASSAGES = 3
+FIRST_PASS_PER_DOCUMENT = 1  # the first passages come from distinct documents
 MAX_LINKS = 10
 SOURCES_CLASS = "o_l10n_cl_ai_sources"  # the footer the history leaves out (Claude does not need it again)
 RETRYABLE = frozenset({"unavailable", "circuit_open", "error", "invalid_reply"})
@@ -100,6 +101,9 @@ class L10nClAiChatAnswer(models.AbstractModel):
         tools = self.env["l10n_cl_ai.chat.tools"]
         lookups = tools._offered(plugin) if settings.chat_max_tool_rounds else []
         offered = lookups if private else []  # the books are read for the asker's eyes only
+        if settings.chat_max_tool_rounds:  # the knowledge base, in any conversation (shared documents only
+            # outside the asker's direct chat, see ``_executor``)
+            offered = offered + tools._knowledge_offered()
         history = self._history(request, settings.chat_context_messages)
         prompt = Prompt(
             system=conversation.system_parts(plugin.system_prompt),
@@ -108,7 +112,7 @@ class L10nClAiChatAnswer(models.AbstractModel):
         )
         options = {}
         if offered:
-            executor = tools._executor(request, {tool["name"] for tool in offered})
+            executor = tools._executor(request, {tool["name"] for tool in offered}, shared_only=not private)
             options.update(tool_executor=executor, max_tool_rounds=settings.chat_max_tool_rounds)
         try:
             result, _usage = engine._call_claude(
@@ -126,7 +130,8 @@ class L10nClAiChatAnswer(models.AbstractModel):
         except UserFacingEngineError as error:
             return self._engine_failure(error, plugin.code)
         reads = options["tool_executor"].reads if offered else []
-        body = self._reply_body(result.content, passages, reads)
+        searched = options["tool_executor"].passages if offered else []
+        body = self._reply_body(result.content, passages + searched, reads)
         if lookups and not private:
             body += Markup("<p><i>%s</i></p>") % self.env._(
                 "In a shared conversation I answer from the knowledge base only, without looking at your "
@@ -168,6 +173,7 @@ class L10nClAiChatAnswer(models.AbstractModel):
                 top_k=PASSAGES,
                 corpus=list(plugin.knowledge_corpora),
                 domain=[("company_id", "=", False)] if shared_only else None,
+                per_document=FIRST_PASS_PER_DOCUMENT,
             )
         except Exception as error:  # noqa: BLE001 - answered without passages, and logged
             _logger.warning("Discuss bot without knowledge passages: %s: %s", type(error).__name__, error)

@@ -17,6 +17,7 @@ from odoo import api, models, sql_db
 from ..services.chat.conversation import tool_result_json
 from ..services.plugins import tool_catalog
 from .chat_tool_impls import BOOK_TOOLS
+from .chat_tool_knowledge import KNOWLEDGE_TOOL, search_knowledge, tool_rows
 from .chat_tool_payroll import PAYROLL_TOOLS
 
 _logger = logging.getLogger(__name__)
@@ -47,14 +48,24 @@ class L10nClAiChatTools(models.AbstractModel):
         return offered
 
     @api.model
-    def _executor(self, request, offered_names):
+    def _knowledge_offered(self):
+        """``[buscar_normativa]`` when the current user may read the knowledge base, else ``[]``."""
+        spec = tool_catalog.BUSCAR_NORMATIVA
+        return [spec.to_anthropic()] if self.env[spec.model].has_access("read") else []
+
+    @api.model
+    def _executor(self, request, offered_names, shared_only=False):
         """``execute(name, input) -> (text, is_error)`` for the Claude client; ``execute.reads`` lists
-        ``(model, ids)`` of what the calls read, for the reply's links."""
-        reads = []
+        ``(model, ids)`` of what the calls read, for the reply's links; ``execute.passages`` the knowledge
+        passages ``buscar_normativa`` found, cited like the first ones (``shared_only``: it searches the
+        documents shared by every company only)."""
+        reads, passages = [], []
 
         def execute(name, tool_input):
             if name not in offered_names:
                 return json.dumps({"error": f"herramienta no disponible: {name}"}), True
+            if name == KNOWLEDGE_TOOL:
+                return search(tool_input)
             try:
                 with self._read_only_env() as env:
                     rows, records = BOOK_TOOLS[name](env, dict(tool_input or {}))
@@ -67,7 +78,18 @@ class L10nClAiChatTools(models.AbstractModel):
             reads.extend(read)
             return tool_result_json(rows, max_rows=MAX_ROWS, max_chars=MAX_RESULT_CHARS), False
 
+        def search(tool_input):
+            try:
+                hits, documents = search_knowledge(self.env, dict(tool_input or {}), shared_only=shared_only)
+            except Exception as error:  # noqa: BLE001 - Claude is told the search failed, the answer goes on
+                _logger.info("Discuss bot knowledge search failed for user %s: %s", self.env.uid, error)
+                return json.dumps({"error": _error_text(error)}, ensure_ascii=False), True
+            self._audit(request, KNOWLEDGE_TOOL, tool_input, [(documents._name, documents.ids)])
+            passages.extend(hits)
+            return tool_result_json(tool_rows(hits), max_rows=MAX_ROWS, max_chars=MAX_RESULT_CHARS), False
+
         execute.reads = reads
+        execute.passages = passages
         return execute
 
     @contextlib.contextmanager

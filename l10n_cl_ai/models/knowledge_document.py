@@ -191,16 +191,21 @@ class L10nClAiKnowledgeDocument(models.Model):
             raise UserFacingEngineError(engine_error_message(self.env, error), error, None) from error
 
     @api.model
-    def _search_knowledge(self, query, top_k=3, corpus=None, domain=None):
+    def _search_knowledge(self, query, top_k=3, corpus=None, domain=None, per_document=None):
         """``search_knowledge`` without the rate limit, for the addon's own callers (bounded arguments).
-        ``domain`` narrows the documents searched further."""
+        ``domain`` narrows the documents searched further; ``per_document``: at most that many passages
+        of one document (1: ``top_k`` distinct documents; default: the index's tuned setting)."""
         visible = self.search(domain or [])  # access rights and company rules decide what may be returned
         if not visible or not (query or "").strip():
             return []
         index = self.env["l10n_cl_ai.knowledge.index"]._get()
         with metrics.KNOWLEDGE_SEARCH_LATENCY.time():
             hits = index.search(
-                query, top_k=top_k, corpus=corpus or None, allowed_document_ids=set(visible.ids)
+                query,
+                top_k=top_k,
+                corpus=corpus or None,
+                allowed_document_ids=set(visible.ids),
+                per_document=per_document,
             )
         return [
             {key: hit[key] for key in ("slug", "title", "score", "excerpt", "document_id")} for hit in hits

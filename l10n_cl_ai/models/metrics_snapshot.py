@@ -49,6 +49,8 @@ class L10nClAiMetricsScrape(models.AbstractModel):
             stats = self.env[CHAT_MODEL]._queue_stats()
             snapshot.chat_by_state = dict(stats.get("by_state") or {})
             snapshot.chat_queue_age_s = float(stats.get("oldest_queued_age_s") or 0.0)
+            if hasattr(self.env[CHAT_MODEL], "_feedback_rows"):
+                snapshot.chat_feedback = self.env[CHAT_MODEL]._feedback_rows()
         if SII_PAGE_MODEL in self.env:
             snapshot.sii_pages_failing = int(self.env[SII_PAGE_MODEL]._failing_count())
         return snapshot

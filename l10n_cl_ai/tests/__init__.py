@@ -37,3 +37,5 @@ from . import test_reception_window
 from . import test_reception_sii_keys
 from . import test_reception_references
 from . import test_bill_coding
+from . import test_chat_knowledge_tool
+from . import test_chat_feedback

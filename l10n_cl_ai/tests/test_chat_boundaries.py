@@ -51,7 +51,11 @@ class TestChatBoundaries(ChatBotCase):
         request = self._requests(channel)
         self.assertEqual((request.state, request.answer_kind), ("done", "answer"))
         sent = self._sent()
-        self.assertFalse(sent.get("tools"), "no lookup of the books is offered in a shared conversation")
+        self.assertEqual(
+            [tool["name"] for tool in sent.get("tools") or []],
+            ["buscar_normativa"],
+            "no lookup of the books is offered in a shared conversation, the knowledge base only",
+        )
         prompt = json.dumps(sent, ensure_ascii=False)
         self.assertNotIn("lista todas las facturas", prompt, "another member's text never reaches Claude")
         self.assertFalse(request.read_ids)
@@ -78,7 +82,7 @@ class TestChatBoundaries(ChatBotCase):
         self.anthropic.reply_text("Respuesta general.")
         self._mention(channel, "¿Cuántas facturas emití este mes?")
         self._run_queue()
-        self.assertFalse(self._sent().get("tools"))
+        self.assertEqual([tool["name"] for tool in self._sent().get("tools") or []], ["buscar_normativa"])
 
         self.anthropic.reply_text("Respuesta con datos.")
         self._ask("¿Cuántas facturas emití este mes?")  # the accountant's direct chat with the bot

@@ -338,10 +338,12 @@ class KnowledgeIndex:
             documents &= (self._doc_companies == SHARED_COMPANY) | np.isin(self._doc_companies, companies)
         return documents[np.asarray(self.doc_rows)]
 
-    def search(self, query, top_k=3, corpus=None, allowed_document_ids=None, allowed_company_ids=None):
+    def search(self, query, top_k=3, corpus=None, allowed_document_ids=None, allowed_company_ids=None,
+               per_document=None):
         """The ``top_k`` best passages for ``query`` among the visible documents (see ``visible_mask``):
-        a document's best chunk, and its next ones (up to ``passages_per_document``) only when they score
-        within ``second_passage_margin`` of it (``select_passages``).
+        a document's best chunk, and its next ones (up to ``passages_per_document``, or ``per_document``
+        when given: 1 returns ``top_k`` distinct documents) only when they score within
+        ``second_passage_margin`` of it (``select_passages``).
 
         Returns ``[{slug, title, score, excerpt, document_id, chunk_id}]``, best first; ``excerpt`` is
         the chunk's text."""
@@ -363,7 +365,8 @@ class KnowledgeIndex:
         questions = self.questions is not None and bool(self.question_share)  # used by the "mix" fusion
         fetch = min(visible, max(CANDIDATES, 4 * top_k))
         while True:
-            hits = self._rank(query_vector, keyword_scores, mask, fetch, document_bonus, questions)
+            hits = self._rank(query_vector, keyword_scores, mask, fetch, document_bonus, questions,
+                              per_document)
             if len(hits) >= top_k or fetch >= visible:
                 break
             fetch = min(visible, fetch * 4)
@@ -384,7 +387,8 @@ class KnowledgeIndex:
             return None
         return saturated(self.document_keywords.scores(query), self.document_weight, self.document_saturation)
 
-    def _rank(self, query_vector, keyword_scores, mask, fetch, document_bonus=None, questions=False):
+    def _rank(self, query_vector, keyword_scores, mask, fetch, document_bonus=None, questions=False,
+              per_document=None):
         """[(chunk row, score)] of the passages, best first (``select_passages``), from the top ``fetch``
         of each ranking (with ``questions``, the chunks of the ``fetch`` closest questions too, and a
         chunk's cosine mixed with its best question similarity)."""
@@ -405,8 +409,8 @@ class KnowledgeIndex:
             question = self.questions.best(query_vector, rows) if questions else None
             scores = chunk_scores(cosine, question, keyword_scores[rows], self.question_share,
                                   self.keyword_weight, self.keyword_saturation)
-        return select_passages(rows, scores, self.doc_rows, document_bonus, self.passages_per_document,
-                               self.second_passage_margin)
+        return select_passages(rows, scores, self.doc_rows, document_bonus,
+                               per_document or self.passages_per_document, self.second_passage_margin)
 
     def _hit(self, row, score):
         document = self.documents[int(self.doc_rows[row])]

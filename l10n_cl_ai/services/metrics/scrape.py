@@ -37,6 +37,7 @@ class ScrapeSnapshot:
     sii_pages_failing: int = 0
     crons: list = field(default_factory=list)
     budgets: list = field(default_factory=list)
+    chat_feedback: list = field(default_factory=list)  # dicts: plugin, month ("YYYY-MM"), up, down
 
 
 def _gauge(name, documentation, value=None, labels=(), samples=()):
@@ -58,6 +59,7 @@ class ScrapeCollector:
         yield from self._queues()
         yield from self._crons()
         yield from self._budgets()
+        yield from self._feedback()
 
     def _claude(self):
         snap = self.snapshot
@@ -202,4 +204,18 @@ class ScrapeCollector:
             "Share of the budget spent (1: spent).",
             labels=["company", "period"],
             samples=[([b["company"], b["period"]], b["spent_usd"] / b["budget_usd"]) for b in budgets],
+        )
+
+    def _feedback(self):
+        rows = self.snapshot.chat_feedback
+        yield _gauge(
+            "l10n_cl_ai_chat_feedback",
+            "Reactions on the Discuss bot's answers by expert (plugin), month of the question (YYYY-MM) and "
+            "reaction (up: thumbs up, down: thumbs down).",
+            labels=["plugin", "month", "reaction"],
+            samples=[
+                ([row["plugin"], row["month"], reaction], row[reaction])
+                for row in rows
+                for reaction in ("up", "down")
+            ],
         )

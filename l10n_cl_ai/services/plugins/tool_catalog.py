@@ -264,3 +264,32 @@ PAYROLL_TOOLS = (VALOR_UF, INDICADORES_PREVISIONALES, CALCULAR_LIQUIDACION)
 
 # what the bot may offer besides each plugin's own tools (the Odoo layer filters by access)
 CHAT_COMMON = (BUSCAR_FACTURAS, OBTENER_FACTURA, RESUMEN_DOCUMENTOS, BUSCAR_CONTACTO, CONSUMO_IA)
+
+# the knowledge base, offered in every conversation (it reads no books: shared documents only outside
+# the asker's direct chat); implemented in ``models/chat_tool_knowledge.py``
+BUSCAR_NORMATIVA = ToolSpec(
+    name="buscar_normativa",
+    description=(
+        "Busca en la base de conocimiento tributario (documentos del SII, normativa chilena y guías de "
+        "uso) y devuelve los 3 documentos más pertinentes con un pasaje de cada uno y su fuente. Úsala "
+        "cuando los pasajes recibidos no responden la pregunta: busca con tus propias palabras, con el "
+        "término técnico (p. ej. «nota de débito», «boleta electrónica», «factura de exportación»). "
+        "Cita los documentos que uses como los pasajes iniciales: [slug]."
+    ),
+    input_schema={
+        **_schema(
+            consulta={"type": "string", "description": "Qué buscar, en pocas palabras técnicas."},
+            tema={
+                "type": "string",
+                "enum": ["dte", "account", "payroll", "stock", "general"],
+                "description": (
+                    "Opcional: limitar a un tema (dte: documentos electrónicos; account: contabilidad, "
+                    "RCV y F29; payroll: remuneraciones; stock: guías y traslados; general: RUT, giro, "
+                    "uso del asistente)."
+                ),
+            },
+        ),
+        "required": ["consulta"],
+    },
+    model="l10n_cl_ai.knowledge.document",
+)
