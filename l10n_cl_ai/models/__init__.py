@@ -1,6 +1,7 @@
 from . import engine
 from . import move_part_mixin
 from . import queue_mixin
+from . import claude_proposal_mixin
 from . import model_price
 from . import res_config_settings
 from . import usage

@@ -13,7 +13,6 @@ import logging
 
 from odoo import api, fields, models
 
-from .engine import UserFacingEngineError
 from .queue_mixin import QueueStep
 
 _logger = logging.getLogger(__name__)
@@ -31,7 +30,7 @@ SOURCES = [("history", "Posted bills"), ("claude", "Claude")]
 
 class L10nClAiCodingSuggestion(models.Model):
     _name = "l10n_cl_ai.coding.suggestion"
-    _inherit = ["l10n_cl_ai.queue.mixin"]
+    _inherit = ["l10n_cl_ai.claude.proposal.mixin"]
     _description = "Vendor bill line account suggestion"
     _queue_cron_xmlid = "l10n_cl_ai.ir_cron_bill_coding_queue"
     _queue_max_deferrals = 10
@@ -151,32 +150,17 @@ class L10nClAiCodingSuggestion(models.Model):
             },
             [(account.code, account.name) for account in accounts],
         )
-        try:
-            result, _usage = self.env["l10n_cl_ai.engine"]._call_claude(
-                "bill_coding",
-                prompt,
-                record=self,
-                json_schema=claude_coding.OUTPUT_SCHEMA,
-                reply_check=lambda reply: claude_coding.reply_errors(reply, by_code),
-                max_tokens=claude_coding.MAX_TOKENS,
-                call_key=self._call_key(),
-                defer_rate_limited=True,
-                settings=settings,
-            )
-        except UserFacingEngineError as error:
-            if error.kind == "rate_limited" and self._queue_retry(
-                rate_limited=True, seconds=getattr(error.error, "retry_after", None) or 60
-            ):
-                return QueueStep.STOP
-            self.sudo().write(
-                {
-                    "state": "unavailable",
-                    "reason": self.env._(
-                        "Claude could not suggest an account: %(reason)s", reason=error.message
-                    ),
-                }
-            )
-            return QueueStep.NEXT
+        result, step = self._claude_reply(
+            "bill_coding",
+            prompt,
+            settings,
+            lambda reason: self.env._("Claude could not suggest an account: %(reason)s", reason=reason),
+            json_schema=claude_coding.OUTPUT_SCHEMA,
+            reply_check=lambda reply: claude_coding.reply_errors(reply, by_code),
+            max_tokens=claude_coding.MAX_TOKENS,
+        )
+        if step:
+            return step
         reply = result.parsed
         code = str(reply["account_code"] or "").strip()
         if not code:

@@ -144,18 +144,9 @@ class L10nClAiReceptionWindow(models.AbstractModel):
 
     @api.model
     def _post_alert(self, lines):
-        settings = self.env["l10n_cl_ai.engine"]._read_settings()
-        channel = self.env["discuss.channel"].sudo().browse(settings.notify_channel_id).exists()
-        if not channel:
-            return False
+        """One message in the alert channel (the SII monitor's); ``False`` when no channel is set."""
         body = Markup("<p><strong>%s</strong></p><ul>%s</ul>") % (
             self.env._("Received DTEs whose claim window closes within two days:"),
             Markup("").join(Markup("<li>%s</li>") % line for line in lines),
         )
-        channel.message_post(
-            body=body,
-            author_id=self.env.ref("base.partner_root").id,
-            message_type="comment",
-            subtype_xmlid="mail.mt_comment",
-        )
-        return True
+        return self.env["l10n_cl_ai.sii.publication"]._post_to_channel(body)

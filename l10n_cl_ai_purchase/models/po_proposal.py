@@ -7,7 +7,6 @@ import logging
 
 from odoo import api, fields, models
 
-from odoo.addons.l10n_cl_ai.models.engine import UserFacingEngineError
 from odoo.addons.l10n_cl_ai.models.queue_mixin import QueueStep
 
 _logger = logging.getLogger(__name__)
@@ -15,7 +14,7 @@ _logger = logging.getLogger(__name__)
 
 class L10nClAiPoProposal(models.Model):
     _name = "l10n_cl_ai.po.proposal"
-    _inherit = ["l10n_cl_ai.queue.mixin"]
+    _inherit = ["l10n_cl_ai.claude.proposal.mixin"]
     _description = "Claude's purchase order line for a vendor bill line"
     _queue_cron_xmlid = "l10n_cl_ai_purchase.ir_cron_po_proposal_queue"
     _order = "id desc"
@@ -112,32 +111,17 @@ class L10nClAiPoProposal(models.Model):
                 for candidate in candidates
             ],
         )
-        try:
-            result, _usage = self.env["l10n_cl_ai.engine"]._call_claude(
-                "bill_coding",
-                prompt,
-                record=self,
-                json_schema=claude_po.OUTPUT_SCHEMA,
-                reply_check=lambda reply: claude_po.reply_errors(reply, len(candidates)),
-                max_tokens=claude_po.MAX_TOKENS,
-                call_key=self._call_key(),
-                defer_rate_limited=True,
-                settings=settings,
-            )
-        except UserFacingEngineError as error:
-            if error.kind == "rate_limited" and self._queue_retry(
-                rate_limited=True, seconds=getattr(error.error, "retry_after", None) or 60
-            ):
-                return QueueStep.STOP
-            self.sudo().write(
-                {
-                    "state": "unavailable",
-                    "reason": self.env._(
-                        "Claude could not propose an order line: %(reason)s", reason=error.message
-                    ),
-                }
-            )
-            return QueueStep.NEXT
+        result, step = self._claude_reply(
+            "bill_coding",
+            prompt,
+            settings,
+            lambda reason: self.env._("Claude could not propose an order line: %(reason)s", reason=reason),
+            json_schema=claude_po.OUTPUT_SCHEMA,
+            reply_check=lambda reply: claude_po.reply_errors(reply, len(candidates)),
+            max_tokens=claude_po.MAX_TOKENS,
+        )
+        if step:
+            return step
         reply = result.parsed
         if not reply["candidate"]:
             self.sudo().write(
