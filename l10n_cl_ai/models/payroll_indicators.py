@@ -16,10 +16,11 @@ import logging
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 from odoo.tools.translate import LazyTranslate
 
 from . import payroll_messages
+from .manager_actions import trigger_for_managers
 
 _lt = LazyTranslate(__name__)
 _logger = logging.getLogger(__name__)
@@ -200,17 +201,12 @@ class L10nClAiPayrollIndicators(models.Model):
     @api.model
     def action_fetch_now(self):
         """The "Fetch now" button: queue the monthly scheduled action (AI managers only)."""
-        if not self.env.user.has_group("l10n_cl_ai.group_manager"):
-            raise AccessError(self.env._("Only AI managers can fetch the payroll indicators."))
-        self.env.ref(CRON_XMLID).sudo()._trigger()
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "info",
-                "message": self.env._("Previred's indicators will be read in the background."),
-            },
-        }
+        return trigger_for_managers(
+            self.env,
+            CRON_XMLID,
+            self.env._("Only AI managers can fetch the payroll indicators."),
+            self.env._("Previred's indicators will be read in the background."),
+        )
 
     def action_confirm(self):
         """A manager confirms indicators that were to review (tracked)."""

@@ -23,6 +23,7 @@ from ..services.sii_monitor import knowledge_doc
 from ..services.sii_monitor import summary as sii_summary
 from ..services.sii_monitor import urls as sii_urls
 from .engine import UserFacingEngineError
+from .manager_actions import trigger_for_managers
 from .queue_mixin import QueueStep
 
 _logger = logging.getLogger(__name__)
@@ -110,20 +111,15 @@ class L10nClAiSiiPublication(models.Model):
     @api.model
     def action_check_now(self):
         """Queue the monitor's scheduled action now (AI managers only); nothing is fetched here."""
-        if not self.env.user.has_group("l10n_cl_ai.group_manager"):
-            raise AccessError(self.env._("Only AI managers can check the SII pages."))
-        self.env.ref(CRON_XMLID).sudo()._trigger()
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "info",
-                "message": self.env._(
-                    "The SII pages will be checked in the background; new publications appear here when "
-                    "the check ends."
-                ),
-            },
-        }
+        return trigger_for_managers(
+            self.env,
+            CRON_XMLID,
+            self.env._("Only AI managers can check the SII pages."),
+            self.env._(
+                "The SII pages will be checked in the background; new publications appear here when the "
+                "check ends."
+            ),
+        )
 
     # -- the scheduled action -----------------------------------------------------------------------------
     @api.model
