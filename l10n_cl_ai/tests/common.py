@@ -111,6 +111,29 @@ class CommittedRowsCase(EngineHarnessMixin, TransactionCase):
         """Delete the other rows this test committed (none by default)."""
 
 
+
+class PayrollPeriodMixin:
+    """Previred's page of July 2025 served on a fake site and read by its scheduled action, and the SII's
+    impuesto único brackets of that month stored: a period a liquidación can be calculated in."""
+
+    PREVIRED_PATH = "/indicadores-previsionales/"
+
+    @classmethod
+    def _load_payroll_period(cls):
+        from ..services.payroll import tax_table  # noqa: PLC0415 - only the payroll tests need it
+        from .fakes import payroll_pages  # noqa: PLC0415
+        from .fakes.fake_sii import FakeSii  # noqa: PLC0415
+
+        cls.site = FakeSii().start()
+        cls.addClassCleanup(cls.site.stop)
+        cls.site.set_page(cls.PREVIRED_PATH, payroll_pages.previred_page())
+        cls.set_engine_params(previred_url=cls.site.url(cls.PREVIRED_PATH))
+        cls.env["l10n_cl_ai.payroll.indicators"]._cron_previred()
+        brackets = tax_table.parse(payroll_pages.tax_page(), 2025)[(2025, 7)]
+        cls.env["l10n_cl_ai.payroll.month"]._upsert(
+            "2025-07", {"tax_brackets": [bracket.as_dict() for bracket in brackets]}
+        )
+
 # -- DTE documents: a Chilean company, its customers and document types --------------------------------
 DOC_REFS = {
     "33": "l10n_cl.dc_a_f_dte",

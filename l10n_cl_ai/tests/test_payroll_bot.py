@@ -8,29 +8,19 @@ from decimal import Decimal
 
 from odoo.tests import tagged
 
-from ..services.payroll import tax_table
 from .chat_common import ChatBotCase
-from .fakes import payroll_pages as pp
-from .fakes.fake_sii import FakeSii
+from .common import PayrollPeriodMixin
 
-PATH = "/indicadores-previsionales/"
+PATH = PayrollPeriodMixin.PREVIRED_PATH
 QUESTION = "¿Cuánto es el líquido de una liquidación de sueldo con AFP Habitat y sueldo base de 1.000.000?"
 
 
 @tagged("post_install", "-at_install")
-class TestPayrollBot(ChatBotCase):
+class TestPayrollBot(PayrollPeriodMixin, ChatBotCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.site = FakeSii().start()
-        cls.addClassCleanup(cls.site.stop)
-        cls.site.set_page(PATH, pp.previred_page())
-        cls.set_engine_params(previred_url=cls.site.url(PATH))
-        cls.env["l10n_cl_ai.payroll.indicators"]._cron_previred()
-        brackets = tax_table.parse(pp.tax_page(), 2025)[(2025, 7)]
-        cls.env["l10n_cl_ai.payroll.month"]._upsert(
-            "2025-07", {"tax_brackets": [b.as_dict() for b in brackets]}
-        )
+        cls._load_payroll_period()
         cls.env["l10n_cl_ai.payroll.rates"]._write_rates(
             "CLF",
             {datetime.date(2025, 7, 31): Decimal("39485.65"), datetime.date(2025, 8, 1): Decimal("39489.78")},

@@ -4,28 +4,17 @@ chatter); a worker's pay is personal data: a check is read by the user who ran i
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
-from ..services.payroll import tax_table
-from .common import L10nClAiCase
-from .fakes import payroll_pages as pp
-from .fakes.fake_sii import FakeSii
+from .common import L10nClAiCase, PayrollPeriodMixin
 
-PATH = "/indicadores-previsionales/"
+PATH = PayrollPeriodMixin.PREVIRED_PATH
 
 
 @tagged("post_install", "-at_install")
-class TestPayrollCheck(L10nClAiCase):
+class TestPayrollCheck(PayrollPeriodMixin, L10nClAiCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.site = FakeSii().start()
-        cls.addClassCleanup(cls.site.stop)
-        cls.site.set_page(PATH, pp.previred_page())
-        cls.set_engine_params(previred_url=cls.site.url(PATH))
-        cls.env["l10n_cl_ai.payroll.indicators"]._cron_previred()
-        brackets = tax_table.parse(pp.tax_page(), 2025)[(2025, 7)]
-        cls.env["l10n_cl_ai.payroll.month"]._upsert(
-            "2025-07", {"tax_brackets": [b.as_dict() for b in brackets]}
-        )
+        cls._load_payroll_period()
         company = cls.env.company
         cls.alice = cls.company_user("payroll_alice", "l10n_cl_ai.group_user", company)
         cls.bob = cls.company_user("payroll_bob", "l10n_cl_ai.group_user", company)
