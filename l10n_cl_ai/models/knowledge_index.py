@@ -10,6 +10,7 @@ import hashlib
 import json
 import logging
 import os
+import secrets
 
 from odoo import api, models
 from odoo.tools import config
@@ -32,10 +33,15 @@ class L10nClAiKnowledgeIndex(models.AbstractModel):
 
     @api.model
     def _bump_version(self):
-        """Tell every worker that the knowledge base changed (through the parameter's ormcache)."""
+        """Tell every worker that the knowledge base changed (through the parameter's ormcache).
+
+        The version is ``<count>-<random>``: a count alone repeats after a rollback (a transaction that
+        bumped 4 to 5, searched and rolled back leaves 4, and the next edit's 5 would find the index this
+        worker built for the rolled-back contents)."""
         params = self.env["ir.config_parameter"].sudo()
-        version = int(params.get_param(VERSION_PARAM) or 0) + 1
-        params.set_param(VERSION_PARAM, str(version))
+        count = (params.get_param(VERSION_PARAM) or "0").split("-")[0]
+        version = f"{int(count) + 1 if count.isdigit() else 1}-{secrets.token_hex(4)}"
+        params.set_param(VERSION_PARAM, version)
         return version
 
     @api.model

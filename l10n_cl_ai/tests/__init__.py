@@ -14,6 +14,7 @@ from . import test_engine_calls
 from . import test_engine_facade
 from . import test_http_routes
 from . import test_knowledge
+from . import test_knowledge_version
 from . import test_metrics_scrape
 from . import test_multiworker_server
 from . import test_plugin_selection
