@@ -41,7 +41,6 @@ class TestKnowledgeVersion(CommittedRowsCase):
                 "## Arqueo de caja chica\nEn la sucursal Puerto Montt el arqueo de la caja chica se firma "
                 "el último día hábil.",
             )
-            cr.commit()
         with self.registry.cursor() as cr:
             slugs = self._slugs(self._env(cr))
         self.assertNotIn("caja-chica-borrador", slugs)
