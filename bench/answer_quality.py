@@ -16,7 +16,9 @@ chat with the bot, stored as a ``l10n_cl_ai.chat.request``, answered by one run 
 call, the reply with its sources). Each question is asked alone: the copy sends no earlier messages
 (``chat_context_messages`` = 0). Cost is the sum of the request's ``l10n_cl_ai.usage`` rows (their price
 rows); latency is the time of the cron run that answered it (search, Claude and posting), with Claude's
-own share from the usage rows.
+own share from the usage rows. The shares are over the questions asked: a question the bot could not
+answer (refused, failed) counts as wrong; three of them in a row stop the run (a wrong key, model or
+budget would fail them all).
 
 The key is read from ``ANTHROPIC_API_KEY`` and written only into the scratch copy's settings; it is never
 printed. ``ANTHROPIC_BASE_URL``, when set, becomes the copy's API address. Without ``ANTHROPIC_API_KEY``
@@ -41,6 +43,7 @@ from scratch_db import percentile, scratch_registry
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path[:0] = [os.path.join(ROOT, "l10n_cl_ai", "tests")]
 SET_PATH = os.path.join(ROOT, "bench", "data", "answer_quality.json")
+FAILURES_IN_A_ROW = 3  # unanswered questions in a row that stop the run (a wrong key, model or budget)
 DRY_RUN_REPLY = (
     "Respuesta fija del ensayo de la tubería (API falsa): no responde la pregunta.\n\n"
     "Fuentes: conocimiento general, verificar con el SII"
@@ -183,6 +186,14 @@ def _run(registry, questions, api_key, base_url, model_option):
         result.update(score(body, item, titles))
         results.append(result)
         print(_line(number, len(questions), result), flush=True)
+        recent = results[-FAILURES_IN_A_ROW:]
+        if len(recent) == FAILURES_IN_A_ROW and all(row["answer_kind"] != "answer" for row in recent):
+            print(
+                f"stopped: {FAILURES_IN_A_ROW} questions in a row got no answer from Claude (last: "
+                f"{result['error'] or result['answer_kind']}); check the key, the model, its price row and "
+                "the budgets"
+            )
+            break
     return model, results
 
 
@@ -190,11 +201,10 @@ def _line(number, total, result):
     cites = "yes" if result["cites_sources"] else "no "
     named = "yes" if result["names_sources_in_text"] else "no "
     missing = f"  missing: {', '.join(result['missing_facts'])}" if result["missing_facts"] else ""
-    kind = (
-        result["answer_kind"]
-        if result["answer_kind"] == "answer"
-        else f"{result['state']}/{result['answer_kind']}"
-    )
+    kind = result["answer_kind"]
+    if kind != "answer":
+        missing = ""
+        kind = f"{result['state']}/{kind or '-'} ({(result['error'] or '')[:100]})"
     return (
         f"{number:3d}/{total} {result['id']:<28} facts {result['facts_found']}/{result['facts_total']}"
         f"  cites {cites}  [slug] {named}  ${result['cost_usd']:.5f}  {result['latency_ms']:6d} ms"
@@ -291,7 +301,11 @@ def main():
             )
             return 0
         base_url = os.environ.get("ANTHROPIC_BASE_URL", "").strip()
-        print(f"asking {len(questions)} questions through the Discuss bot, with the key of ANTHROPIC_API_KEY")
+        print(
+            f"asking {len(questions)} question(s) through the Discuss bot, with the key of ANTHROPIC_API_KEY"
+        )
+        if base_url:
+            print(f"API address from ANTHROPIC_BASE_URL: {base_url}")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     try:
         with scratch_registry(args.db, args.conf, "answer_quality") as registry:
