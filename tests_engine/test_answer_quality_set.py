@@ -1,7 +1,8 @@
 """The labelled set of ``bench/answer_quality.py`` (``bench/data/answer_quality.json``) is well formed:
 at least 40 questions, every cited slug a shipped knowledge document, every shipped document asked about,
-every fact a list of non-empty variants that its documents really state, and the questions not copied
-from the documents (neither their text nor the questions they are searched with)."""
+every fact a list of non-empty variants that its documents really state and its question does not
+already give away, and the questions not copied from the documents (neither their text nor the
+questions they are searched with)."""
 
 import json
 import os
@@ -82,6 +83,12 @@ def test_every_fact_is_stated_by_one_of_its_documents(questions, documents):
                 question["id"],
                 variants,
             )
+
+
+def test_no_fact_is_given_by_its_question(questions):
+    for question in questions:
+        found = scoring.facts_found(question["question"], question["facts"])
+        assert not any(found), (question["id"], question["facts"])
 
 
 def test_the_questions_are_not_copied_from_the_documents(questions, documents):
