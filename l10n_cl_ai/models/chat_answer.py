@@ -165,13 +165,15 @@ class L10nClAiChatAnswer(models.AbstractModel):
     def _passages(self, question, plugin, shared_only=False):
         """The best knowledge passages for the question, with their documents' legal source; none when
         the index is unusable (the answer goes on without them). ``shared_only``: from the documents
-        shared by every company only (a conversation with people outside the asker's company)."""
+        shared by every company only (a conversation with people outside the asker's company). Every
+        corpus is searched: the expert chooses the instructions and the tools, not the documents (a
+        dispatch guide is a DTE kept in the stock corpus, a claim on a received invoice is in the purchase
+        register's), and the ranking is what ``bench/knowledge_quality.py`` measures."""
         documents = self.env["l10n_cl_ai.knowledge.document"]
         try:
             hits = documents._search_knowledge(
                 question,
                 top_k=PASSAGES,
-                corpus=list(plugin.knowledge_corpora),
                 domain=[("company_id", "=", False)] if shared_only else None,
                 per_document=FIRST_PASS_PER_DOCUMENT,
             )

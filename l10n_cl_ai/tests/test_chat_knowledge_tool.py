@@ -133,3 +133,15 @@ class TestChatKnowledgeTool(ChatBotCase):
         documents = [passage["document_id"] for passage in passages]
         self.assertEqual(len(documents), 3)
         self.assertEqual(len(documents), len(set(documents)))
+
+    def test_the_first_passages_search_every_corpus_whatever_expert_answers(self):
+        """The expert chooses the instructions and the tools, not the documents: a dispatch guide is a DTE
+        (the stock corpus) and a claim on a received invoice is in the purchase register (account)."""
+        plugin = REGISTRY.get("dte")
+        answer = self.env["l10n_cl_ai.chat.answer"].with_user(self.accountant)
+        for question, slug in (
+            ("Despaché con guía de despacho y facturo después, ¿hasta qué día tengo para facturar?", "guias-despacho"),
+            ("¿Cuántos días tengo para reclamar una factura que me emitió un proveedor?", "rcv-acuse-recibo"),
+        ):
+            with self.subTest(question=question):
+                self.assertIn(slug, [passage["slug"] for passage in answer._passages(question, plugin)])

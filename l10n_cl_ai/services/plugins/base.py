@@ -81,8 +81,8 @@ class Plugin:
     - ``keywords``: Spanish terms (a tuple, or ``keyword_list("a, b, c*")``); matched accent- and
       case-insensitively on word boundaries (see :class:`Keyword`).
     - ``system_prompt``: the Spanish system prompt (stable, hence prompt-cached).
-    - ``knowledge_corpora``: which corpora the knowledge search covers (``CORPORA``, or
-      a code another addon added to the knowledge model's selection).
+    - ``knowledge_corpora``: which corpora the invoice review's knowledge search covers (``CORPORA``, or
+      a code another addon added to the knowledge model's selection); the chat bot searches them all.
     - ``tool_specs``: the read-only tools the bot may offer (``ToolSpec``).
     """
 
