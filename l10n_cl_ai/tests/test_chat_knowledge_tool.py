@@ -140,7 +140,10 @@ class TestChatKnowledgeTool(ChatBotCase):
         plugin = REGISTRY.get("dte")
         answer = self.env["l10n_cl_ai.chat.answer"].with_user(self.accountant)
         for question, slug in (
-            ("Despaché con guía de despacho y facturo después, ¿hasta qué día tengo para facturar?", "guias-despacho"),
+            (
+                "Despaché con guía de despacho y facturo después, ¿hasta qué día tengo para facturar?",
+                "guias-despacho",
+            ),
             ("¿Cuántos días tengo para reclamar una factura que me emitió un proveedor?", "rcv-acuse-recibo"),
         ):
             with self.subTest(question=question):
