@@ -56,8 +56,8 @@ from .question_index import QuestionIndex
 
 _logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 5  # 2: Spanish analyzer, document BM25; 3: question vectors; 4: chunk vectors: text alone;
-# 5: documents carry their "corpus" (was "plugin")
+FORMAT_VERSION = 6  # 2: Spanish analyzer, document BM25; 3: question vectors; 4: chunk vectors: text alone;
+# 5: documents carry their "corpus" (was "plugin"); 6: a chunk's questions include its document's situations
 CANDIDATES = 48  # chunks fetched from each of the dense and keyword rankings before widening
 # Tuned per embedding model on the "tune" half of tests_engine/data/knowledge_questions.json
 # (``bench/knowledge_quality.py --tune [--model NAME]``: highest recall@1 + recall@3 + chunk recall@3
