@@ -34,7 +34,7 @@ publications (``tests_engine/data/knowledge_questions.json``, ``bench/knowledge_
 multilingual-e5-small: dense alone (chunk vectors) recall@3 0.76, this mix 0.96 (recall@1 0.88, answer-
 bearing chunk among the three passages 0.91); all-MiniLM-L6-v2 (English): dense alone 0.42, the
 mix 0.96 / 0.88 / 0.85. With the documents' situations (``chunk_questions``, issue 26; a chunk's questions
-include those of its sections): E5 0.97 / 0.88 / 0.93, MiniLM 0.95 / 0.88 / 0.83.
+include those of its sections): E5 0.97 / 0.88 / 0.93, MiniLM 0.96 / 0.88 / 0.83.
 
 Candidates are the dense top-N and the keyword top-N, widened until ``top_k`` passages are found or
 every visible chunk was considered, so filters never return fewer than ``top_k`` hits while enough
