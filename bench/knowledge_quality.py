@@ -5,13 +5,17 @@ On the shipped corpus, with the questions of ``tests_engine/data/knowledge_quest
   method, on the held-out half (``test``) and on the half the levers were tuned on (``tune``);
 - each lever of issue 13 added one at a time to the first search (the baseline of this run): Snowball
   stemming, Spanish stopwords, the synonym table, query expansion of the dense side, the whole-document
-  keyword score, the questions each section answers (searched, not shown), the tuned fusion weights;
+  keyword score, the questions each section answers (searched, not shown), the everyday situations they
+  answer (issue 26, same fate), the tuned fusion weights;
 - the indirect questions of ``tests_engine/data/knowledge_indirect_questions.json`` (the situation, not
   the term; held out, never tuned on): recall@3 of the bot's first pass (the question's 3 best distinct
   documents), and of the first pass plus one scripted ``buscar_normativa`` call (a question counts when
   one of its documents is among the first pass's 3 or the 3 best distinct documents of its written
   reformulation: at most 6 documents); the first pass as it was before (up to 2 passages of a document)
   for comparison. Searched over every corpus (the bench does not route to a plugin);
+- the situations of ``tests_engine/data/knowledge_situations_tune.json`` (indirect questions too, the set
+  the documents' ``situations`` field was written and tuned against, issue 26): recall@3 of the first
+  pass, with the documents' situations and without them;
 - plugin routing accuracy on ``tests_engine/data/routing_questions.json`` (questions that match no
   plugin keyword: the embedding similarity decides).
 
@@ -119,7 +123,10 @@ def levers(chunks, model):
         "second_passage_margin": 0.0,
     }
     build = search.KnowledgeIndex.build
+    from knowledge_eval import corpus_chunks, evaluation_documents  # noqa: PLC0415
+
     unasked = [dict(chunk, questions="") for chunk in chunks]
+    no_situations = corpus_chunks(evaluation_documents(situations=False))
     shipped = Analyzer("snowball", True, SPANISH_STOPWORDS)
     ladder = [
         (
@@ -133,11 +140,24 @@ def levers(chunks, model):
         ("+ synonym table", unasked, shipped, first),
         ("+ dense query expansion", None, None, dict(first, expand=True)),
         ("+ whole-document keyword score", None, None, dict(first, expand=True, document_weight=2.0)),
-        ("+ questions the sections answer", chunks, shipped, dict(first, expand=True, document_weight=2.0)),
+        (
+            "+ questions the sections answer",
+            no_situations,
+            shipped,
+            dict(first, expand=True, document_weight=2.0),
+        ),
         (
             "+ a document's second passage when nearly as good",
             None,
             None,
+            dict(
+                first, expand=True, document_weight=2.0, passages_per_document=2, second_passage_margin=0.03
+            ),
+        ),
+        (
+            "+ situations the sections answer (issue 26)",
+            chunks,
+            shipped,
             dict(
                 first, expand=True, document_weight=2.0, passages_per_document=2, second_passage_margin=0.03
             ),
@@ -191,6 +211,7 @@ def quality(model, previous=None):
         figures[label] = _line(label, evaluate(knowledge, held_out), evaluate(knowledge, tuning))
     _configure(knowledge, **shipped_settings(knowledge.model_id))
     figures["indirect"] = indirect_quality(knowledge)
+    figures["situations"] = situations_quality(knowledge, model)
     print("  levers, added one at a time (each line keeps the ones above):")
     baseline = None
     for label, index, settings in levers(chunks, model):
@@ -258,6 +279,28 @@ def indirect_quality(knowledge):
             f"(tool got {', '.join(searched)})"
         )
     return {"indirect": now["first"], "indirect_tool": now["with_tool"], "indirect_before": before["first"]}
+
+
+def situations_quality(knowledge, model):
+    """recall@3 of the first pass (3 distinct documents, shipped weights) on the tuning set of situations,
+    and the same without the documents' ``situations`` field (its questions only)."""
+    from knowledge_eval import (  # noqa: PLC0415
+        corpus_chunks,
+        evaluate_indirect,
+        evaluation_documents,
+        load_situation_questions,
+    )
+    from services.knowledge.search import KnowledgeIndex  # noqa: PLC0415
+
+    rows = [dict(row, reformulation=row["question"]) for row in load_situation_questions()]
+    now = evaluate_indirect(knowledge, rows)["first"]
+    without = KnowledgeIndex.build(corpus_chunks(evaluation_documents(situations=False)), model)
+    _configure(without, **shipped_settings(without.model_id))
+    before = evaluate_indirect(without, rows)["first"]
+    print(f"  situations (tuning set, {len(rows)}), first pass recall@3:")
+    print(f"    without the documents' situations                            {before:.2f}")
+    print(f"    with them (shipped)                                          {now:.2f}")
+    return {"situations": now, "situations_without": before}
 
 
 def _line(label, held_out, tuning, suffix=""):

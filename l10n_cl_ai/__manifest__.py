@@ -2,7 +2,7 @@
     "name": "Chile - AI assistant for electronic invoicing (DTE)",
     "summary": "Claude inside Odoo: pre-send SII checks on DTEs, a Discuss bot with a knowledge base "
     "of SII rules, token budgets, rate limits and Prometheus metrics.",
-    "version": "19.0.1.2.0",
+    "version": "19.0.1.3.0",
     "category": "Accounting/Localizations",
     "license": "LGPL-3",
     "author": "l10n_cl_ai developers",

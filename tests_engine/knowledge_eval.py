@@ -26,6 +26,7 @@ QUESTIONS_FILE = os.path.join(HERE, "data", "knowledge_questions.json")
 PUBLICATIONS_FILE = os.path.join(HERE, "data", "knowledge_publications.json")
 ROUTING_FILE = os.path.join(HERE, "data", "routing_questions.json")
 INDIRECT_FILE = os.path.join(HERE, "data", "knowledge_indirect_questions.json")
+SITUATIONS_FILE = os.path.join(HERE, "data", "knowledge_situations_tune.json")
 
 
 def load_questions(split=None):
@@ -38,6 +39,13 @@ def load_questions(split=None):
 def load_indirect_questions():
     """The indirect questions (dicts: question, slugs, reformulation), held out: never tuned on."""
     with open(INDIRECT_FILE, encoding="utf-8") as handle:
+        return json.load(handle)["questions"]
+
+
+def load_situation_questions():
+    """The tuning set of indirect questions (dicts: question, slugs): the situations of the documents'
+    ``situations`` field were written and tuned against it (issue 26)."""
+    with open(SITUATIONS_FILE, encoding="utf-8") as handle:
         return json.load(handle)["questions"]
 
 
@@ -82,9 +90,11 @@ def publication_documents(path=PUBLICATIONS_FILE):
     return documents
 
 
-def evaluation_documents():
-    """What the questions are asked of: the shipped documents, then the SII publications."""
-    return corpus_documents() + publication_documents()
+def evaluation_documents(situations=True):
+    """What the questions are asked of: the shipped documents, then the SII publications; without their
+    ``situations`` field when ``situations`` is false (to measure what it brings)."""
+    documents = corpus_documents() + publication_documents()
+    return documents if situations else [dict(document, situations="") for document in documents]
 
 
 def corpus_chunks(documents):
@@ -93,7 +103,9 @@ def corpus_chunks(documents):
     chunks = []
     for document_id, document in enumerate(documents, start=1):
         texts = split_markdown(document["body"], title=document["title"])
-        asked = chunk_questions.questions_for_chunks(document.get("questions"), texts, document["title"])
+        asked = chunk_questions.questions_for_chunks(
+            document.get("questions"), texts, document["title"], document.get("situations")
+        )
         for text, questions in zip(texts, asked, strict=True):
             chunks.append(
                 {

@@ -41,6 +41,12 @@ class L10nClAiKnowledgeDocument(models.Model):
         "shown. A line '# heading' ties the questions below it to that section of the content; questions "
         "before any heading belong to the whole document.",
     )
+    situations = fields.Text(
+        string="Situations it answers",
+        help="Everyday situations the document answers, told without its terms (\"vendo en mi local a "
+        "personas que no piden nada\"), one per line, in the same format as the questions; searched with "
+        "the document, never shown.",
+    )
     orphan_question_headings = fields.Char(
         compute="_compute_orphan_question_headings",
         help="Headings of the questions that the content no longer has: their questions are not used.",
@@ -80,18 +86,24 @@ class L10nClAiKnowledgeDocument(models.Model):
                     )
                 )
 
-    @api.depends("questions", "body")
+    def _unknown_question_headings(self):
+        """The headings of the questions and situations that are not headings of the content."""
+        self.ensure_one()
+        unknown = chunk_questions.unknown_headings(self.questions, self.body)
+        unknown += chunk_questions.unknown_headings(self.situations, self.body)
+        return list(dict.fromkeys(unknown))
+
+    @api.depends("questions", "situations", "body")
     def _compute_orphan_question_headings(self):
         for document in self:
-            unknown = chunk_questions.unknown_headings(document.questions, document.body)
-            document.orphan_question_headings = ", ".join(unknown)
+            document.orphan_question_headings = ", ".join(document._unknown_question_headings())
 
-    @api.constrains("questions")
+    @api.constrains("questions", "situations")
     def _check_question_headings(self):
         """Questions written for a heading the content lacks are refused; a content rewritten without
         one of its headings is saved, and the form shows which questions no longer apply."""
         for document in self:
-            unknown = chunk_questions.unknown_headings(document.questions, document.body)
+            unknown = document._unknown_question_headings()
             if unknown:
                 raise ValidationError(
                     self.env._(
@@ -109,7 +121,7 @@ class L10nClAiKnowledgeDocument(models.Model):
 
     def write(self, vals):
         result = super().write(vals)
-        if {"body", "questions", "title", "slug", "corpus", "company_id", "active"} & set(vals):
+        if {"body", "questions", "situations", "title", "slug", "corpus", "company_id", "active"} & set(vals):
             self._rebuild_chunks()
         return result
 
@@ -124,7 +136,9 @@ class L10nClAiKnowledgeDocument(models.Model):
         values = []
         for document in self:
             texts = split_markdown(document.body, title=document.title)
-            questions = chunk_questions.questions_for_chunks(document.questions, texts, document.title)
+            questions = chunk_questions.questions_for_chunks(
+                document.questions, texts, document.title, document.situations
+            )
             for sequence, (text, asked) in enumerate(zip(texts, questions, strict=True)):
                 values.append(
                     {"document_id": document.id, "sequence": sequence, "text": text, "questions": asked}
@@ -247,11 +261,11 @@ class L10nClAiKnowledgeDocument(models.Model):
         ]
 
     @api.model
-    def _fill_shipped_questions(self):
-        """Give the shipped documents the questions of ``data/knowledge_documents.xml`` where they have
-        none (the records are ``noupdate``: an upgrade does not write new fields into them). A document
-        whose headings an administrator changed keeps no questions rather than failing the upgrade.
-        Returns the documents filled."""
+    def _fill_shipped_questions(self, field_name="questions"):
+        """Give the shipped documents the ``field_name`` ("questions" or "situations") of
+        ``data/knowledge_documents.xml`` where they have none (the records are ``noupdate``: an upgrade
+        does not write new fields into them). A document whose headings an administrator changed keeps
+        none rather than failing the upgrade. Returns the documents filled."""
         from lxml import etree  # noqa: PLC0415
 
         from odoo.tools.misc import file_open  # noqa: PLC0415
@@ -260,15 +274,15 @@ class L10nClAiKnowledgeDocument(models.Model):
             root = etree.parse(handle).getroot()
         filled = self.browse()
         for record in root.iter("record"):
-            field = record.find("field[@name='questions']")
+            field = record.find(f"field[@name='{field_name}']")
             document = self.env.ref(f"l10n_cl_ai.{record.get('id')}", raise_if_not_found=False)
-            if field is None or not document or document._name != self._name or document.questions:
+            if field is None or not document or document._name != self._name or document[field_name]:
                 continue
             try:
                 with self.env.cr.savepoint():
-                    document.sudo().questions = field.text
+                    document.sudo()[field_name] = field.text
             except ValidationError as error:
-                _logger.warning("l10n_cl_ai: questions of %s not added: %s", document.slug, error)
+                _logger.warning("l10n_cl_ai: %s of %s not added: %s", field_name, document.slug, error)
                 continue
             filled |= document
         return filled

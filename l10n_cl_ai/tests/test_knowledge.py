@@ -149,7 +149,7 @@ class TestKnowledge(L10nClAiCase):
         shipped_questions = record.find("field[@name='questions']").text
         f29, rut, iva = (self.Document.search([("slug", "=", slug)]) for slug in ("f29-ppm", "rut", "iva"))
         self.assertIn("# Plazos", shipped_questions)
-        (f29 | rut | iva).questions = False
+        (f29 | rut | iva).write({"questions": False, "situations": False})
         self.assertFalse(any(f29.chunk_ids.mapped("questions")))
         rut.body = "## Una sección propia\nEl administrador reescribió este documento."
         iva.questions = "propias del administrador"
@@ -160,6 +160,40 @@ class TestKnowledge(L10nClAiCase):
         self.assertNotIn(rut, filled)  # its headings are gone: left without questions, no error
         self.assertFalse(rut.questions)
         self.assertEqual(iva.questions, "propias del administrador")  # never overwritten
+
+    def test_situations_find_their_document_are_never_shown_and_reach_upgraded_databases(self):
+        """The everyday situations a document answers (issue 26) are searched with its sections, never
+        shown, and what the 19.0.1.3.0 migration runs gives them to the noupdate shipped records."""
+        situation = "se me quedo la tarjeta del casino en la maquina y no puedo almorzar"
+        document = self.Document.create(
+            {
+                "slug": "beneficios-internos",
+                "title": "Beneficios internos",
+                "corpus": "general",
+                "body": "## Colación\nEl aporte de colación se paga con la remuneración.\n\n"
+                "## Credenciales\nLas credenciales perdidas se reponen en portería con la cédula.",
+            }
+        )
+        self.assertNotIn("beneficios-internos", self._slugs(situation))
+        document.write(
+            {"questions": "# Colación\ncuanto es la colacion", "situations": "# credenciales\n" + situation}
+        )
+        chunk = document.chunk_ids.filtered(lambda c: "Credenciales" in c.text)
+        self.assertEqual(chunk.questions, "cuanto es la colacion\n" + situation)  # questions, then situations
+        hits = self.Document._search_knowledge(situation)
+        self.assertEqual(hits[0]["slug"], "beneficios-internos")
+        self.assertNotIn("tarjeta del casino", hits[0]["excerpt"])
+        from odoo.exceptions import ValidationError
+
+        with self.assertRaisesRegex(ValidationError, "Vacaciones"), self.env.cr.savepoint():
+            document.situations = "# Vacaciones\nme voy de viaje"
+        boletas = self.Document.search([("slug", "=", "boletas")])
+        shipped = boletas.situations
+        self.assertIn("# Qué son", shipped)
+        boletas.situations = False
+        self.assertIn(boletas, self.Document._fill_shipped_questions("situations"))
+        self.assertEqual(boletas.situations, shipped)
+        self.assertNotIn(boletas, self.Document._fill_shipped_questions("situations"))  # never overwritten
 
     def test_a_saved_index_is_loaded_without_embedding(self):
         engine = self.env["l10n_cl_ai.engine"]

@@ -18,7 +18,15 @@ answers whose passage is returned.
 
     parse_questions(document.questions)                     # {heading key or None: [question]}
     unknown_headings(document.questions, document.body)     # listed headings the body lacks
-    questions_for_chunks(document.questions, chunk_texts, title)  # one text per chunk ("" when none)
+    questions_for_chunks(document.questions, chunk_texts, title, document.situations)
+                                                             # one text per chunk ("" when none)
+
+A document's ``situations`` field has the same format and the same fate (searched, never shown): the
+everyday situations each section answers, told the way a shop owner tells them, without the section's
+terms ("vendo en mi local a personas que no piden nada" for the boletas; "un cliente de afuera me
+contrató una asesoría" for exportación). A question names the term; a situation does not, and the
+embedding model does not bridge that gap on its own (issue 26: the bot's first pass missed such
+questions; measured in ``bench/knowledge_quality.py``, "situations (tuning set)").
 """
 
 import re
@@ -57,6 +65,15 @@ def parse_questions(text):
     return {key: questions for key, questions in sections.items() if questions or key is not None}
 
 
+def merge_sections(*parsed):
+    """One ``{heading key: [question]}`` of several ``parse_questions`` results, in the order given."""
+    merged = {}
+    for sections in parsed:
+        for key, questions in sections.items():
+            merged.setdefault(key, []).extend(questions)
+    return merged
+
+
 def unknown_headings(text, body):
     """The headings of the questions field ``text``, as written there, that are not headings of ``body``."""
     known = {heading_key(heading) for heading in heading_texts(body)}
@@ -65,12 +82,13 @@ def unknown_headings(text, body):
     return [heading for heading in headings if heading_key(heading) not in known]
 
 
-def questions_for_chunks(text, chunk_texts, title=None):
+def questions_for_chunks(text, chunk_texts, title=None, situations=None):
     """For each chunk text (as ``split_markdown`` makes them), the questions of the questions field
     ``text`` searched with it: those of every section the chunk holds (its heading path, and the paths of
-    sections merged into it), then those of the whole document. One newline-separated string per chunk,
-    "" when none."""
-    sections = parse_questions(text)
+    sections merged into it), then those of the whole document. ``situations``: a second text in the same
+    format (a document's ``situations`` field), merged section by section after the questions. One
+    newline-separated string per chunk, "" when none."""
+    sections = merge_sections(parse_questions(text), parse_questions(situations))
     general = sections.get(None, [])
     result = []
     for text in chunk_texts:
