@@ -325,8 +325,11 @@ def _subset_match(bill, po_lines):
 
 
 def ours(bill, embedder, params, skip=None):
+    """Our matching of ``bill``'s lines that ``skip`` (Odoo's links) leaves, as the Odoo layer runs it:
+    Odoo's order lines taken, their orders given as the bill's linked orders."""
     skip = skip or {}
     taken = set(skip.values())
+    linked = {line.order_id for line in bill.snapshot if line.po_line_id in taken}
     po_lines = [line for line in bill.snapshot if line.po_line_id not in taken]
     lines = [line for line in bill.lines if line.line_id not in skip]
     result = match_bill(
@@ -336,6 +339,7 @@ def ours(bill, embedder, params, skip=None):
         embedder,
         referenced_order_ids=(bill.reference,) if bill.reference else (),
         params=params,
+        linked_order_ids=sorted(linked),
     )
     return {match.bill_line_id: match.po_line_id for match in result.matches}, result
 

@@ -156,3 +156,12 @@ def test_nothing_decides_between_two_orders_the_line_stays_unmatched(embedder):
     result = match_bill(VENDOR, bill, two_orders(), embedder)
     assert {match.bill_line_id for match in result.matches} == {11, 13}
     assert result.unmatched[0].reason == UNMATCHED_AMBIGUOUS
+
+
+def test_a_line_on_two_orders_goes_to_the_order_the_bills_linked_lines_are_on(embedder):
+    """The bill's rebar line was linked before (by Odoo or a user): its order decides the cement."""
+    bill = [BillLine(12, "CEMENTO MELON ESP. SACO 25 KG", 30, 5990)]
+    result = match_bill(VENDOR, bill, two_orders(), embedder, linked_order_ids=(500,))
+    assert matched(result) == {12: (2, MATCHED_BY_ORDER)}
+    result = match_bill(VENDOR, bill, two_orders(), embedder, linked_order_ids=(500, 501))
+    assert not result.matches and result.unmatched[0].reason == UNMATCHED_AMBIGUOUS

@@ -305,3 +305,13 @@ class TestPoMatching(BillCodingCommon):
             bill = self._bill([(name, quantity, price)])
             bill.action_l10n_cl_ai_match_purchase_orders()
             self.assertFalse(bill.invoice_line_ids.purchase_line_id, name)
+
+    def test_a_line_on_two_open_orders_follows_the_line_a_user_linked(self):
+        other = self.purchase_order([(self.cement, 300, 4990, 0)])
+        bill = self._bill([("Varios fierro", 60, 8900), ("CEMENTO POLPAICO SACO 25 KG", 50, 4990)])
+        rebar, cement = bill.invoice_line_ids
+        rebar.purchase_line_id = self.order.order_line.filtered(lambda line: line.product_id == self.rebar)
+        bill.action_l10n_cl_ai_match_purchase_orders()
+        self.assertEqual(cement.purchase_line_id.order_id, self.order)
+        self.assertEqual(cement.l10n_cl_ai_po_link, "order")
+        self.assertNotIn(other, bill.invoice_line_ids.purchase_line_id.order_id)

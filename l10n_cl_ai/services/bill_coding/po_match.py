@@ -148,13 +148,20 @@ def compatible(bill_text, po_text):
 
 
 def match_bill(
-    vendor_id, bill_lines, po_lines, embedder, referenced_order_ids=(), params=DEFAULT_MATCH_PARAMS
+    vendor_id,
+    bill_lines,
+    po_lines,
+    embedder,
+    referenced_order_ids=(),
+    params=DEFAULT_MATCH_PARAMS,
+    linked_order_ids=(),
 ):
     """Match ``bill_lines`` (``BillLine``) of a bill of ``vendor_id`` to ``po_lines`` (``PoLine``).
 
     ``embedder``: the knowledge base's ``OnnxEmbedder`` (only called when a line is left after the
-    product pass). Returns a ``MatchResult``; each bill line is either in ``matches`` or in
-    ``unmatched`` with a reason code.
+    product pass); ``linked_order_ids``: the orders of the bill's lines linked before (by Odoo or a
+    user), which name the bill's order as its lines matched here do. Returns a ``MatchResult``; each
+    bill line is either in ``matches`` or in ``unmatched`` with a reason code.
     """
     candidates = [line for line in po_lines if line.vendor_id == vendor_id and line.open_quantity > 0]
     referenced = [line for line in candidates if line.order_id in set(referenced_order_ids)]
@@ -190,7 +197,8 @@ def match_bill(
         matches.extend(found)
         reasons.update(more)
     if ambiguous and params.by_order:
-        decided = resolve_by_order(ambiguous.values(), matches, candidates, remaining, params.order_evidence)
+        orders = {match.order_id for match in matches} | set(linked_order_ids)
+        decided = resolve_by_order(ambiguous.values(), orders, candidates, remaining, params.order_evidence)
         for bill_line, po_line, similarity in decided:
             fit = _fit(bill_line, po_line, remaining[po_line.po_line_id])
             matches.append(_match(bill_line, po_line, MATCHED_BY_ORDER, fit, similarity))

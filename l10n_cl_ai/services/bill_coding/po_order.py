@@ -26,15 +26,16 @@ ORDER_EVIDENCE_EXACT = "exact"
 EPSILON = 1e-9
 
 
-def resolve_by_order(ambiguous, matches, candidates, remaining, evidence=ORDER_EVIDENCE_WHOLE):
+def resolve_by_order(ambiguous, orders, candidates, remaining, evidence=ORDER_EVIDENCE_WHOLE):
     """``[(bill_line, po_line, similarity)]`` decided for the ``ambiguous`` lines.
 
-    ``ambiguous``: ``(bill_line, [(po_line, similarity), ...])`` per line left ambiguous; ``matches``:
-    the bill's lines matched on their own (``PoLineMatch``); ``candidates``: every open PO line the
-    bill could go to; ``remaining``: ``{po_line_id: quantity still to bill}`` after ``matches``.
+    ``ambiguous``: ``(bill_line, [(po_line, similarity), ...])`` per line left ambiguous; ``orders``: the
+    orders of the bill's other lines (matched on their own, or linked before); ``candidates``: every
+    open PO line the bill could go to; ``remaining``: ``{po_line_id: quantity still to bill}`` after the
+    lines matched on their own.
     """
     ambiguous = list(ambiguous)
-    orders = {match.order_id for match in matches}
+    orders = set(orders)
     if len(orders) > 1:
         return []
     if orders:
