@@ -165,3 +165,16 @@ def test_a_line_on_two_orders_goes_to_the_order_the_bills_linked_lines_are_on(em
     assert matched(result) == {12: (2, MATCHED_BY_ORDER)}
     result = match_bill(VENDOR, bill, two_orders(), embedder, linked_order_ids=(500, 501))
     assert not result.matches and result.unmatched[0].reason == UNMATCHED_AMBIGUOUS
+
+
+def test_the_bills_order_does_not_give_a_line_an_order_line_another_line_took(embedder):
+    """The 60 bags only fit order 500 (order 501 has 50 left): they take its cement line, so the 30 bags,
+    open on both orders, cannot go there too (90 bags on a line of 60); order 501 is not named."""
+    lines = [
+        PoLine(2, 500, VENDOR, "Cemento Melon especial 25kg", 60, 5990, 0, 0),
+        PoLine(3, 501, VENDOR, "Cemento Melon especial 25kg", 50, 5990, 0, 0),
+    ]
+    bill = [BillLine(11, "CEMENTO MELON 25KG", 60, 5990), BillLine(12, "CEMENTO MELON ESP. 25 KG", 30, 5990)]
+    result = match_bill(VENDOR, bill, lines, embedder)
+    assert matched(result) == {11: (2, MATCHED_BY_DESCRIPTION)}
+    assert result.unmatched[0].reason == UNMATCHED_AMBIGUOUS

@@ -39,13 +39,13 @@ def resolve_by_order(ambiguous, orders, candidates, remaining, evidence=ORDER_EV
     if len(orders) > 1:
         return []
     if orders:
-        return _on_order(ambiguous, orders.pop()) or []
+        return _on_order(ambiguous, orders.pop(), remaining) or []
     if evidence == ORDER_EVIDENCE_LINES:
         return []
     fitting = []
     for order_id in sorted({po_line.order_id for _line, options in ambiguous for po_line, _sim in options}):
-        delivered = _on_order(ambiguous, order_id, lambda line: _received_left(line, remaining))
-        rest = _on_order(ambiguous, order_id, lambda line: remaining[line.po_line_id])
+        delivered = _on_order(ambiguous, order_id, remaining, lambda line: _received_left(line, remaining))
+        rest = _on_order(ambiguous, order_id, remaining, lambda line: remaining[line.po_line_id])
         if rest is not None and evidence == ORDER_EVIDENCE_WHOLE:
             rest = rest if _is_rest_of_order(order_id, rest, candidates, remaining) else None
         if delivered is not None or rest is not None:
@@ -59,7 +59,7 @@ def _received_left(po_line, remaining):
     return po_line.quantity_received - billed
 
 
-def _on_order(ambiguous, order_id, quantity=None):
+def _on_order(ambiguous, order_id, remaining, quantity=None):
     """Each ambiguous line's single candidate on ``order_id`` (lines without one are left out); with
     ``quantity`` (a PO line's quantity the billed one must equal), only such candidates, and None unless
     every line has one. None when two lines would take the same PO line."""
@@ -69,6 +69,7 @@ def _on_order(ambiguous, order_id, quantity=None):
             (po_line, similarity)
             for po_line, similarity in options
             if po_line.order_id == order_id
+            and remaining[po_line.po_line_id] + EPSILON >= bill_line.quantity  # not taken by another line
             and (quantity is None or abs(quantity(po_line) - bill_line.quantity) < EPSILON)
         ]
         if len(on_order) == 1:
