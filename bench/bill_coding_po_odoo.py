@@ -22,16 +22,20 @@ linked otherwise.
 import logging
 import time
 
-from bill_coding_po import generate
+from bill_coding_po import MISS_AMBIGUOUS, MISS_UNDECIDABLE, MISS_WORDING, generate, miss_cause, undecidable
 from scratch_db import scratch_registry
+
+from services.bill_coding.po_match import DEFAULT_MATCH_PARAMS
 
 
 def _score(bill, move, line_ids, po_lines):
-    """(correct, false) over the generated bill's lines, after a matcher ran on ``move``;
-    ``po_lines``: generated order line id -> database order line id."""
+    """(correct, false, missed) over the generated bill's lines, after a matcher ran on ``move``;
+    ``missed``: the generated lines on an order left unlinked; ``po_lines``: generated order line id ->
+    database order line id."""
     move.invalidate_recordset()
     linked_on_bill = set(move.invoice_line_ids.purchase_line_id.ids)
     correct = false = 0
+    missed = []
     for generated, line_id in zip(bill.lines, line_ids, strict=True):
         truth = po_lines.get(bill.truth[generated.line_id])
         line = move.invoice_line_ids.filtered(lambda item, line_id=line_id: item.id == line_id)
@@ -40,10 +44,14 @@ def _score(bill, move, line_ids, po_lines):
             if linked:
                 correct += linked == truth
                 false += linked != truth
+            elif truth is not None:
+                missed.append(generated)
         elif truth is not None and linked_on_bill:  # replaced by order lines: its own, or another order's
             correct += truth in linked_on_bill
             false += truth not in linked_on_bill
-    return correct, false
+        elif truth is not None:
+            missed.append(generated)
+    return correct, false, missed
 
 
 class Replay:
@@ -148,6 +156,8 @@ def run(db, conf, seed=7):
     totals = {"odoo alone": [0, 0, 0, 0, 0], "odoo then ours": [0, 0, 0, 0, 0]}  # correct, false x2 halves
     linkable = [0, 0]
     seconds = {name: 0.0 for name in totals}
+    causes = [dict.fromkeys((MISS_WORDING, MISS_AMBIGUOUS, MISS_UNDECIDABLE), 0) for _part in range(2)]
+    decidable = [[0, 0], [0, 0]]  # correct, linkable over the bills that are not undecidable
     with scratch_registry(db, conf, "po") as registry, registry.cursor() as cr:
         logging.getLogger("odoo").setLevel(logging.WARNING)
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
@@ -178,9 +188,16 @@ def run(db, conf, seed=7):
                     move._l10n_cl_ai_match_purchase_orders()
                 env.flush_all()
                 seconds[name] += time.perf_counter() - started
-                correct, false = _score(bill, move, line_ids, replay.po_lines)
+                correct, false, missed = _score(bill, move, line_ids, replay.po_lines)
                 totals[name][2 * part] += correct
                 totals[name][2 * part + 1] += false
+                if name == "odoo then ours":
+                    for line in missed:
+                        cause = miss_cause(bill, line, DEFAULT_MATCH_PARAMS)
+                        causes[part][cause] = causes[part].get(cause, 0) + 1
+                    if not undecidable(bill):
+                        decidable[part][0] += correct
+                        decidable[part][1] += sum(1 for truth in bill.truth.values() if truth is not None)
                 savepoint.close(rollback=True)
                 env.invalidate_all(flush=False)
             replay.draft(bill, truth=True)
@@ -196,3 +213,13 @@ def run(db, conf, seed=7):
             f"{c0 + c1:>4} / {sum(linkable):<4} = {(c0 + c1) / max(1, sum(linkable)):.3f} false {f0 + f1}"
             f"   ({1000 * seconds[name] / len(bills):.0f} ms per bill)"
         )
+    print("  odoo then ours, missed lines by cause (read from the generated bill; test half | all):")
+    for cause in dict.fromkeys([*causes[0], *causes[1]]):
+        test, tuning = causes[1].get(cause, 0), causes[0].get(cause, 0)
+        print(f"    {cause:<58} {test:>4} | {test + tuning:>4}")
+    for label, (correct, count) in (
+        ("test half", decidable[1]),
+        ("all", (decidable[0][0] + decidable[1][0], decidable[0][1] + decidable[1][1])),
+    ):
+        share = correct / max(1, count)
+        print(f"    linked among the decidable bills' lines, {label}: {correct} / {count} = {share:.3f}")

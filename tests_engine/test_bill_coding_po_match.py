@@ -4,6 +4,7 @@ import pytest
 
 from services.bill_coding.po_match import (
     MATCHED_BY_DESCRIPTION,
+    MATCHED_BY_ORDER,
     MATCHED_BY_PRODUCT,
     UNMATCHED_AMBIGUOUS,
     UNMATCHED_NO_CANDIDATE,
@@ -101,3 +102,79 @@ def test_the_same_product_on_two_open_orders_stays_unmatched_unless_referenced(e
     assert not result.matches and result.unmatched[0].reason == UNMATCHED_AMBIGUOUS
     referenced = match_bill(VENDOR, bill, lines, embedder, referenced_order_ids=(501,))
     assert matched(referenced) == {11: (5, MATCHED_BY_PRODUCT)}
+
+
+def two_orders(received_a=0, received_b=0):
+    """Order 500: rebar 40 and cement 60; order 501: cement 100 and gloves 50 (cement at the same price on
+    both, wordings the buyer's)."""
+    return [
+        PoLine(1, 500, VENDOR, "Fierro estriado 16mm x 12m", 40, 8990, 0, 0),
+        PoLine(2, 500, VENDOR, "[MAT-0012] Cemento Melon especial 25kg", 60, 5990, received_a, 0),
+        PoLine(3, 501, VENDOR, "Cemento Melon especial 25kg", 100, 5990, received_b, 0),
+        PoLine(4, 501, VENDOR, "Guante cabritilla", 50, 1490, 0, 0),
+    ]
+
+
+def test_a_line_on_two_orders_goes_to_the_order_of_the_bills_other_lines(embedder):
+    bill = [
+        BillLine(11, "COD 48213 FIERRO ESTRIADO 16MM X 12M", 40, 8990),
+        BillLine(12, "CEMENTO MELON ESP. SACO 25 KG", 30, 5990),
+    ]
+    result = match_bill(VENDOR, bill, two_orders(), embedder)
+    assert matched(result) == {11: (1, MATCHED_BY_DESCRIPTION), 12: (2, MATCHED_BY_ORDER)}
+
+
+def test_lines_on_two_orders_go_to_the_order_whose_rest_the_bill_is(embedder):
+    lines = [*two_orders(), PoLine(5, 501, VENDOR, "Fierro estriado 16mm x 12m", 50, 8990, 0, 0)]
+    bill = [  # every line fits both orders; 40 and 60 are what order 500 has left, all of it
+        BillLine(11, "FIERRO ESTRIADO 16 MM X 12 M", 40, 8990),
+        BillLine(12, "CEMENTO MELON ESP. SACO 25 KG", 60, 5990),
+    ]
+    result = match_bill(VENDOR, bill, lines, embedder)
+    assert matched(result) == {11: (1, MATCHED_BY_ORDER), 12: (2, MATCHED_BY_ORDER)}
+
+
+def test_a_line_on_two_orders_goes_to_the_order_that_received_it(embedder):
+    bill = [BillLine(12, "CEMENTO MELON ESP. SACO 25 KG", 30, 5990)]
+    result = match_bill(VENDOR, bill, two_orders(received_a=0, received_b=30), embedder)
+    assert matched(result) == {12: (3, MATCHED_BY_ORDER)}
+    both = match_bill(VENDOR, bill, two_orders(received_a=30, received_b=30), embedder)
+    assert not both.matches and both.unmatched[0].reason == UNMATCHED_AMBIGUOUS
+
+
+def test_nothing_decides_between_two_orders_the_line_stays_unmatched(embedder):
+    """60 is the rest of order 500's cement line, but order 500 still has rebar open and 60 of order
+    501's 100 is as likely a partial delivery: no link (``ORDER_EVIDENCE_EXACT`` would link it)."""
+    bill = [BillLine(12, "CEMENTO MELON ESP. SACO 25 KG", 60, 5990)]
+    result = match_bill(VENDOR, bill, two_orders(), embedder)
+    assert not result.matches and result.unmatched[0].reason == UNMATCHED_AMBIGUOUS
+    bill = [  # lines on two different orders: the bill names no single order
+        BillLine(11, "FIERRO ESTRIADO 16MM X 12M", 40, 8990),
+        BillLine(13, "GUANTE CABRITILLA PAR", 50, 1490),
+        BillLine(12, "CEMENTO MELON ESP. SACO 25 KG", 30, 5990),
+    ]
+    result = match_bill(VENDOR, bill, two_orders(), embedder)
+    assert {match.bill_line_id for match in result.matches} == {11, 13}
+    assert result.unmatched[0].reason == UNMATCHED_AMBIGUOUS
+
+
+def test_a_line_on_two_orders_goes_to_the_order_the_bills_linked_lines_are_on(embedder):
+    """The bill's rebar line was linked before (by Odoo or a user): its order decides the cement."""
+    bill = [BillLine(12, "CEMENTO MELON ESP. SACO 25 KG", 30, 5990)]
+    result = match_bill(VENDOR, bill, two_orders(), embedder, linked_order_ids=(500,))
+    assert matched(result) == {12: (2, MATCHED_BY_ORDER)}
+    result = match_bill(VENDOR, bill, two_orders(), embedder, linked_order_ids=(500, 501))
+    assert not result.matches and result.unmatched[0].reason == UNMATCHED_AMBIGUOUS
+
+
+def test_the_bills_order_does_not_give_a_line_an_order_line_another_line_took(embedder):
+    """The 60 bags only fit order 500 (order 501 has 50 left): they take its cement line, so the 30 bags,
+    open on both orders, cannot go there too (90 bags on a line of 60); order 501 is not named."""
+    lines = [
+        PoLine(2, 500, VENDOR, "Cemento Melon especial 25kg", 60, 5990, 0, 0),
+        PoLine(3, 501, VENDOR, "Cemento Melon especial 25kg", 50, 5990, 0, 0),
+    ]
+    bill = [BillLine(11, "CEMENTO MELON 25KG", 60, 5990), BillLine(12, "CEMENTO MELON ESP. 25 KG", 30, 5990)]
+    result = match_bill(VENDOR, bill, lines, embedder)
+    assert matched(result) == {11: (2, MATCHED_BY_DESCRIPTION)}
+    assert result.unmatched[0].reason == UNMATCHED_AMBIGUOUS

@@ -8,8 +8,10 @@ HEM: a folio "123" names order "P00123" of the same vendor), and:
 1. gives them to Odoo's ``_find_and_set_purchase_orders`` (the references, then the vendor and the total,
    are Odoo's own matcher): the lines it links are marked "Odoo";
 2. matches the lines still unlinked to the vendor's open purchase-order lines by product, then by
-   description (``services/bill_coding/po_match.py``: sizes must agree, ties stay unmatched), marked with
-   who linked them and the score;
+   description (``services/bill_coding/po_match.py``: sizes must agree), then, for a line that fits lines
+   of two orders, by the order the whole bill names (``po_order.py``: the order of its other lines, those
+   linked before included, or the one whose received or remaining quantities the bill's are; otherwise it
+   stays unmatched), marked with who linked them and the score;
 3. queues Claude for the lines left (when the setting is on), whose proposal a user accepts;
 4. runs the three-way checks (``account_move_three_way.py``).
 """
@@ -155,7 +157,15 @@ class AccountMove(models.Model):
             for line in lines
         ]
         embedder = self.env["l10n_cl_ai.engine"]._services().embedder if plain else None
-        result = po_match.match_bill(vendor_id, bill_lines, plain, embedder, referenced_order_ids=orders.ids)
+        linked = self.invoice_line_ids.purchase_line_id.order_id  # by Odoo's matcher or a user
+        result = po_match.match_bill(
+            vendor_id,
+            bill_lines,
+            plain,
+            embedder,
+            referenced_order_ids=orders.ids,
+            linked_order_ids=linked.ids,
+        )
         by_id = {line.id: line for line in lines}
         for match in result.matches:
             by_id[match.bill_line_id].write(

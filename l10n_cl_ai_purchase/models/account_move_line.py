@@ -6,6 +6,7 @@ LINKS = [
     ("odoo", "Odoo (reference or total)"),
     ("product", "AI: same product"),
     ("description", "AI: similar description"),
+    ("order", "AI: the order the whole bill matches"),
     ("claude", "Claude (accepted)"),
 ]
 
@@ -19,7 +20,8 @@ class AccountMoveLine(models.Model):
         copy=False,
         readonly=True,
         help="Who linked this line to its purchase order line: Odoo's own matcher, the AI line matching "
-        "(by product or description), or Claude's proposal accepted by a user.",
+        "(by product or description, or, for a line open on two orders, by the order the bill's other "
+        "lines or its quantities name), or Claude's proposal accepted by a user.",
     )
     l10n_cl_ai_po_score = fields.Float(
         string="Match score", digits=(3, 2), copy=False, readonly=True, help="0-1: how well the line fits."

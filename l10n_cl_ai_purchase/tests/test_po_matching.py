@@ -254,3 +254,64 @@ class TestPoMatching(BillCodingCommon):
         self.assertEqual(bill.l10n_cl_ai_last_validation_id, check)
         self.assertEqual(self._codes(bill), {"TED_FIRMA"})
         self.assertEqual((check.recommendation, bill.l10n_cl_ai_state), ("review", "review"))
+
+    def test_a_bill_on_two_open_orders_goes_to_the_order_its_other_lines_name(self):
+        """No reference, no products, the vendor's wording; the cement is open on both orders at the
+        same price, the rebar only on ``self.order``: the whole bill is for ``self.order``."""
+        other = self.purchase_order([(self.cement, 300, 4990, 0)])
+        bill = self._bill(
+            [("COD 48213 FIERRO ESTRIADO 12 MM X 12 M", 60, 8900), ("CEMENTO POLPAICO SACO 25 KG", 50, 4990)]
+        )
+        bill.action_l10n_cl_ai_match_purchase_orders()
+        rebar, cement = bill.invoice_line_ids
+        self.assertEqual(rebar.purchase_line_id.order_id, self.order)
+        self.assertEqual(
+            cement.purchase_line_id,
+            self.order.order_line.filtered(lambda line: line.product_id == self.cement),
+        )
+        self.assertEqual(cement.l10n_cl_ai_po_link, "order")
+        self.assertNotIn(other, bill.invoice_line_ids.purchase_line_id.order_id)
+
+    def test_a_bill_on_two_open_orders_goes_to_the_order_whose_rest_it_is(self):
+        """Every line fits both orders (same products and prices, enough left on each); a price change
+        keeps Odoo's vendor + total match out. The quantities are all that ``self.order`` has left."""
+        other = self.purchase_order([(self.rebar, 150, 8900, 0), (self.cement, 300, 4990, 0)])
+        bill = self._bill(
+            [("FIERRO ESTRIADO 12MM X 12M", 100, 8900), ("CEMENTO POLPAICO SACO 25 KG", 200, 5100)]
+        )
+        bill.action_l10n_cl_ai_match_purchase_orders()
+        self.assertEqual(bill.invoice_line_ids.purchase_line_id, self.order.order_line)
+        self.assertEqual(set(bill.invoice_line_ids.mapped("l10n_cl_ai_po_link")), {"order"})
+        self.assertNotIn(other, bill.invoice_line_ids.purchase_line_id.order_id)
+
+    def test_a_bill_on_two_open_orders_goes_to_the_order_that_received_it(self):
+        """200 bags received on ``self.order`` and not billed yet, none on the other order."""
+        self.purchase_order([(self.cement, 300, 4990, 0)])
+        bill = self._bill([("CEMENTO POLPAICO SACO 25 KG", 200, 4990)])
+        bill.action_l10n_cl_ai_match_purchase_orders()
+        self.assertEqual(bill.invoice_line_ids.purchase_line_id.order_id, self.order)
+        self.assertEqual(bill.invoice_line_ids.l10n_cl_ai_po_link, "order")
+
+    def test_a_bill_that_fits_two_open_orders_equally_is_not_linked(self):
+        """The other order has rebar and cement too, 200 bags received on both orders. 100 bars are all
+        the rebar ``self.order`` has left (60 received), but it still has cement open, and 100 of the other
+        order's 150 is as likely a partial delivery; 200 bags are what each order received: nothing
+        decides, no link."""
+        self.purchase_order([(self.rebar, 150, 8900, 0), (self.cement, 300, 4990, 200)])
+        for name, quantity, price in (
+            ("FIERRO ESTRIADO 12MM X 12M", 100, 8900),
+            ("CEMENTO POLPAICO 25KG", 200, 4990),
+        ):
+            bill = self._bill([(name, quantity, price)])
+            bill.action_l10n_cl_ai_match_purchase_orders()
+            self.assertFalse(bill.invoice_line_ids.purchase_line_id, name)
+
+    def test_a_line_on_two_open_orders_follows_the_line_a_user_linked(self):
+        other = self.purchase_order([(self.cement, 300, 4990, 0)])
+        bill = self._bill([("Varios fierro", 60, 8900), ("CEMENTO POLPAICO SACO 25 KG", 50, 4990)])
+        rebar, cement = bill.invoice_line_ids
+        rebar.purchase_line_id = self.order.order_line.filtered(lambda line: line.product_id == self.rebar)
+        bill.action_l10n_cl_ai_match_purchase_orders()
+        self.assertEqual(cement.purchase_line_id.order_id, self.order)
+        self.assertEqual(cement.l10n_cl_ai_po_link, "order")
+        self.assertNotIn(other, bill.invoice_line_ids.purchase_line_id.order_id)

@@ -10,8 +10,12 @@ What runs after Odoo's own matcher (PO references, vendor + total) found nothing
 both only where the quantity and the price are sane: the billed quantity fits what is still to bill on
 the PO line (``quantity_tolerance`` above it at most) and the unit price is within ``price_tolerance`` of
 the PO's (a price change of a few percent is matched; the Odoo layer flags it as ``OC_PRECIO``). When two
-PO lines fit (the same product on two open orders), the line stays unmatched as ``ambiguous``: a wrong
-link is worse than none.
+PO lines fit (the same product on two open orders), the line is ``ambiguous`` and
+
+3. by order: the bill as a whole decides (``po_order``): its other lines all on one order, or its
+   quantities being exactly what one order received and has not billed, or all that one order has
+   left; otherwise the line stays unmatched as ``ambiguous``: a wrong link is worse than none.
+
 Referenced orders (the bill's 801 references), when given and open, are the only candidates.
 
 PO lines of another vendor are never candidates. The defaults are the thresholds chosen by
@@ -21,10 +25,12 @@ PO lines of another vendor are never candidates. The defaults are the thresholds
 from dataclasses import dataclass, replace
 
 from .history import embed_texts
+from .po_order import ORDER_EVIDENCE_WHOLE, resolve_by_order
 from .text import normalize, numbers
 
 MATCHED_BY_PRODUCT = "product"
 MATCHED_BY_DESCRIPTION = "description"
+MATCHED_BY_ORDER = "order"  # the line fits two orders; the bill as a whole names one (``po_order``)
 UNMATCHED_NO_CANDIDATE = "no_open_po_line"  # the vendor has no open PO line left
 UNMATCHED_AMBIGUOUS = "ambiguous"  # several PO lines fit equally well
 UNMATCHED_NOT_SIMILAR = "no_similar_line"  # no PO line close enough (or the quantity / price is off)
@@ -88,16 +94,19 @@ class MatchResult:
 
 @dataclass(frozen=True)
 class MatchParams:
-    """Chosen by ``bench/bill_coding.py --tune`` on the tuning half of its bills: the most links with 0
-    false ones (0.86-0.88 tied; the stricter kept). Letting the exact open quantity break a tie between two
-    PO lines of the same product gave false links there (a partial delivery can equal the other order's
-    open quantity), so ties stay unmatched."""
+    """Chosen by ``bench/bill_coding.py --tune`` on the tuning half of its bills (bills 1-150): the most
+    links with 0 false ones (0.86-0.88 tied; the stricter kept). Letting the exact open quantity break a
+    tie between two PO lines of the same product gave false links there (a partial delivery can equal the
+    other order's open quantity), so a tie goes to ``po_order``, whose ``ORDER_EVIDENCE_WHOLE`` links the
+    most with 0 false links (``EXACT`` gave a false one)."""
 
     min_similarity: float = 0.88
     margin: float = 0.02
     price_tolerance: float = 0.12
     quantity_tolerance: float = 0.0
     exact_quantity_breaks_ties: bool = False  # the one PO line whose open quantity is the billed one wins
+    by_order: bool = True  # a line left ambiguous between orders goes to the order the whole bill names
+    order_evidence: str = ORDER_EVIDENCE_WHOLE  # what names an order when no line does alone (``po_order``)
 
     def with_(self, **changes):
         return replace(self, **changes)
@@ -139,20 +148,27 @@ def compatible(bill_text, po_text):
 
 
 def match_bill(
-    vendor_id, bill_lines, po_lines, embedder, referenced_order_ids=(), params=DEFAULT_MATCH_PARAMS
+    vendor_id,
+    bill_lines,
+    po_lines,
+    embedder,
+    referenced_order_ids=(),
+    params=DEFAULT_MATCH_PARAMS,
+    linked_order_ids=(),
 ):
     """Match ``bill_lines`` (``BillLine``) of a bill of ``vendor_id`` to ``po_lines`` (``PoLine``).
 
     ``embedder``: the knowledge base's ``OnnxEmbedder`` (only called when a line is left after the
-    product pass). Returns a ``MatchResult``; each bill line is either in ``matches`` or in
-    ``unmatched`` with a reason code.
+    product pass); ``linked_order_ids``: the orders of the bill's lines linked before (by Odoo or a
+    user), which name the bill's order as its lines matched here do. Returns a ``MatchResult``; each
+    bill line is either in ``matches`` or in ``unmatched`` with a reason code.
     """
     candidates = [line for line in po_lines if line.vendor_id == vendor_id and line.open_quantity > 0]
     referenced = [line for line in candidates if line.order_id in set(referenced_order_ids)]
     if referenced:
         candidates = referenced
     remaining = {line.po_line_id: line.open_quantity for line in candidates}
-    matches, reasons, left = [], {}, []
+    matches, reasons, left, ambiguous = [], {}, [], {}
     for bill_line in bill_lines:
         if not candidates:
             reasons[bill_line.line_id] = UNMATCHED_NO_CANDIDATE
@@ -171,13 +187,23 @@ def match_bill(
         chosen = _choose(scored, params) if scored else None
         if chosen is None:
             reasons[bill_line.line_id] = UNMATCHED_AMBIGUOUS if scored else UNMATCHED_NOT_SIMILAR
+            if scored:
+                ambiguous[bill_line.line_id] = (bill_line, [(line, 1.0) for _fit_score, line in scored])
             continue
         matches.append(_match(bill_line, chosen[1], MATCHED_BY_PRODUCT, chosen[0], 1.0))
         remaining[chosen[1].po_line_id] -= bill_line.quantity
     if left:
-        found, more = _by_description(left, candidates, remaining, embedder, params)
+        found, more = _by_description(left, candidates, remaining, embedder, params, ambiguous)
         matches.extend(found)
         reasons.update(more)
+    if ambiguous and params.by_order:
+        orders = {match.order_id for match in matches} | set(linked_order_ids)
+        decided = resolve_by_order(ambiguous.values(), orders, candidates, remaining, params.order_evidence)
+        for bill_line, po_line, similarity in decided:
+            fit = _fit(bill_line, po_line, remaining[po_line.po_line_id])
+            matches.append(_match(bill_line, po_line, MATCHED_BY_ORDER, fit, similarity))
+            remaining[po_line.po_line_id] -= bill_line.quantity
+            del reasons[bill_line.line_id]
     order = {line.line_id: index for index, line in enumerate(bill_lines)}
     matches.sort(key=lambda match: order[match.bill_line_id])
     unmatched = tuple(
@@ -188,7 +214,7 @@ def match_bill(
 
 
 def _match(bill_line, po_line, matched_by, fit, similarity):
-    score = fit if matched_by == MATCHED_BY_PRODUCT else fit * similarity
+    score = fit * similarity
     return PoLineMatch(
         bill_line.line_id,
         po_line.po_line_id,
@@ -201,7 +227,7 @@ def _match(bill_line, po_line, matched_by, fit, similarity):
     )
 
 
-def _by_description(bill_lines, candidates, remaining, embedder, params):
+def _by_description(bill_lines, candidates, remaining, embedder, params, ambiguous):
     """Greedy one-to-one assignment of the best (similarity, fit) pairs that pass the thresholds."""
     open_lines = [line for line in candidates if remaining[line.po_line_id] > 0]
     reasons = {}
@@ -237,6 +263,10 @@ def _by_description(bill_lines, candidates, remaining, embedder, params):
             )
             if not params.exact_quantity_breaks_ties or fits[0][0] - fits[1][0] < 1e-6:
                 reasons[bill_line.line_id] = UNMATCHED_AMBIGUOUS
+                ambiguous[bill_line.line_id] = (
+                    bill_line,
+                    [(open_lines[j], float(similarity[i, j])) for _fit_score, j in fits],
+                )
                 continue
             ranked = [fits[0][1]]
         pairs.append((float(similarity[i, ranked[0]]), i, ranked[0]))
