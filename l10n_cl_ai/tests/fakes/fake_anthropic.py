@@ -92,8 +92,9 @@ class Reply:
     headers: dict = field(default_factory=dict)
     delay: float = 0.0
     output_tokens: int | None = None
-    # streamed replies only: seconds between two events, characters per text delta, and a failure after
-    # ``cut_after`` events: the connection dropped (``cut_with`` None) or an ``error`` event with that error
+    # streamed replies: seconds between two events (an unstreamed reply waits as long as its stream would
+    # take), characters per text delta, and a failure after ``cut_after`` events: the connection dropped
+    # (``cut_with`` None) or an ``error`` event with that error
     event_delay: float = 0.0
     chunk_size: int = 16
     cut_after: int | None = None
@@ -444,6 +445,8 @@ class _Handler(BaseHTTPRequestHandler):
                 200, "".join(events), reply.headers, "text/event-stream; charset=utf-8", recorded=message
             )
         else:
+            if reply.event_delay:  # the same reply unstreamed takes as long as its stream
+                time.sleep(reply.event_delay * (len(self._events(message, reply.chunk_size)) - 1))
             self._send(200, message, reply.headers)
         self.recorded.finished_at = time.monotonic()
         return None
