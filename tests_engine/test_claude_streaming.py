@@ -73,6 +73,7 @@ def test_a_stream_cut_after_some_text_is_not_retried_and_its_tokens_are_counted(
     assert len(fake.messages_requests) == 1, "a retry would write the answer a second time"
     details = raised.value.details
     assert details["interrupted"] is True and details["partial"] is True
+    assert details["cause"] == "RemoteProtocolError"
     served = fake.messages_requests[0].response["usage"]
     assert details["usage"].input_tokens == served["input_tokens"] > 0
     assert details["usage"].output_tokens >= 3  # 12 characters handed over

@@ -288,7 +288,11 @@ class L10nClAiChatAnswer(models.AbstractModel):
     @api.model
     def _engine_failure(self, error, plugin_code):
         """The outcome of a refused or failed Claude call (its usage row is already written)."""
-        status = (getattr(error.error, "details", None) or {}).get("status")
+        details = getattr(error.error, "details", None) or {}
+        status = details.get("status")
+        if details.get("interrupted"):  # a streamed answer cut off: said shortly, then answered again
+            reason = self.env._("Claude stopped mid-answer (%(cause)s)", cause=details.get("cause") or "?")
+            return self._retry_outcome(reason, plugin_code)
         if error.kind == "rate_limited" or (error.kind == "unavailable" and status == 429):
             wait = error.error.retry_after or 60.0
             body = Markup("<p>%s</p>") % self.env._(

@@ -68,11 +68,11 @@ class ChatStream:
         """The answer failed after some text was shown: keep that text and say it is incomplete."""
         if self.message_id is None or self.broken:
             return
-        env = self.answer.env
+        env, reason = self.answer.env, reason.rstrip(". ")
         if retrying:
-            line = env._("Answer incomplete (%(reason)s). I will answer again in a moment.", reason=reason)
+            line = env._("Answer incomplete: %(reason)s. I will answer again in a moment.", reason=reason)
         else:
-            line = env._("Answer incomplete (%(reason)s).", reason=reason)
+            line = env._("Answer incomplete: %(reason)s.", reason=reason)
         partial = Markup(render_markdown(self.text.text, self.allowed))  # noqa: S704 - escape-first
         self._write(partial + Markup("<p><i>%s</i></p>") % line)
 

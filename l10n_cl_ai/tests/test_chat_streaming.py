@@ -149,7 +149,7 @@ class TestChatStreaming(ChatBotCase):
         partial = self._bot_messages(channel)
         self.assertEqual(len(partial), 1, "no second message besides the partial answer")
         self.assertIn("Una factura electrónica aceptada por el", partial.body)
-        self.assertIn("Answer incomplete", partial.body)
+        self.assertIn("Answer incomplete: Claude stopped mid-answer (RemoteProtocolError).", partial.body)
         self.assertIn("I will answer again", partial.body)
         self.assertEqual((request.state, request.attempts, request.reply_message_id.id), ("queued", 1, False))
         usage = self._usage(request)
@@ -175,7 +175,7 @@ class TestChatStreaming(ChatBotCase):
         self.assertEqual(len(partial), 1)
         self.assertIn("Una factura electrónica aceptada por el", partial.body)
         self.assertIn("Answer incomplete", partial.body)
-        self.assertIn("Overloaded", partial.body)
+        self.assertIn("Claude stopped mid-answer (Overloaded)", partial.body)
         self.assertEqual(self._usage(self._requests(channel)).outcome, "unavailable")
 
     def test_a_stream_cut_before_any_text_posts_no_placeholder(self):

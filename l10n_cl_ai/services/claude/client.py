@@ -528,6 +528,7 @@ class ClaudeClient:
                 f"Claude's streamed answer was cut off ({_cut_reason(exc.error)})",
                 interrupted=True,
                 partial=exc.emitted,
+                cause=_cut_reason(exc.error),
             ) from exc.error
         except anthropic.APIStatusError as exc:
             raise self._status_error(call, exc) from exc
