@@ -140,6 +140,28 @@ class TestChatStreaming(ChatBotCase):
         self.assertTrue(shown, "the first text is shown at once, before anyone knows a tool comes")
         self.assertNotIn("Voy a revisar", bodies[shown[-1] + 1], "then replaced when the tool call comes")
 
+    def test_links_to_records_become_clickable_only_in_the_final_answer_and_only_to_records_read(self):
+        read, unread = self.invoices[0], self.other_invoice
+        self.anthropic.reply_tool_use("buscar_facturas", {"contacto": "Cordillera", "movimiento": "venta"})
+        self.anthropic.reply_text(
+            f"Vea [la factura](/odoo/account.move/{read.id}) y [otra](/odoo/account.move/{unread.id}). "
+            + "Detalle de la respuesta. " * 12,
+            chunk_size=8,
+            event_delay=0.03,
+        )
+        channel = self._ask("¿Qué facturas le emití a Constructora Cordillera?")
+        self._run_queue()
+        writes = self._writes()
+        streamed = [write[3] for write in writes if write[2]]
+        self.assertTrue(streamed and any(f"/odoo/account.move/{read.id}" in body for body in streamed))
+        for body in streamed:  # the tools' reads are known at the end only
+            self.assertNotIn(f'href="/odoo/account.move/{read.id}"', body)
+        final = self._bot_messages(channel).body
+        self.assertEqual(writes[-1][3], final)
+        self.assertIn(f'href="/odoo/account.move/{read.id}"', final)
+        for body in [*streamed, final]:
+            self.assertNotIn(f'href="/odoo/account.move/{unread.id}"', body)
+
     # -- failures --------------------------------------------------------------------------------------
     def test_a_stream_cut_mid_answer_keeps_its_text_says_so_and_the_question_is_answered_again(self):
         self.anthropic.reply_text(ANSWER, chunk_size=8, cut_after=EVENTS_BEFORE_TEXT + 5)
