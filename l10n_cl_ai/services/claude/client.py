@@ -15,9 +15,9 @@ Every feature goes through ``ClaudeClient.create()``, which in order:
    bounded in attempts and time; no retry on other 4xx nor on a spend-limit 429;
 6. optionally streams text deltas to a callback (never retried once text was handed over: a retry would
    write the answer twice; a stream cut after the HTTP 200 counts the tokens it had reached), runs a
-   bounded tool-use loop with a caller-supplied
-   executor, and asks for JSON through structured outputs (``output_config.format``, never a forced
-   ``tool_choice``), validated with jsonschema, with one repair request before ``InvalidReply``.
+   bounded tool-use loop with a caller-supplied executor, and asks for JSON through structured outputs
+   (``output_config.format``, never a forced ``tool_choice``), validated with jsonschema, with one repair
+   request before ``InvalidReply``.
 
 It returns a ``ClaudeResult``; on failure it raises an ``errors`` exception whose ``details`` carry
 ``attempts``, ``usage``, ``cost_usd``, ``latency_ms``, ``model`` and ``requests`` so the caller can write
