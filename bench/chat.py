@@ -17,12 +17,19 @@ on 127.0.0.1 (its usage counts cached prefixes as the API does).
 3. Tokens and cost of a typical answer (no tool round), at the ``claude-sonnet-5-5`` price row: a first
    question with the prompt cache cold, then a second question in the same conversation (warm): input,
    cache write, cache read and output tokens, cost, and the share of the prompt read from the cache.
+4. Time to first text. A fake Claude streaming ``FIRST_TEXT_EVENTS`` text deltas 50 ms apart (about 2.3 s
+   for the whole answer); from the moment the cron picks the question (the request committed as running)
+   to the first bot message with text committed (read by another connection, polled every 5 ms), and to
+   the request committed as answered; median of ``--first-text-runs`` questions, streamed
+   (``chat_streaming`` on) and not (off: the answer posted at the end), in the same run.
 """
 
 import argparse
+import math
 import os
 import statistics
 import sys
+import threading
 import time
 
 from scratch_db import percentile, scratch_registry
@@ -164,6 +171,98 @@ def _cost(registry, fake):
     return rows
 
 
+FIRST_TEXT_EVENTS = 40
+FIRST_TEXT_DELAY_S = 0.05
+POLL_S = 0.005
+
+
+def _first_text_once(registry, channel_id, bot_id):
+    """Post one question to the bot in ``channel_id``, run the queue once; (to first text, to the whole
+    answer) in seconds from the request committed as running, both as another connection sees them."""
+    request_model = registry["l10n_cl_ai.chat.request"]
+    original_mark = request_model._queue_mark_running
+    marks, seen, stop = [], {}, threading.Event()
+
+    def mark_running(self):
+        original_mark(self)  # commits
+        marks.append(time.monotonic())
+
+    with registry.cursor() as cr:
+        env = _env(cr)
+        cr.execute("SELECT COALESCE(MAX(id), 0) FROM mail_message")
+        last_message = cr.fetchone()[0]
+        channel = env["discuss.channel"].browse(channel_id)
+        channel.message_post(body=QUESTIONS[0], message_type="comment", partner_ids=[bot_id])
+        env.flush_all()
+        request_id = env["l10n_cl_ai.chat.request"].search([], order="id desc", limit=1).id
+
+    def poll():
+        while not stop.is_set():
+            with registry.cursor() as cr:
+                if "text" not in seen:
+                    cr.execute(
+                        "SELECT 1 FROM mail_message WHERE id > %s AND res_id = %s"
+                        " AND model = 'discuss.channel' AND author_id = %s AND body != '' LIMIT 1",
+                        [last_message, channel_id, bot_id],
+                    )
+                    if cr.fetchone():
+                        seen["text"] = time.monotonic()
+                cr.execute("SELECT state FROM l10n_cl_ai_chat_request WHERE id = %s", [request_id])
+                if cr.fetchone()[0] in ("done", "failed"):
+                    seen["done"] = time.monotonic()
+                    return
+            time.sleep(POLL_S)
+
+    poller = threading.Thread(target=poll, daemon=True)
+    request_model._queue_mark_running = mark_running
+    try:
+        poller.start()
+        with registry.cursor() as cr:
+            _env(cr)["l10n_cl_ai.chat.request"]._queue_run(batch_size=1)
+        poller.join(timeout=30)
+    finally:
+        stop.set()
+        request_model._queue_mark_running = original_mark
+    return seen["text"] - marks[0], seen["done"] - marks[0]
+
+
+def _print_first_text(registry, fake, runs):
+    """Section 4: time to first text, streamed and not (see the module docstring)."""
+    from fakes.fake_anthropic import Reply  # noqa: PLC0415
+
+    fake.default_reply = Reply(
+        content=[{"type": "text", "text": ANSWER}],
+        event_delay=FIRST_TEXT_DELAY_S,
+        chunk_size=math.ceil(len(ANSWER) / FIRST_TEXT_EVENTS),
+    )
+    with registry.cursor() as cr:
+        env = _env(cr)
+        _wire(env, fake)
+        env["l10n_cl_ai.chat.request"].search([("state", "!=", "done")]).sudo().write({"state": "done"})
+        bot = env.ref("l10n_cl_ai.partner_chat_bot")
+        channel_id = env["discuss.channel"]._create_group(partners_to=bot.ids, name="bench-first-text").id
+    results = {}
+    for streaming in ("True", "False"):
+        with registry.cursor() as cr:
+            _env(cr)["ir.config_parameter"].sudo().set_param("l10n_cl_ai.chat_streaming", streaming)
+        _first_text_once(registry, channel_id, bot.id)  # warm-up (embedder, index, settings)
+        results[streaming] = [_first_text_once(registry, channel_id, bot.id) for _ in range(runs)]
+    print(
+        f"time to first text, fake Claude streaming {FIRST_TEXT_EVENTS} text deltas"
+        f" {FIRST_TEXT_DELAY_S * 1000:.0f} ms apart, median of {runs} (s):"
+    )
+    for label, streaming in (("streamed", "True"), ("not streamed", "False")):
+        first = statistics.median(run[0] for run in results[streaming])
+        whole = statistics.median(run[1] for run in results[streaming])
+        print(
+            f"  {label:13s} first text {first:6.3f}  whole answer {whole:6.3f}"
+            f"  first/whole {first / whole:.2f}"
+        )
+    streamed = statistics.median(run[0] for run in results["True"])
+    unstreamed = statistics.median(run[0] for run in results["False"])
+    print(f"  first text, streamed / not streamed: {streamed / unstreamed:.2f} (goal: first text <= 0.3 s)")
+
+
 def main():
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -173,6 +272,7 @@ def main():
     parser.add_argument("--posts", type=int, default=30)
     parser.add_argument("--answers", type=int, default=30)
     parser.add_argument("--latency", type=float, default=0.5)
+    parser.add_argument("--first-text-runs", type=int, default=5)
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from fakes.fake_anthropic import FakeAnthropic  # noqa: PLC0415
@@ -211,6 +311,7 @@ def main():
                     f" cache read {row['cache_read_tokens']}, output {row['output_tokens']};"
                     f" ${row['cost_usd']:.5f}; prompt from cache {row['cache_read_tokens'] / prompt:.0%}"
                 )
+            _print_first_text(registry, fake, args.first_text_runs)
     finally:
         fake.stop()
 

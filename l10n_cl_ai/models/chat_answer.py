@@ -63,9 +63,10 @@ class L10nClAiChatAnswer(models.AbstractModel):
 
     # -- answering ------------------------------------------------------------------------------------
     @api.model
-    def _answer(self, request):
+    def _answer(self, request, stream=None):
         """The :class:`AiOutcome` of ``request``, computed as its user in the companies they used (those
-        they may still use: access removed since the question is not given back)."""
+        they may still use: access removed since the question is not given back). ``stream``: the
+        ``chat_stream.ChatStream`` the answer streams into, when streaming is on."""
         user = request.user_id
         if not user.active or request.company_id not in user.company_ids:
             reason = self.env._("you no longer have access to the company of this question")
@@ -80,9 +81,9 @@ class L10nClAiChatAnswer(models.AbstractModel):
                 allowed_company_ids=[request.company_id.id, *(companies - request.company_id).ids],
             )
         )
-        return runner._answer_as_user(request.with_env(runner.env))
+        return runner._answer_as_user(request.with_env(runner.env), stream=stream)
 
-    def _answer_as_user(self, request):
+    def _answer_as_user(self, request, stream=None):
         engine = self.env["l10n_cl_ai.engine"]
         settings = engine._read_settings()
         question = request.question
@@ -114,6 +115,9 @@ class L10nClAiChatAnswer(models.AbstractModel):
         if offered:
             executor = tools._executor(request, {tool["name"] for tool in offered}, shared_only=not private)
             options.update(tool_executor=executor, max_tool_rounds=settings.chat_max_tool_rounds)
+        if stream is not None and settings.chat_streaming:
+            stream.start(allowed_links([passage.get("source") for passage in passages]))
+            options.update(on_text=stream.on_text, on_round=stream.on_round)
         try:
             result, _usage = engine._call_claude(
                 "chat",
@@ -286,7 +290,11 @@ class L10nClAiChatAnswer(models.AbstractModel):
     @api.model
     def _engine_failure(self, error, plugin_code):
         """The outcome of a refused or failed Claude call (its usage row is already written)."""
-        status = (getattr(error.error, "details", None) or {}).get("status")
+        details = getattr(error.error, "details", None) or {}
+        status = details.get("status")
+        if details.get("interrupted"):  # a streamed answer cut off: said shortly, then answered again
+            reason = self.env._("Claude stopped mid-answer (%(cause)s)", cause=details.get("cause") or "?")
+            return self._retry_outcome(reason, plugin_code)
         if error.kind == "rate_limited" or (error.kind == "unavailable" and status == 429):
             wait = error.error.retry_after or 60.0
             body = Markup("<p>%s</p>") % self.env._(

@@ -17,6 +17,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.tools import html2plaintext
 
+from .chat_stream import ChatStream
 from .queue_mixin import QueueStep
 
 _logger = logging.getLogger(__name__)
@@ -171,29 +172,41 @@ class L10nClAiChatRequest(models.Model):
         answer = self.env["l10n_cl_ai.chat.answer"].with_context(lang=self.user_id.lang)
         answer._set_typing(self.channel_id, True)
         self._queue_mark_running()  # the state and the typing signal go out now
+        stream = ChatStream(self, answer)
         try:
             with self.env.cr.savepoint():
-                outcome = answer._answer(self)
+                outcome = answer._answer(self, stream=stream)
         except Exception as error:  # noqa: BLE001 - the request keeps the error; the user is told
             _logger.exception("The Discuss bot could not answer request %s", self.id)
             outcome = answer._failure_outcome(type(error).__name__)
-        self._apply_outcome(outcome)
+        if stream.message_id:  # committed on another cursor: a new transaction sees (and links) it
+            self.env["ir.cron"]._commit_progress()
+        self._apply_outcome(outcome, stream)
         answer._set_typing(self.channel_id, False)
 
-    def _apply_outcome(self, outcome):
-        """Post what the outcome says and schedule a retry when it asks for one."""
+    def _apply_outcome(self, outcome, stream=None):
+        """Post what the outcome says and schedule a retry when it asks for one. ``stream``: the message
+        the answer streamed into, if any: it becomes the answer, or is marked incomplete."""
         answer = self.env["l10n_cl_ai.chat.answer"].with_context(lang=self.user_id.lang)
         now = fields.Datetime.now()
         values = {"error": outcome.reason or False, "plugin": outcome.plugin or self.plugin or False}
         if outcome.retry_after is not None:
             wait = max(1.0, outcome.retry_after) if outcome.rate_limited else None
             if self._queue_retry(rate_limited=outcome.rate_limited, seconds=wait, values=values):
+                if stream and stream.message_id:  # the streamed text says it will be answered again
+                    stream.mark_incomplete(outcome.reason, retrying=True)
+                    return
                 counted = self.deferrals if outcome.rate_limited else self.attempts
                 if outcome.body and counted == 1:  # said once, not at every wait
                     answer._post_as_bot(self.channel_id, outcome.body)
                 return
             outcome = answer._apology_outcome(outcome)
-        message = answer._post_as_bot(self.channel_id, outcome.body)
+        streamed = stream.finish(outcome.body) if stream and outcome.kind == "answer" else None
+        if stream and not streamed:
+            stream.mark_incomplete(outcome.reason or answer.env._("unknown error"), retrying=False)
+        message = self.env["mail.message"].browse(streamed) or answer._post_as_bot(
+            self.channel_id, outcome.body
+        )
         values.update(
             {
                 "state": "failed" if outcome.kind == "apology" else "done",

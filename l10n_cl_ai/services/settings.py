@@ -53,6 +53,7 @@ _BOOL_FIELDS = (
     "payroll_fill_uf",
     "payroll_fill_usd",
     "bill_coding_claude",
+    "chat_streaming",
 )
 
 
@@ -94,6 +95,7 @@ class EngineSettings:
     retry_backoff_s: float = 1.0
     breaker_failure_threshold: int = 5
     breaker_cooldown_s: float = 30.0
+    chat_streaming: bool = True  # the bot's answer streams into its message (off: posted at the end)
     # the SII publication monitor (``sii_urls`` above: empty follows ``sii_monitor.urls.DEFAULT_URLS``)
     sii_model: str = CHEAP_MODEL  # short structured summaries: the cheap model by default
     sii_priority_threshold: int = 4  # publications at or above it are posted to the alert channel

@@ -13,9 +13,11 @@ Every feature goes through ``ClaudeClient.create()``, which in order:
 5. sends with tenacity retries (the SDK's own are off, so every attempt is seen and counted once):
    exponential backoff with jitter on 429, 529, 5xx and connection errors, ``retry-after`` honoured,
    bounded in attempts and time; no retry on other 4xx nor on a spend-limit 429;
-6. optionally streams text deltas to a callback, runs a bounded tool-use loop with a caller-supplied
-   executor, and asks for JSON through structured outputs (``output_config.format``, never a forced
-   ``tool_choice``), validated with jsonschema, with one repair request before ``InvalidReply``.
+6. optionally streams text deltas to a callback (never retried once text was handed over: a retry would
+   write the answer twice; a stream cut after the HTTP 200 counts the tokens it had reached), runs a
+   bounded tool-use loop with a caller-supplied executor, and asks for JSON through structured outputs
+   (``output_config.format``, never a forced ``tool_choice``), validated with jsonschema, with one repair
+   request before ``InvalidReply``.
 
 It returns a ``ClaudeResult``; on failure it raises an ``errors`` exception whose ``details`` carry
 ``attempts``, ``usage``, ``cost_usd``, ``latency_ms``, ``model`` and ``requests`` so the caller can write
@@ -55,6 +57,16 @@ REPAIR_INSTRUCTION = (
     "value that matches the schema."
 )
 _warned_deprecated = set()
+
+
+class _StreamCut(Exception):
+    """A streamed reply broke after its HTTP 200 (connection dropped, ``error`` event); ``emitted``: some
+    of its text already went to the caller's ``on_text``."""
+
+    def __init__(self, error, emitted):
+        super().__init__(str(error))
+        self.error = error
+        self.emitted = emitted
 
 
 @dataclass
@@ -259,6 +271,7 @@ class ClaudeClient:
         model=None,
         json_schema=None,
         on_text=None,
+        on_round=None,
         tool_executor=None,
         max_tool_rounds=None,
         prices=None,
@@ -272,7 +285,9 @@ class ClaudeClient:
         request (nothing is sent; the exception carries what was spent so far).
 
         ``json_schema``: ask for JSON matching it (structured outputs) and return it in ``parsed``.
-        ``on_text(delta)``: stream the reply, calling it with each text delta.
+        ``on_text(delta)``: stream the reply, calling it with each text delta; ``on_round(stop_reason)``:
+        called after each streamed reply (``tool_use``: the text of that reply came before tool calls,
+        it is not the answer).
         ``tool_executor(name, input)``: run the tool calls Claude makes with ``prompt.tools`` and return
         the result text, or ``(text, is_error)``; at most ``max_tool_rounds`` rounds, then Claude must answer.
         """
@@ -287,8 +302,9 @@ class ClaudeClient:
             exc.details.update(call.details())
             raise
         try:
+            streaming = (on_text, on_round) if on_text is not None else None
             result = self._run(
-                call, prompt, price_row, max_tokens, json_schema, on_text, tool_executor, max_tool_rounds
+                call, prompt, price_row, max_tokens, json_schema, streaming, tool_executor, max_tool_rounds
             )
         except ClaudeUnavailable:
             self.breaker.failure()
@@ -303,7 +319,9 @@ class ClaudeClient:
         return result
 
     # -- steps ----------------------------------------------------------------------------------------
-    def _run(self, call, prompt, price_row, max_tokens, json_schema, on_text, tool_executor, max_tool_rounds):
+    def _run(
+        self, call, prompt, price_row, max_tokens, json_schema, streaming, tool_executor, max_tool_rounds
+    ):
         body = self._body(prompt, call.model, max_tokens, json_schema)
         counted, count_source = self._count_tokens(body)
         call.input_tokens_counted = counted
@@ -315,7 +333,7 @@ class ClaudeClient:
             counted,
             scale,
             price_row,
-            on_text,
+            streaming,
             tool_executor if prompt.tools else None,
             max_rounds,
         )
@@ -344,7 +362,7 @@ class ClaudeClient:
             cache_breakpoints=breakpoints,
         )
 
-    def _converse(self, call, body, counted, scale, price_row, on_text, tool_executor, max_rounds):
+    def _converse(self, call, body, counted, scale, price_row, streaming, tool_executor, max_rounds):
         """Send ``body``; with a ``tool_executor``, run the tools Claude asks for and send the results back,
         at most ``max_rounds`` times, then once more with ``tool_choice: none`` so that Claude answers.
 
@@ -362,7 +380,7 @@ class ClaudeClient:
             else:
                 input_tokens = round(prompt_cache.estimate_request_tokens(sent) * scale)
             self._admit(call, input_tokens, body["max_tokens"], price_row, caching=bool(breakpoints))
-            message = self._send(call, sent, on_text, price_row)
+            message = self._send(call, sent, streaming, price_row)
             if message.stop_reason != "tool_use":
                 return body, message, tool_calls, first_breakpoints
             if tool_executor is None:  # the caller reads the calls itself
@@ -477,25 +495,24 @@ class ClaudeClient:
         return {**body, "messages": body["messages"] + [assistant, {"role": "user", "content": results}]}
 
     # -- one Messages request, with retries -------------------------------------------------------------
-    def _send(self, call, body, on_text, price_row):
+    def _send(self, call, body, streaming, price_row):
+        """One Messages request with retries; ``streaming``: ``(on_text, on_round)`` or ``None``."""
         import anthropic
         import tenacity
 
-        emitted = []
-
         def attempt():
             call.attempts += 1
-            if on_text is None:
+            if streaming is None:
                 return self._sdk.messages.create(**body)
-            with self._sdk.messages.stream(**body) as stream:
-                for event in stream:
-                    if event.type == "text" and event.text:
-                        emitted.append(True)
-                        on_text(event.text)
-                return stream.get_final_message()
+            return self._stream(call, body, streaming, price_row)
+
+        def worth_retrying(exc):
+            if isinstance(exc, _StreamCut):  # text already shown is never written a second time
+                return not exc.emitted
+            return is_transient(exc)
 
         retrying = tenacity.Retrying(
-            retry=tenacity.retry_if_exception(lambda exc: is_transient(exc) and not emitted),
+            retry=tenacity.retry_if_exception(worth_retrying),
             wait=self._wait,
             stop=self._stop,
             sleep=self._sleep,
@@ -504,6 +521,15 @@ class ClaudeClient:
         )
         try:
             message = retrying(attempt)
+        except _StreamCut as exc:
+            call.answered = call.answered or exc.emitted
+            raise call.error(
+                ClaudeUnavailable,
+                f"Claude's streamed answer was cut off ({_cut_reason(exc.error)})",
+                interrupted=True,
+                partial=exc.emitted,
+                cause=_cut_reason(exc.error),
+            ) from exc.error
         except anthropic.APIStatusError as exc:
             raise self._status_error(call, exc) from exc
         except anthropic.APIConnectionError as exc:
@@ -516,6 +542,42 @@ class ClaudeClient:
         call.answered = True
         call.add(message.usage, price_row)
         return message
+
+    def _stream(self, call, body, streaming, price_row):
+        """One streamed reply: its text deltas to ``on_text``, then its stop reason to ``on_round``. A
+        failure once the stream has begun (HTTP 200) raises ``_StreamCut``, its tokens counted so far."""
+        on_text, on_round = streaming
+        emitted = 0
+        with self._sdk.messages.stream(**body) as stream:  # an HTTP error status raises here (retried)
+            events = iter(stream)
+            while True:
+                try:
+                    event = next(events, None)
+                    if event is None:
+                        message = stream.get_final_message()
+                        break
+                except Exception as exc:  # noqa: BLE001 - connection dropped, ``error`` event, bad data
+                    self._count_cut_stream(call, stream, emitted, price_row)
+                    raise _StreamCut(exc, emitted=emitted > 0) from exc
+                if event.type == "text" and event.text:
+                    emitted += len(event.text)
+                    on_text(event.text)  # the caller's failures are not the stream's: not caught here
+        if on_round is not None:
+            on_round(message.stop_reason)
+        return message
+
+    @staticmethod
+    def _count_cut_stream(call, stream, emitted_chars, price_row):
+        """Count the tokens of a stream cut mid-way: its input (``message_start``) and its output so far
+        (the SDK's count, at least the text handed over estimated at 4 characters a token)."""
+        try:
+            usage = stream.current_message_snapshot.usage
+        except AssertionError:  # cut before ``message_start``: nothing known to count
+            return
+        usage = usage.model_copy(
+            update={"output_tokens": max(usage.output_tokens or 0, -(-emitted_chars // 4))}
+        )
+        call.add(usage, price_row)
 
     def _status_error(self, call, exc):
         status = exc.status_code
@@ -587,3 +649,8 @@ class ClaudeClient:
                 model,
                 end_of_life or "unknown",
             )
+
+
+def _cut_reason(error):
+    """Why a stream broke, for the failure message: the API's error message, else the exception's name."""
+    return getattr(error, "api_message", None) or type(error).__name__

@@ -2,7 +2,10 @@
 
 Real HTTP: the real ``anthropic`` SDK reaches it through ``base_url``. Per test, script a queue of replies
 (text, JSON text, ``tool_use`` blocks, HTTP errors with headers, slow replies); with ``"stream": true`` in
-the request the same replies come back as server-sent events. An empty queue answers ``default_reply``.
+the request the same replies come back as server-sent events: all at once, or written one by one with
+``event_delay`` seconds between them (chunked transfer encoding), and cut after ``cut_after`` events (the
+connection dropped, or an ``error`` event such as the API's mid-stream ``overloaded_error``). An empty
+queue answers ``default_reply``.
 
 Usage is computed like the API does it: every request is cut into blocks in prefix order (tools -> system
 -> messages); each ``cache_control`` breakpoint whose prefix reaches the model's minimum cacheable length
@@ -89,6 +92,16 @@ class Reply:
     headers: dict = field(default_factory=dict)
     delay: float = 0.0
     output_tokens: int | None = None
+    # streamed replies: seconds between two events (an unstreamed reply waits as long as its stream would
+    # take), characters per text delta, and a failure after ``cut_after`` events: the connection dropped
+    # (``cut_with`` None) or an ``error`` event with that error
+    event_delay: float = 0.0
+    chunk_size: int = 16
+    cut_after: int | None = None
+    cut_with: dict | None = None
+
+
+OVERLOADED = {"type": "overloaded_error", "message": "Overloaded"}
 
 
 @dataclass
@@ -100,6 +113,8 @@ class RecordedRequest:
     at: float
     status: int | None = None  # what the fake answered
     response: object = None  # the JSON answered (the whole message for a streamed reply)
+    events_sent: int = 0  # streamed replies: the events written so far
+    finished_at: float | None = None  # when the whole answer was written (monotonic)
 
 
 @dataclass
@@ -423,14 +438,53 @@ class _Handler(BaseHTTPRequestHandler):
             "usage": usage,
         }
         if body.get("stream"):
-            return self._send(
-                200,
-                self._events(message),
-                reply.headers,
-                "text/event-stream; charset=utf-8",
-                recorded=message,
+            events = self._events(message, reply.chunk_size)
+            if reply.event_delay or reply.cut_after is not None:
+                return self._stream(events, reply, message)
+            self._send(
+                200, "".join(events), reply.headers, "text/event-stream; charset=utf-8", recorded=message
             )
-        return self._send(200, message, reply.headers)
+        else:
+            if reply.event_delay:  # the same reply unstreamed takes as long as its stream
+                time.sleep(reply.event_delay * (len(self._events(message, reply.chunk_size)) - 1))
+            self._send(200, message, reply.headers)
+        self.recorded.finished_at = time.monotonic()
+        return None
+
+    def _stream(self, events, reply, message):
+        """Write ``events`` one by one (chunked), ``reply.event_delay`` apart, cut as the reply says."""
+        self.recorded.status, self.recorded.response = 200, message
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.send_header("request-id", f"req_{uuid.uuid4().hex[:24]}")
+        for name, value in reply.headers.items():
+            self.send_header(name, value)
+        try:
+            self.end_headers()
+            for index, event in enumerate(events):
+                if reply.cut_after is not None and index >= reply.cut_after:
+                    if reply.cut_with is None:  # dropped: no last chunk, the connection closes
+                        self.close_connection = True
+                        return None
+                    self._write_chunk(_sse("error", {"type": "error", "error": reply.cut_with}))
+                    break
+                if index and reply.event_delay:
+                    time.sleep(reply.event_delay)
+                self._write_chunk(event)
+                self.recorded.events_sent += 1
+            self.wfile.write(b"0\r\n\r\n")
+            self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+            return None
+        self.recorded.finished_at = time.monotonic()
+        return None
+
+    def _write_chunk(self, text):
+        data = text.encode()
+        self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+        self.wfile.flush()
 
     def _read_and_record(self):
         length = int(self.headers.get("Content-Length") or 0)
@@ -447,7 +501,8 @@ class _Handler(BaseHTTPRequestHandler):
         return headers, body
 
     @staticmethod
-    def _events(message):
+    def _events(message, chunk_size=16):
+        """The server-sent events of ``message`` (a list of strings), text cut in ``chunk_size`` deltas."""
         usage = message["usage"]
         start = {**message, "content": [], "stop_reason": None, "usage": {**usage, "output_tokens": 1}}
         parts = [
@@ -463,7 +518,10 @@ class _Handler(BaseHTTPRequestHandler):
                 ]
             else:
                 opening = {"type": "text", "text": ""}
-                deltas = [{"type": "text_delta", "text": chunk} for chunk in _chunks(block.get("text", ""))]
+                deltas = [
+                    {"type": "text_delta", "text": chunk}
+                    for chunk in _chunks(block.get("text", ""), chunk_size)
+                ]
             parts.append(
                 _sse(
                     "content_block_start",
@@ -486,4 +544,4 @@ class _Handler(BaseHTTPRequestHandler):
             )
         )
         parts.append(_sse("message_stop", {"type": "message_stop"}))
-        return "".join(parts)
+        return parts
