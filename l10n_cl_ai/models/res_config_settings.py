@@ -277,6 +277,13 @@ class ResConfigSettings(models.TransientModel):
         help="Questions one user may have waiting or being answered at once (1 to 50); a further one is "
         "refused with a message until one of them is answered.",
     )
+    l10n_cl_ai_chat_max_answer_tokens = fields.Integer(
+        string="Answer length (tokens)",
+        config_parameter=param_key("chat_max_answer_tokens"),
+        default=DEFAULTS.chat_max_answer_tokens,
+        help="The longest answer Claude may write, in tokens (200 to 4000; about two tokens a word). "
+        "Claude is told the matching number of words; a shorter limit costs less.",
+    )
     l10n_cl_ai_chat_model = fields.Char(
         string="Model for the chat",
         config_parameter=param_key("chat_model"),
