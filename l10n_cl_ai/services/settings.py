@@ -22,6 +22,7 @@ MAX_CHAT_CONTEXT = 30
 MAX_CHAT_TOOL_ROUNDS = 8
 MAX_CHAT_OPEN_REQUESTS = 50
 CHAT_ANSWER_TOKENS_RANGE = (200, 4000)
+CHAT_QUEUE_WORKERS_RANGE = (1, 4)  # scheduled actions answering questions at once (models/chat_queue_workers)
 
 _NUMBER_FIELDS = {
     "timeout_s": float,
@@ -40,6 +41,7 @@ _NUMBER_FIELDS = {
     "chat_max_tool_rounds": int,
     "chat_max_open_requests": int,
     "chat_max_answer_tokens": int,
+    "chat_queue_workers": int,
     "sii_priority_threshold": int,
     "payroll_mutual_rate": float,
     "bill_coding_threshold": float,
@@ -92,6 +94,7 @@ class EngineSettings:
     chat_max_open_requests: int = 5  # questions of one user waiting or being answered at once
     chat_model: str = ""  # empty: the general model
     chat_max_answer_tokens: int = 800  # Claude's max_tokens for an answer, told to it as a word limit
+    chat_queue_workers: int = 2  # cron workers answering questions at once
     # advanced, set as system parameters only (no field in the form)
     retry_max_attempts: int = 4
     retry_backoff_s: float = 1.0
@@ -186,6 +189,7 @@ def _range_problems(settings):
         ("chat_max_tool_rounds", 0, MAX_CHAT_TOOL_ROUNDS),
         ("chat_max_open_requests", 1, MAX_CHAT_OPEN_REQUESTS),
         ("chat_max_answer_tokens", *CHAT_ANSWER_TOKENS_RANGE),
+        ("chat_queue_workers", *CHAT_QUEUE_WORKERS_RANGE),
     ):
         if not minimum <= getattr(settings, name) <= maximum:
             problems.append((name, "range", {"min": minimum, "max": maximum}))

@@ -40,3 +40,4 @@ from . import test_bill_coding
 from . import test_chat_knowledge_tool
 from . import test_chat_feedback
 from . import test_chat_cost
+from . import test_chat_queue_workers
