@@ -96,3 +96,16 @@ def test_kept_sentences_stay_in_document_order_with_elisions_between():
     )
     _heading, text = trim.trim_passage(body, "", "¿tasa del IVA?", budget=80)
     assert text == "Uno habla del IVA y la tasa.\n…\nTres menciona la tasa del IVA otra vez.\n…"
+
+
+def test_a_table_row_kept_keeps_its_header():
+    title, _source, chunks = shipped("estados-rechazos-sii")
+    chunk = next(chunk for chunk in chunks if "| RCT |" in chunk)
+    _heading, text = trim.trim_passage(
+        chunk, title, "¿Qué significa el estado RCT?", budget=trim.budget_for(1)
+    )
+    lines = text.splitlines()
+    assert lines[0] == "| Estado | Significado | ¿Final? |"
+    assert lines[1].startswith("|---")
+    assert "| RCT | Rechazado por error en la carátula | Sí: todo el envío rechazado |" in lines
+    assert "| SOK | Esquema validado | No |" not in lines

@@ -7,8 +7,8 @@ its sentences and list items scored by the question's terms (the keyword analyze
 accents folded, Spanish stems, synonym groups, stopwords dropped; a term found in fewer sentences of
 the passage weighs more), the best ones kept up to a budget of characters (larger for the search's best
 passage than for the next ones), in document order. A
-passage is never dropped: with no sentence matching, its opening sentence stays. "…" marks what was
-left out, so Claude never reads an extract as the whole text.
+passage is never dropped: with no sentence matching, its opening sentence stays. A table row kept keeps
+its table's header. "…" marks what was left out, so Claude never reads an extract as the whole text.
 """
 
 import math
@@ -52,13 +52,28 @@ def split_heading(excerpt, title):
 
 
 def _units(body):
-    """``[(line number, text)]``: every sentence of every non-empty line, in order."""
+    """``[(line number, text)]``: every sentence of every non-empty line (a table row whole), in order."""
     return [
         (number, sentence.strip())
         for number, line in enumerate(body.splitlines())
         if line.strip()
-        for sentence in _sentences(line.strip())
+        for sentence in ([line.strip()] if line.lstrip().startswith("|") else _sentences(line.strip()))
     ]
+
+
+def _with_table_headers(units, kept):
+    """``kept`` plus the header and separator rows of every table a kept row belongs to."""
+    headers = set()
+    for index in kept:
+        if not units[index][1].startswith("|"):
+            continue
+        first = index
+        while (
+            first > 0 and units[first - 1][1].startswith("|") and units[first - 1][0] == units[first][0] - 1
+        ):
+            first -= 1
+        headers.update(i for i in (first, first + 1) if i < index)
+    return sorted(set(kept) | headers)
 
 
 def _scores(units, question, analyzer):
@@ -121,4 +136,4 @@ def trim_passage(excerpt, title, question, budget=PASSAGE_BUDGETS[0], analyzer=N
     if len(body) <= budget or len(units) <= 1:
         return heading, body
     scores = _scores(units, question or "", analyzer or default_analyzer())
-    return heading, _join(units, _kept(units, scores, budget))
+    return heading, _join(units, _with_table_headers(units, _kept(units, scores, budget)))
