@@ -22,6 +22,13 @@ on 127.0.0.1 (its usage counts cached prefixes as the API does).
    to the first bot message with text committed (read by another connection, polled every 5 ms), and to
    the request committed as answered; median of ``--first-text-runs`` questions, streamed
    (``chat_streaming`` on) and not (off: the answer posted at the end), in the same run.
+5. Cron workers (``bench_workers``). ``--answers`` questions, each in its own conversation, answered by
+   Odoo's own cron machinery: two threads, each on its own cursor, doing what a cron thread of
+   ``odoo-bin --max-cron-threads=2`` does (``ir.cron._process_jobs_loop`` over the queue's scheduled
+   actions: acquire a ready job with ``FOR NO KEY UPDATE SKIP LOCKED``, run it, poll again), fake Claude
+   at ``--latency``; with ``chat_queue_workers`` = 1 (one scheduled action: the second thread finds it
+   locked) and = 2. Answers per minute, their ratio, and a check that no question got two replies or two
+   Claude calls.
 """
 
 import argparse
@@ -75,6 +82,7 @@ def _wire(env, fake):
         "chat_rate_per_minute": "100000",
         "chat_bot_enabled": "True",
         "chat_context_messages": "6",
+        "chat_max_open_requests": "50",  # the admin asks all the questions: no refusal past the default 5
         "model": "claude-sonnet-5-5",
         "chat_model": "",
         "redis_url": "",  # per-process limiter: the throughput measured is the queue's, not Redis'
@@ -263,6 +271,107 @@ def _print_first_text(registry, fake, runs):
     print(f"  first text, streamed / not streamed: {streamed / unstreamed:.2f} (goal: first text <= 0.3 s)")
 
 
+def _post_in_own_conversations(registry, count, tag):
+    """``count`` questions of the admin, each in a new conversation with the bot (mentioned); committed.
+    Returns the ids of their requests."""
+    with registry.cursor() as cr:
+        env = _env(cr)
+        requests = env["l10n_cl_ai.chat.request"]
+        requests.search([("state", "in", ("queued", "running"))]).sudo().write({"state": "done"})
+        bot = env.ref("l10n_cl_ai.partner_chat_bot")
+        ids = []
+        for index in range(count):
+            channel = env["discuss.channel"]._create_group(partners_to=bot.ids, name=f"bench-{tag}-{index}")
+            channel.message_post(
+                body=QUESTIONS[index % len(QUESTIONS)], message_type="comment", partner_ids=bot.ids
+            )
+            ids.append(requests.search([("channel_id", "=", channel.id)]).id)
+        return ids
+
+
+def _cron_threads(registry, cron_ids, request_ids, threads=2, limit_s=600.0):
+    """Run the queue's scheduled actions as ``threads`` cron threads would, until every request of
+    ``request_ids`` is answered; returns the seconds it took."""
+    from odoo.addons.base.models.ir_cron import IrCron  # noqa: PLC0415
+
+    def pending():
+        with registry.cursor() as cr:
+            cr.execute(
+                "SELECT COUNT(*) FROM l10n_cl_ai_chat_request"
+                " WHERE id IN %s AND state IN ('queued', 'running')",
+                [tuple(request_ids)],
+            )
+            return cr.fetchone()[0]
+
+    deadline = time.monotonic() + limit_s
+
+    def cron_thread():
+        while pending() and time.monotonic() < deadline:
+            with registry.cursor() as cron_cr:  # one poll of a cron thread: every ready job it can lock
+                IrCron._process_jobs_loop(cron_cr, job_ids=cron_ids)
+            time.sleep(0.02)
+
+    started = time.perf_counter()
+    workers = [threading.Thread(target=cron_thread) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return time.perf_counter() - started
+
+
+def _duplicates(registry, fake, request_ids, calls_before):
+    """(requests not answered once, requests with other than one reply in their conversation, Claude
+    calls minus requests)."""
+    with registry.cursor() as cr:
+        env = _env(cr)
+        requests = env["l10n_cl_ai.chat.request"].sudo().browse(request_ids)
+        bot = env.ref("l10n_cl_ai.partner_chat_bot")
+        unanswered = len(requests.filtered(lambda r: r.state != "done" or r.answer_kind != "answer"))
+        domain = [
+            ("model", "=", "discuss.channel"),
+            ("res_id", "in", requests.channel_id.ids),
+            ("author_id", "=", bot.id),
+        ]
+        replies = env["mail.message"].sudo()._read_group(domain, ["res_id"], ["__count"])
+        not_once = len(requests) - sum(1 for _channel, count in replies if count == 1)
+    return unanswered, not_once, len(fake.messages_requests) - calls_before - len(request_ids)
+
+
+def bench_workers(registry, fake, count, latency):
+    """Section 4: answers per minute with one, then two, queue workers on two cron threads."""
+    from fakes.fake_anthropic import Reply  # noqa: PLC0415
+
+    fake.default_reply = Reply(content=[{"type": "text", "text": ANSWER}], delay=latency)
+    _post_in_own_conversations(registry, 1, "warm-up")  # the embedder and the index load outside the timing
+    with registry.cursor() as cr:
+        _env(cr)["l10n_cl_ai.chat.request"]._queue_run()
+    rates = {}
+    print(
+        f"cron workers, {count} questions in their own conversations, two cron threads, fake Claude at"
+        f" {latency * 1000:.0f} ms:"
+    )
+    for workers in (1, 2):
+        with registry.cursor() as cr:
+            env = _env(cr)
+            params = env["ir.config_parameter"].sudo()
+            params.set_param("l10n_cl_ai.chat_queue_workers", str(workers))
+            params.set_param("l10n_cl_ai.chat_max_open_requests", "50")
+            env["l10n_cl_ai.chat.request"].sudo()._sync_queue_workers(workers)
+            cron_ids = env["l10n_cl_ai.chat.request"].sudo()._queue_worker_crons().ids
+        request_ids = _post_in_own_conversations(registry, count, f"w{workers}")
+        calls_before = len(fake.messages_requests)
+        elapsed = _cron_threads(registry, cron_ids, request_ids)
+        unanswered, not_once, extra_calls = _duplicates(registry, fake, request_ids, calls_before)
+        rates[workers] = len(request_ids) / elapsed * 60
+        print(
+            f"  {workers} worker(s): {len(request_ids)} answered in {elapsed:.1f} s"
+            f" = {rates[workers]:.1f}/min; unanswered {unanswered}, without exactly one reply {not_once},"
+            f" extra Claude calls {extra_calls}"
+        )
+    print(f"  ratio two workers / one: {rates[2] / rates[1]:.2f}")
+
+
 def main():
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -302,6 +411,7 @@ def main():
                 f" (ideal {ideal:.0f}/min, ratio {per_minute / ideal:.2f});"
                 f" answered requests in total: {done}"
             )
+            bench_workers(registry, fake, args.answers, args.latency)
             cold, warm = _cost(registry, fake)
             print("tokens and cost of a typical answer (claude-sonnet-5-5 price row):")
             for label, row in (("cold", cold), ("warm", warm)):

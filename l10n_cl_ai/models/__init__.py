@@ -44,3 +44,4 @@ from . import bill_coding_index
 from . import bill_coding_suggestion
 from . import account_move_coding
 from . import chat_feedback
+from . import chat_queue_workers

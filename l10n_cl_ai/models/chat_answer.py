@@ -26,11 +26,11 @@ from .engine_messages import engine_error_message
 
 _logger = logging.getLogger(__name__)
 
-CHAT_MAX_TOKENS = 1200
 PASSAGES = 3
 FIRST_PASS_PER_DOCUMENT = 1  # the first passages come from distinct documents
 MAX_LINKS = 10
 SOURCES_CLASS = "o_l10n_cl_ai_sources"  # the footer the history leaves out (Claude does not need it again)
+NOTE_CLASS = "o_l10n_cl_ai_note"  # the bot's own notes under an answer, left out of the history too
 RETRYABLE = frozenset({"unavailable", "circuit_open", "error", "invalid_reply"})
 
 
@@ -107,7 +107,7 @@ class L10nClAiChatAnswer(models.AbstractModel):
             offered = offered + tools._knowledge_offered()
         history = self._history(request, settings.chat_context_messages)
         prompt = Prompt(
-            system=conversation.system_parts(plugin.system_prompt),
+            system=conversation.system_parts(plugin.system_prompt, settings.chat_max_answer_tokens),
             messages=[conversation.question_message(question, passages, history)],
             tools=offered,
         )
@@ -128,7 +128,7 @@ class L10nClAiChatAnswer(models.AbstractModel):
                 check_rate=False,  # counted above, before the search
                 defer_rate_limited=True,
                 settings=settings,
-                max_tokens=CHAT_MAX_TOKENS,
+                max_tokens=settings.chat_max_answer_tokens,
                 **options,
             )
         except UserFacingEngineError as error:
@@ -137,10 +137,11 @@ class L10nClAiChatAnswer(models.AbstractModel):
         searched = options["tool_executor"].passages if offered else []
         body = self._reply_body(result.content, passages + searched, reads)
         if lookups and not private:
-            body += Markup("<p><i>%s</i></p>") % self.env._(
+            note = self.env._(
                 "In a shared conversation I answer from the knowledge base only, without looking at your "
                 "company's records. To consult them, write to me in a direct chat."
             )
+            body += Markup('<p class="%s"><i>%s</i></p>') % (NOTE_CLASS, note)
         return AiOutcome("answer", body=body, plugin=plugin.code)
 
     @api.model
@@ -347,11 +348,11 @@ class L10nClAiChatAnswer(models.AbstractModel):
 
 
 def _text_without_sources(body):
-    """The plain text of a message body, without the bot's sources footer."""
-    if not body or SOURCES_CLASS not in body:
+    """The plain text of a message body, without the bot's sources footer and notes."""
+    if not body or (SOURCES_CLASS not in body and NOTE_CLASS not in body):
         return html2plaintext(body or "")
     tree = lxml_html.fragment_fromstring(str(body), create_parent="div")
-    for footer in tree.xpath(f"//div[contains(@class, '{SOURCES_CLASS}')]"):
+    for footer in tree.xpath(f"//*[contains(@class, '{SOURCES_CLASS}') or contains(@class, '{NOTE_CLASS}')]"):
         footer.drop_tree()
     return html2plaintext(lxml_html.tostring(tree, encoding="unicode"))
 

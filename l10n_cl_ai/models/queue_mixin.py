@@ -2,7 +2,9 @@
 
 The mixin owns the loop that its scheduled action runs (``_queue_run``): the records due (waiting, and not
 waiting for a retry any more), oldest first, each locked (``try_lock_for_update``: two workers never take
-the same record) and checked again once locked, one commit per record (``_commit_progress``); the counts
+the same record) and checked again once locked (its state, and ``_queue_blocked``), one commit per record
+(``_commit_progress``; also after a record skipped, so the next lock reads what other workers committed
+meanwhile instead of failing on it in the same repeatable-read snapshot); the counts
 of failed runs (``attempts``) and of rate-limit waits (``deferrals``) with their limits; the wait before a
 retry; and the recovery of a record left "running" by a killed worker. A model supplies
 ``_queue_process_one(settings)`` and its policy (the class attributes below), as OCA ``queue_job`` splits
@@ -60,8 +62,14 @@ class L10nClAiQueueMixin(models.AbstractModel):
         ]
 
     @api.model
+    def _queue_crons(self):
+        """The scheduled actions that run the queue, all woken together (one by default)."""
+        return self.env.ref(self._queue_cron_xmlid).sudo()
+
+    @api.model
     def _trigger_queue(self, at=None):
-        self.env.ref(self._queue_cron_xmlid).sudo()._trigger(at=at)
+        for cron in self._queue_crons():
+            cron._trigger(at=at)
 
     @api.model
     def _queue_run(self, batch_size=None, settings=None):
@@ -79,10 +87,12 @@ class L10nClAiQueueMixin(models.AbstractModel):
             group = record._queue_group()
             if group is not None and group in held_groups:
                 continue
-            if not record.try_lock_for_update():
-                continue  # taken by another worker
+            if not record.try_lock_for_update():  # taken by another worker
+                cron._commit_progress()  # a fresh snapshot: the next lock must not meet its commit
+                continue
             record.invalidate_recordset(["state", "not_before"])
-            if record.state != self._queue_waiting_state:
+            if record.state != self._queue_waiting_state or record._queue_blocked():
+                cron._commit_progress()  # the lock released, and a fresh snapshot for the next one
                 continue
             step = record._queue_process_one(settings)
             processed += 1
@@ -103,6 +113,11 @@ class L10nClAiQueueMixin(models.AbstractModel):
         """Process this locked, waiting record; return a :class:`QueueStep`. Never raises for the
         record's own failures: the model records them (``_queue_retry`` or a final state)."""
         raise NotImplementedError
+
+    def _queue_blocked(self):
+        """Whether this locked, waiting record must wait for another one (``False``: the queue's order
+        only). Checked once locked: several workers may run the queue at once."""
+        return False
 
     def _queue_group(self):
         """The group a ``HOLD_GROUP`` step holds back for the rest of the run (``None``: no groups)."""

@@ -277,6 +277,20 @@ class ResConfigSettings(models.TransientModel):
         help="Questions one user may have waiting or being answered at once (1 to 50); a further one is "
         "refused with a message until one of them is answered.",
     )
+    l10n_cl_ai_chat_max_answer_tokens = fields.Integer(
+        string="Answer length (tokens)",
+        config_parameter=param_key("chat_max_answer_tokens"),
+        default=DEFAULTS.chat_max_answer_tokens,
+        help="The longest answer Claude may write, in tokens (200 to 4000; about two tokens a word). "
+        "Claude is told the matching number of words; a shorter limit costs less.",
+    )
+    l10n_cl_ai_chat_queue_workers = fields.Integer(
+        string="Workers answering questions",
+        config_parameter=param_key("chat_queue_workers"),
+        default=DEFAULTS.chat_queue_workers,
+        help="Questions answered at the same time (1 to 4), each by its own scheduled action; the server "
+        "needs as many cron threads (--max-cron-threads) for them to run together.",
+    )
     l10n_cl_ai_chat_model = fields.Char(
         string="Model for the chat",
         config_parameter=param_key("chat_model"),
@@ -447,4 +461,5 @@ class ResConfigSettings(models.TransientModel):
         for name, field in self._l10n_cl_ai_falsy_kept():
             if not self[name]:
                 params.set_param(field.config_parameter, "False" if field.type == "boolean" else "0")
+        self.env["l10n_cl_ai.chat.request"]._sync_queue_workers(self.l10n_cl_ai_chat_queue_workers)
         return res

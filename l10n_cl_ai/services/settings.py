@@ -21,6 +21,8 @@ POST_POLICIES = ("off", "errors", "require")
 MAX_CHAT_CONTEXT = 30
 MAX_CHAT_TOOL_ROUNDS = 8
 MAX_CHAT_OPEN_REQUESTS = 50
+CHAT_ANSWER_TOKENS_RANGE = (200, 4000)
+CHAT_QUEUE_WORKERS_RANGE = (1, 4)  # scheduled actions answering questions at once (models/chat_queue_workers)
 
 _NUMBER_FIELDS = {
     "timeout_s": float,
@@ -38,6 +40,8 @@ _NUMBER_FIELDS = {
     "chat_context_messages": int,
     "chat_max_tool_rounds": int,
     "chat_max_open_requests": int,
+    "chat_max_answer_tokens": int,
+    "chat_queue_workers": int,
     "sii_priority_threshold": int,
     "payroll_mutual_rate": float,
     "bill_coding_threshold": float,
@@ -90,6 +94,8 @@ class EngineSettings:
     chat_max_tool_rounds: int = 3
     chat_max_open_requests: int = 5  # questions of one user waiting or being answered at once
     chat_model: str = ""  # empty: the general model
+    chat_max_answer_tokens: int = 800  # Claude's max_tokens for an answer, told to it as a word limit
+    chat_queue_workers: int = 2  # cron workers answering questions at once
     # advanced, set as system parameters only (no field in the form)
     retry_max_attempts: int = 4
     retry_backoff_s: float = 1.0
@@ -184,6 +190,8 @@ def _range_problems(settings):
         ("chat_context_messages", 0, MAX_CHAT_CONTEXT),
         ("chat_max_tool_rounds", 0, MAX_CHAT_TOOL_ROUNDS),
         ("chat_max_open_requests", 1, MAX_CHAT_OPEN_REQUESTS),
+        ("chat_max_answer_tokens", *CHAT_ANSWER_TOKENS_RANGE),
+        ("chat_queue_workers", *CHAT_QUEUE_WORKERS_RANGE),
     ):
         if not minimum <= getattr(settings, name) <= maximum:
             problems.append((name, "range", {"min": minimum, "max": maximum}))

@@ -42,3 +42,5 @@ from . import test_chat_knowledge_tool
 from . import test_chat_feedback
 from . import test_chat_streaming
 from . import test_chat_streaming_committed
+from . import test_chat_cost
+from . import test_chat_queue_workers

@@ -10,6 +10,8 @@ tools run as the asking user whatever Claude is told).
 
 import json
 
+from . import trim
+
 MAX_HISTORY_CHARS = 600  # of each earlier message
 MAX_SOURCE_CHARS = 120  # of a passage's legal source (the reply's footer gives it whole)
 MAX_QUESTION_CHARS = 4000
@@ -30,22 +32,40 @@ consultados con sus enlaces.
 """
 
 
-def system_parts(plugin_prompt):
-    """System blocks: the plugin's prompt, then the bot's rules (both stable across questions)."""
-    return [plugin_prompt, BOT_RULES]
+def length_rule(max_answer_tokens):
+    """The rule on the answer's length, for ``max_answer_tokens`` of output (about two tokens a word in
+    Spanish, with room for the Markdown): Claude ends its answer before the API would cut it."""
+    words = max(50, int(max_answer_tokens) // 20 * 10)
+    return (
+        f"- Sé breve: responde en no más de {words} palabras, lo esencial primero; si el tema da para más, "
+        "resume y ofrece detallar.\n"
+    )
 
 
-def passages_block(passages):
-    """The knowledge passages as one labelled block (``[]`` -> a block saying there are none)."""
+def system_parts(plugin_prompt, max_answer_tokens=None):
+    """System blocks: the plugin's prompt, then the bot's rules with the answer's length limit when given
+    (all stable across questions: the cached prefix)."""
+    rules = BOT_RULES + length_rule(max_answer_tokens) if max_answer_tokens else BOT_RULES
+    return [plugin_prompt, rules]
+
+
+def passages_block(passages, question=None):
+    """The knowledge passages as one labelled block (``[]`` -> a block saying there are none). With the
+    ``question``, each passage is cut to its sentences that match it (``trim.trim_passage``): its title,
+    legal source and section heading stay."""
     if not passages:
         return "<pasajes>\n(ningún pasaje relevante en la base de conocimiento)\n</pasajes>"
     lines = ["<pasajes>"]
-    for passage in passages:
+    for rank, passage in enumerate(passages):
         source = passage.get("source") or ""
         if len(source) > MAX_SOURCE_CHARS:
             source = source[:MAX_SOURCE_CHARS].rsplit(" ", 1)[0] + "…"
         source = f" — {source}" if source else ""
-        lines.append(f"[{passage['slug']}] {passage['title']}{source}\n{passage['excerpt'].strip()}")
+        excerpt = passage["excerpt"].strip()
+        if question is not None:
+            heading, text = trim.trim_passage(excerpt, passage["title"], question, trim.budget_for(rank))
+            excerpt = f"Sección: {heading}\n{text}" if heading else text
+        lines.append(f"[{passage['slug']}] {passage['title']}{source}\n{excerpt}")
     lines.append("</pasajes>")
     return "\n\n".join(lines)
 
@@ -71,7 +91,7 @@ def history_block(history):
 def question_message(question, passages, history=()):
     """The user turn: history, passages, then the question itself."""
     question = " ".join((question or "").split())[:MAX_QUESTION_CHARS]
-    parts = [history_block(history), passages_block(passages), f"Pregunta: {question}"]
+    parts = [history_block(history), passages_block(passages, question), f"Pregunta: {question}"]
     return {"role": "user", "content": "\n\n".join(part for part in parts if part)}
 
 
