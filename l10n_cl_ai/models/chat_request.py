@@ -17,7 +17,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.tools import html2plaintext
 
-from .chat_stream import ChatStream
+from .chat_stream import ChatStream, mark_cut_streams
 from .queue_mixin import QueueStep
 
 _logger = logging.getLogger(__name__)
@@ -155,7 +155,9 @@ class L10nClAiChatRequest(models.Model):
     def _queue_interrupted(self):
         """An answer interrupted by a killed worker counts one failed run: retried, or apologised for."""
         answer = self.env["l10n_cl_ai.chat.answer"].with_context(lang=self.user_id.lang)
-        self._apply_outcome(answer._interrupted_outcome())
+        outcome = answer._interrupted_outcome()
+        mark_cut_streams(self, answer, outcome.reason)
+        self._apply_outcome(outcome)
 
     @api.model
     def _queue_stats(self):

@@ -13,10 +13,15 @@ the answer failed after some text, keeps that text with a line saying the answer
 
 Streaming is a convenience: a failure to write the streamed message is logged and streaming stops; the
 answer is then posted at the end as a new message, as without streaming.
+
+While it streams, the body is wrapped in a ``STREAMING_CLASS`` block; the end (the final answer, or the
+incomplete text) drops it. A message still wrapped after its request stopped running was cut by a killed
+worker: ``mark_cut_streams`` says so when the queue recovers the request.
 """
 
 import logging
 
+from lxml import html as lxml_html
 from markupsafe import Markup
 
 from odoo import SUPERUSER_ID, api
@@ -27,6 +32,8 @@ from ..services.chat.render import render_markdown
 from ..services.chat.stream import StreamedText
 
 _logger = logging.getLogger(__name__)
+
+STREAMING_CLASS = "o_l10n_cl_ai_streaming"
 
 
 class ChatStream:
@@ -74,10 +81,11 @@ class ChatStream:
         else:
             line = env._("Answer incomplete: %(reason)s.", reason=reason)
         partial = Markup(render_markdown(self.text.text, self.allowed))  # noqa: S704 - escape-first
-        self._write(partial + Markup("<p><i>%s</i></p>") % line)
+        self._write(partial + _incomplete_line(line))
 
     # -- writing ---------------------------------------------------------------------------------------
     def _show(self, body):
+        body = Markup('<div class="%s">%s</div>') % (STREAMING_CLASS, body)
         if not self.broken and self._write(body):
             self.text.mark_shown()
 
@@ -105,3 +113,38 @@ def _update_body(message, body):
     ``_message_update_content`` sends, without marking the message as edited)."""
     message.write({"body": body})
     Store(bus_channel=message._bus_channel()).add(message, ["body", "write_date"]).bus_send()
+
+
+def _incomplete_line(line):
+    return Markup("<p><i>%s</i></p>") % line
+
+
+def mark_cut_streams(request, answer, reason):
+    """The bot's messages of ``request`` still streaming when its worker was killed: their text kept, the
+    streaming block dropped, and a line saying the answer is incomplete (``reason``). One conversation
+    answers one question at a time, so the bot's streaming messages after the question are this one's."""
+    if not request.message_id:
+        return
+    bot = answer._bot_partner()
+    messages = (
+        request.env["mail.message"]
+        .sudo()
+        .search(
+            [
+                ("model", "=", "discuss.channel"),
+                ("res_id", "=", request.channel_id.id),
+                ("author_id", "=", bot.id),
+                ("id", ">", request.message_id.id),
+                ("body", "ilike", STREAMING_CLASS),
+            ]
+        )
+    )
+    line = answer.env._("Answer incomplete: %(reason)s.", reason=reason.rstrip(". "))
+    for message in messages:
+        tree = lxml_html.fragment_fromstring(str(message.body), create_parent="div")
+        for block in tree.xpath(f"//div[contains(@class, '{STREAMING_CLASS}')]"):
+            block.drop_tag()
+        kept = Markup("").join(  # noqa: S704 - our own escaped rendering, read back
+            Markup(lxml_html.tostring(child, encoding="unicode")) for child in tree  # noqa: S704
+        )
+        _update_body(message, Markup("%s%s%s") % (tree.text or "", kept, _incomplete_line(line)))

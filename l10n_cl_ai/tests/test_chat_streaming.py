@@ -4,11 +4,13 @@ and says the answer is incomplete."""
 
 import json
 import time
+from datetime import timedelta
 from unittest.mock import patch
 
+from odoo import fields
 from odoo.tests import tagged
 
-from ..models.chat_stream import ChatStream
+from ..models.chat_stream import STREAMING_CLASS, ChatStream
 from ..services.chat.stream import UPDATE_INTERVAL_S
 from .chat_common import ChatBotCase
 from .fakes.fake_anthropic import OVERLOADED
@@ -37,7 +39,8 @@ class TestChatStreaming(ChatBotCase):
         original_write = ChatStream._write
 
         def spy_write(stream, body):
-            streaming = self.anthropic.messages_requests[-1].finished_at is None
+            sent = self.anthropic.messages_requests
+            streaming = bool(sent) and sent[-1].finished_at is None
             started = time.monotonic()
             written = original_write(stream, body)
             with self.registry.cursor() as cr:
@@ -212,3 +215,25 @@ class TestChatStreaming(ChatBotCase):
         self.assertNotIn("Answer incomplete", messages.body)
         self.assertEqual((request.state, request.attempts), ("queued", 1))
         self.assertEqual(self._usage(request).outcome, "unavailable")
+
+    def test_a_stream_its_worker_was_killed_in_is_marked_incomplete_when_the_queue_recovers_it(self):
+        channel = self._ask(QUESTION)
+        request = self._requests(channel)
+        answer = self.env["l10n_cl_ai.chat.answer"]
+        stream = ChatStream(request, answer)
+        stream.on_text("Una factura electrónica aceptada por el SII ")  # shown, then the worker died
+        partial = self._bot_messages(channel)
+        self.assertIn(STREAMING_CLASS, partial.body)
+        started = fields.Datetime.now() - timedelta(minutes=30)
+        request.sudo().write({"state": "running", "started_at": started})
+        self.anthropic.reply_text(ANSWER)
+        self._run_queue()  # recovers the request: one failed run, retried later
+        self.assertEqual((request.state, request.attempts), ("queued", 1))
+        self.assertNotIn(STREAMING_CLASS, partial.body)
+        self.assertIn("Una factura electrónica aceptada por el SII", partial.body)
+        self.assertIn("Answer incomplete: the previous attempt was interrupted.", partial.body)
+        self._make_due(request)
+        self._run_queue()
+        self.assertEqual(request.state, "done")
+        self.assertNotIn("Answer incomplete", request.reply_message_id.body)
+        self.assertNotIn(STREAMING_CLASS, request.reply_message_id.body, "the final answer is not streaming")
