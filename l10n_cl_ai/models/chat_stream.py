@@ -34,6 +34,7 @@ from ..services.chat.stream import StreamedText
 _logger = logging.getLogger(__name__)
 
 STREAMING_CLASS = "o_l10n_cl_ai_streaming"
+STREAMING_BLOCKS = f"//div[contains(concat(' ', normalize-space(@class), ' '), ' {STREAMING_CLASS} ')]"
 
 
 class ChatStream:
@@ -122,7 +123,9 @@ def _incomplete_line(line):
 def mark_cut_streams(request, answer, reason):
     """The bot's messages of ``request`` still streaming when its worker was killed: their text kept, the
     streaming block dropped, and a line saying the answer is incomplete (``reason``). One conversation
-    answers one question at a time, so the bot's streaming messages after the question are this one's."""
+    answers one question at a time, so the bot's streaming messages after the question are this one's; a
+    message is one when its body holds the streaming block (the search's text match alone also finds an
+    answer whose text quotes the marker, which is left as it is)."""
     if not request.message_id:
         return
     bot = answer._bot_partner()
@@ -142,7 +145,10 @@ def mark_cut_streams(request, answer, reason):
     line = answer.env._("Answer incomplete: %(reason)s.", reason=reason.rstrip(". "))
     for message in messages:
         tree = lxml_html.fragment_fromstring(str(message.body), create_parent="div")
-        for block in tree.xpath(f"//div[contains(@class, '{STREAMING_CLASS}')]"):
+        blocks = tree.xpath(STREAMING_BLOCKS)
+        if not blocks:  # the marker in the text only (an answer quoting it): a finished message
+            continue
+        for block in blocks:
             block.drop_tag()
         kept = Markup("").join(  # noqa: S704 - our own escaped rendering, read back
             Markup(lxml_html.tostring(child, encoding="unicode")) for child in tree  # noqa: S704

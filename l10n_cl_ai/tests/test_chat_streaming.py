@@ -7,6 +7,8 @@ import time
 from datetime import timedelta
 from unittest.mock import patch
 
+from markupsafe import Markup
+
 from odoo import fields
 from odoo.tests import tagged
 
@@ -237,3 +239,24 @@ class TestChatStreaming(ChatBotCase):
         self.assertEqual(request.state, "done")
         self.assertNotIn("Answer incomplete", request.reply_message_id.body)
         self.assertNotIn(STREAMING_CLASS, request.reply_message_id.body, "the final answer is not streaming")
+
+    def test_the_recovery_marks_only_streaming_messages_not_an_answer_that_quotes_the_marker(self):
+        channel = self._ask(QUESTION)
+        request = self._requests(channel)
+        answer = self.env["l10n_cl_ai.chat.answer"]
+        stream = ChatStream(request, answer)
+        stream.on_text("Una factura electrónica aceptada por el SII ")  # shown, then the worker died
+        partial = self._bot_messages(channel)
+        # a complete answer of the bot after the question whose text names the marker (any member can
+        # ask the bot to repeat it): text, never the streaming block
+        quoting = answer._post_as_bot(
+            channel, Markup("<p>%s</p>") % f'El bloque <div class="{STREAMING_CLASS}"> es interno.'
+        )
+        quoted_body = quoting.body
+        self.assertIn(STREAMING_CLASS, quoted_body)
+        started = fields.Datetime.now() - timedelta(minutes=30)
+        request.sudo().write({"state": "running", "started_at": started})
+        self.anthropic.reply_text(ANSWER)
+        self._run_queue()  # recovers the request
+        self.assertIn("Answer incomplete: the previous attempt was interrupted.", partial.body)
+        self.assertEqual(quoting.body, quoted_body, "a finished answer is not marked incomplete")
