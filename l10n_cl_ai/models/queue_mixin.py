@@ -154,17 +154,26 @@ class L10nClAiQueueMixin(models.AbstractModel):
 
     @api.model
     def _queue_recover_interrupted(self):
-        """Records left running by a killed worker (or a stopped server) count one failed run."""
+        """Records left running by a killed worker (or a stopped server) count one failed run. Several
+        workers may run the queue at once (``chat_queue_workers``) and each starts by recovering: a
+        record is locked and checked again first, on a fresh snapshot, so that one another worker is
+        recovering (or has just recovered) is left to it, neither waited for nor counted twice."""
         if not self._queue_running_state:
             return
-        stale = self.search(
-            [
-                ("state", "=", self._queue_running_state),
-                ("started_at", "<", fields.Datetime.now() - self._queue_interrupted_after),
-            ]
-        )
-        for record in stale:
+        cron = self.env["ir.cron"]
+        stale_domain = [
+            ("state", "=", self._queue_running_state),
+            ("started_at", "<", fields.Datetime.now() - self._queue_interrupted_after),
+        ]
+        for record in self.search(stale_domain):
+            cron._commit_progress()  # a fresh snapshot: the lock must not meet another worker's commit
+            if not record.try_lock_for_update():
+                continue  # another worker holds it
+            record.invalidate_recordset(["state", "started_at"])
+            if not record.filtered_domain(stale_domain):
+                continue  # recovered by another worker meanwhile
             record._queue_interrupted()
+            cron._commit_progress()
 
     def _queue_interrupted(self):
         """Handle this record whose run was interrupted (queues with a running state define it)."""

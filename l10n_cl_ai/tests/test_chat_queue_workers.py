@@ -160,6 +160,50 @@ class TestTwoWorkersRace(CommittedRowsCase):
                 first = question.replace("¿Y cuánto dura?", "¿Qué es el CAF?")
                 self.assertGreaterEqual(arrived[question] - arrived[first], LATENCY * 0.9, channel_id)
 
+    def test_a_request_another_worker_is_recovering_is_left_to_it(self):
+        """Every worker recovers the requests a killed worker left running when its run starts: one that
+        another worker holds (recovering it now) is skipped, not waited for (nor written twice)."""
+        from datetime import timedelta  # noqa: PLC0415
+
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            self.cron_ids = env["l10n_cl_ai.chat.request"]._queue_worker_crons().ids
+            admin = env.ref("base.user_admin")
+            channel = (
+                env["discuss.channel"]
+                .with_user(admin)
+                ._create_group(
+                    partners_to=env.ref("l10n_cl_ai.partner_chat_bot").ids, name="workers-recovery"
+                )
+            )
+            self.channel_ids = [channel.id]
+            request = env["l10n_cl_ai.chat.request"].create(
+                {
+                    "channel_id": channel.id,
+                    "question": "¿Qué es el CAF?",
+                    "user_id": admin.id,
+                    "company_id": admin.company_id.id,
+                    "state": "running",
+                    "started_at": env.cr.now() - timedelta(minutes=30),
+                }
+            )
+        with self.registry.cursor() as other_worker:
+            other_worker.execute(
+                "SELECT id FROM l10n_cl_ai_chat_request WHERE id = %s FOR UPDATE", [request.id]
+            )
+            with self.registry.cursor() as cr:
+                cr.execute("SET lock_timeout = '3s'")
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                env["l10n_cl_ai.chat.request"]._queue_recover_interrupted()  # must not wait for the lock
+                env.flush_all()  # what the run's commit writes
+                cr.rollback()
+            other_worker.rollback()  # the other worker gave it up: the next run recovers it
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["l10n_cl_ai.chat.request"]._queue_recover_interrupted()
+            request = env["l10n_cl_ai.chat.request"].browse(request.id)
+            self.assertEqual((request.state, request.attempts), ("queued", 1))
+
 
 def _dte_plugin():
     from ..services.plugins.registry import REGISTRY  # noqa: PLC0415
