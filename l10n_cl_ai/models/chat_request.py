@@ -182,7 +182,7 @@ class L10nClAiChatRequest(models.Model):
             _logger.exception("The Discuss bot could not answer request %s", self.id)
             outcome = answer._failure_outcome(type(error).__name__)
         if stream.message_id:  # committed on another cursor: a new transaction sees (and links) it
-            self.env["ir.cron"]._commit_progress()
+            self._queue_commit_and_hold()
         self._apply_outcome(outcome, stream)
         answer._set_typing(self.channel_id, False)
 

@@ -37,7 +37,8 @@ class L10nClAiQueueMixin(models.AbstractModel):
     _queue_max_attempts = 3  # failed runs before the model gives up (``_queue_retry`` says False)
     _queue_max_deferrals = 10  # rate-limit waits before the model gives up
     _queue_retry_delay_s = 60  # after a failed run: this many seconds times the attempts so far
-    _queue_interrupted_after = timedelta(minutes=20)  # "running" this long: its worker was killed
+    # "running" this long and its row not held: its worker's transaction is gone (killed, restarted)
+    _queue_orphaned_after = timedelta(seconds=30)
     _queue_wake_when_due = False  # wake the cron again at the end of a run while records are due
 
     not_before = fields.Datetime(string="Waiting until", help="A queued record waits until then.")
@@ -125,9 +126,17 @@ class L10nClAiQueueMixin(models.AbstractModel):
 
     # -- running, retries, recovery -------------------------------------------------------------------
     def _queue_mark_running(self):
-        """Mark the record as being processed and commit it (a killed worker is then recovered)."""
+        """Mark the record as being processed and commit it (a killed worker is then recovered), then
+        hold its row for the rest of the run (``_queue_hold``)."""
         self.sudo().write({"state": self._queue_running_state, "started_at": fields.Datetime.now()})
+        self._queue_commit_and_hold()
+
+    def _queue_commit_and_hold(self):
+        """Commit (what the run did so far becomes visible) and hold this record's row again until the
+        run's next commit: a live worker's record is locked, a record whose worker died is not (its lock
+        died with its connection), which is how ``_queue_recover_interrupted`` tells them apart."""
         self.env["ir.cron"]._commit_progress()
+        self.try_lock_for_update(allow_referencing=True)
 
     def _queue_retry(self, rate_limited=False, seconds=None, values=None, at_next_run=False):
         """Count one failed run (or, ``rate_limited``, one wait) and put the record back in the queue, due
@@ -161,19 +170,29 @@ class L10nClAiQueueMixin(models.AbstractModel):
         if not self._queue_running_state:
             return
         cron = self.env["ir.cron"]
+        # a live worker holds its record's row (``_queue_commit_and_hold``): a running record this worker
+        # can lock was left by a dead one. Recovered once it has run ``_queue_orphaned_after`` (the
+        # moment between the running mark's commit and the hold is not taken for a death).
         stale_domain = [
             ("state", "=", self._queue_running_state),
-            ("started_at", "<", fields.Datetime.now() - self._queue_interrupted_after),
+            ("started_at", "<", fields.Datetime.now() - self._queue_orphaned_after),
         ]
         for record in self.search(stale_domain):
             cron._commit_progress()  # a fresh snapshot: the lock must not meet another worker's commit
             if not record.try_lock_for_update():
-                continue  # another worker holds it
+                continue  # its worker (or another worker recovering it) holds it
             record.invalidate_recordset(["state", "started_at"])
             if not record.filtered_domain(stale_domain):
                 continue  # recovered by another worker meanwhile
             record._queue_interrupted()
             cron._commit_progress()
+        young = self.search(
+            [("state", "=", self._queue_running_state), ("started_at", ">=", stale_domain[1][2])],
+            order="started_at",
+            limit=1,
+        )
+        if young:  # looked at again when it is old enough, in case its worker is dead
+            self._trigger_queue(at=young.started_at + self._queue_orphaned_after)
 
     def _queue_interrupted(self):
         """Handle this record whose run was interrupted (queues with a running state define it)."""

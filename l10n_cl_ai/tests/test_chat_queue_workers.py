@@ -105,7 +105,20 @@ class TestTwoWorkersRace(CommittedRowsCase):
     def test_two_cron_workers_answer_in_parallel_and_never_twice(self):
         request_ids, questions, woken = self._commit_setup()
         self.assertEqual(woken, set(self.cron_ids), "a question wakes every worker")
-        self.anthropic.default_reply = answer_naming_the_question
+        unheld = []  # running requests another connection could lock while Claude answers: none
+
+        def answer_and_look_at_the_locks(body):
+            with self.registry.cursor() as cr:
+                cr.execute(
+                    "SELECT id FROM l10n_cl_ai_chat_request WHERE id IN %s AND state = 'running'"
+                    " FOR UPDATE SKIP LOCKED",
+                    [tuple(request_ids)],
+                )
+                unheld.extend(row[0] for row in cr.fetchall())
+                cr.rollback()
+            return answer_naming_the_question(body)
+
+        self.anthropic.default_reply = answer_and_look_at_the_locks
         cron_class = type(self.env["ir.cron"])
         start = threading.Barrier(2, timeout=30)
         errors = []
@@ -125,6 +138,7 @@ class TestTwoWorkersRace(CommittedRowsCase):
             thread.join(120)
 
         self.assertEqual(errors, [])
+        self.assertEqual(unheld, [], "a live worker holds the row of the request it answers")
         sent = self.anthropic.messages_requests
         self.assertEqual(
             sorted(_question_of(r.body) for r in sent), sorted(questions), "one call per question"
@@ -203,6 +217,50 @@ class TestTwoWorkersRace(CommittedRowsCase):
             env["l10n_cl_ai.chat.request"]._queue_recover_interrupted()
             request = env["l10n_cl_ai.chat.request"].browse(request.id)
             self.assertEqual((request.state, request.attempts), ("queued", 1))
+
+
+    def test_a_request_whose_worker_died_is_recovered_within_a_minute_a_live_ones_is_not(self):
+        """A live worker holds its request's row for the whole answer; a killed worker's lock dies with its
+        connection: a request running for two minutes is recovered when nobody holds it (after a
+        restart, its conversation waits a minute, not twenty), and left alone while its worker lives."""
+        from datetime import timedelta  # noqa: PLC0415
+
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            self.cron_ids = env["l10n_cl_ai.chat.request"]._queue_worker_crons().ids
+            admin = env.ref("base.user_admin")
+            bot = env.ref("l10n_cl_ai.partner_chat_bot")
+            requests = env["l10n_cl_ai.chat.request"]
+            for name in ("worker-alive", "worker-dead"):
+                channel = env["discuss.channel"].with_user(admin)._create_group(
+                    partners_to=bot.ids, name=name
+                )
+                self.channel_ids = [*self.channel_ids, channel.id]
+                requests |= requests.create(
+                    {
+                        "channel_id": channel.id,
+                        "question": "¿Qué es el CAF?",
+                        "user_id": admin.id,
+                        "company_id": admin.company_id.id,
+                        "state": "running",
+                        "started_at": env.cr.now() - timedelta(minutes=2),
+                    }
+                )
+        alive, dead = requests.ids
+        with self.registry.cursor() as live_worker:  # answering ``alive`` now (as _queue_commit_and_hold)
+            live_worker.execute(
+                "SELECT id FROM l10n_cl_ai_chat_request WHERE id = %s FOR NO KEY UPDATE", [alive]
+            )
+            with self.registry.cursor() as cr:
+                cr.execute("SET lock_timeout = '3s'")
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                env["l10n_cl_ai.chat.request"]._queue_recover_interrupted()
+            with self.registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                found = env["l10n_cl_ai.chat.request"].browse([alive, dead])
+                self.assertEqual(found.mapped("state"), ["running", "queued"])
+                self.assertEqual(found.mapped("attempts"), [0, 1])
+            live_worker.rollback()
 
 
 def _dte_plugin():
