@@ -21,3 +21,10 @@ def test_the_limit_is_told_to_claude_in_the_stable_rules_not_in_the_question():
     assert parts[1].startswith(conversation.BOT_RULES)
     assert "palabras" not in conversation.question_message("¿Qué es el CAF?", [])["content"]
     assert "no más de 100 palabras" in conversation.system_parts("PROMPT", 200)[1]
+
+
+def test_claude_is_told_to_call_a_tool_without_writing_first_the_user_reads_it_streamed():
+    """A tool round's text is replaced when the round ends (``services/chat/stream``); the cached rules
+    ask Claude not to write one, so the user sees none."""
+    rules = conversation.system_parts("PROMPT", 800)[1]
+    assert "llámala sin escribir texto antes" in rules
