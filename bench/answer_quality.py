@@ -38,7 +38,7 @@ import sys
 import time
 
 from answer_quality_score import score
-from scratch_db import percentile, scratch_registry
+from scratch_db import demo_admin_env, percentile, scratch_registry
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path[:0] = [os.path.join(ROOT, "l10n_cl_ai", "tests")]
@@ -70,16 +70,6 @@ def load_questions(only=None, limit=None):
     return questions[:limit] if limit else questions
 
 
-def _env(cr):
-    import odoo  # noqa: PLC0415
-
-    env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-    company = env.ref("l10n_cl_ai.demo_company")
-    admin = env.ref("base.user_admin")
-    admin.write({"company_ids": [odoo.Command.link(company.id)], "company_id": company.id})
-    return env(user=admin, context={"allowed_company_ids": company.ids})
-
-
 def _wire(env, api_key, base_url, model):
     """The scratch copy's settings: the key and address, the model, one question at a time."""
     params = env["ir.config_parameter"].sudo()
@@ -99,14 +89,14 @@ def _wire(env, api_key, base_url, model):
 def _ask(registry, chat_id, question):
     """Post ``question`` to the bot, answer it with one cron run; ``(request id, wall ms)``."""
     with registry.cursor() as cr:
-        env = _env(cr)
+        env = demo_admin_env(cr)
         env["discuss.channel"].browse(chat_id).message_post(body=question, message_type="comment")
         request = env["l10n_cl_ai.chat.request"].search(
             [("channel_id", "=", chat_id)], order="id desc", limit=1
         )
         request_id = request.id
     with registry.cursor() as cr:
-        env = _env(cr)
+        env = demo_admin_env(cr)
         started = time.perf_counter()
         env["l10n_cl_ai.chat.request"]._queue_run(batch_size=1)
         elapsed_ms = (time.perf_counter() - started) * 1000
@@ -117,7 +107,7 @@ def _outcome(registry, request_id):
     """``(state, answer kind, error, reply body, usage rows)`` of an answered request; one left waiting for
     a retry is closed (the next question must not find it first in the queue)."""
     with registry.cursor() as cr:
-        env = _env(cr)
+        env = demo_admin_env(cr)
         request = env["l10n_cl_ai.chat.request"].sudo().browse(request_id)
         state, kind, error = request.state, request.answer_kind or "", request.error or ""
         body = str(request.reply_message_id.body or "")
@@ -140,7 +130,7 @@ def _warm_up(registry):
     from odoo.addons.l10n_cl_ai.services.plugins.registry import REGISTRY  # noqa: PLC0415
 
     with registry.cursor() as cr:
-        env = _env(cr)
+        env = demo_admin_env(cr)
         engine = env["l10n_cl_ai.engine"]
         services = engine._services(engine._read_settings())
         services.claude(engine._namespace())  # builds the client: imports the SDK
@@ -157,7 +147,7 @@ def _quiet_logs():
 
 def _run(registry, questions, api_key, base_url, model_option):
     with registry.cursor() as cr:
-        env = _env(cr)
+        env = demo_admin_env(cr)
         settings = env["l10n_cl_ai.engine"]._read_settings()
         model = model_option or settings.chat_model or settings.model
         _wire(env, api_key, base_url, model)

@@ -39,7 +39,7 @@ import sys
 import threading
 import time
 
-from scratch_db import percentile, scratch_registry
+from scratch_db import demo_admin_env, percentile, scratch_registry
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path[:0] = [os.path.join(ROOT, "l10n_cl_ai", "tests")]
@@ -60,16 +60,6 @@ ANSWER = (
     "3. Envíe la nota al SII como cualquier DTE.\n\n"
     "Fuentes: [notas-credito-debito] Res. Ex. SII N° 45 de 2003."
 )
-
-
-def _env(cr):
-    import odoo  # noqa: PLC0415
-
-    env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-    company = env.ref("l10n_cl_ai.demo_company")
-    admin = env.ref("base.user_admin")
-    admin.write({"company_ids": [odoo.Command.link(company.id)], "company_id": company.id})
-    return env(user=admin, context={"allowed_company_ids": company.ids})
 
 
 def _wire(env, fake):
@@ -96,7 +86,7 @@ def _post_timings(registry, fake, count):
 
     fake.default_reply = Reply(content=[{"type": "text", "text": ANSWER}], delay=5.0)
     with registry.cursor() as cr:
-        env = _env(cr)
+        env = demo_admin_env(cr)
         _wire(env, fake)
         bot = env.ref("l10n_cl_ai.partner_chat_bot")
         chat = env["discuss.channel"]._get_or_create_chat([bot.id])
@@ -106,7 +96,7 @@ def _post_timings(registry, fake, count):
     for index in range(2 * count + 4):
         kind = "bot" if index % 2 else "plain"
         with registry.cursor() as cr:
-            env = _env(cr)
+            env = demo_admin_env(cr)
             channel = env["discuss.channel"].browse((chat if kind == "bot" else plain).id)
             started = time.perf_counter()
             channel.message_post(body=QUESTIONS[index % len(QUESTIONS)], message_type="comment")
@@ -115,7 +105,7 @@ def _post_timings(registry, fake, count):
             if index >= 4:  # the first rounds warm the caches of both paths
                 samples[kind].append((time.perf_counter() - started) * 1000)
     with registry.cursor() as cr:
-        env = _env(cr)
+        env = demo_admin_env(cr)
         stored = env["l10n_cl_ai.chat.request"].search_count([("state", "=", "queued")])
     return samples, stored, len(fake.messages_requests)
 
@@ -125,18 +115,18 @@ def _throughput(registry, fake, count, latency):
 
     fake.default_reply = Reply(content=[{"type": "text", "text": ANSWER}], delay=latency)
     with registry.cursor() as cr:
-        env = _env(cr)
+        env = demo_admin_env(cr)
         env["l10n_cl_ai.chat.request"].search([]).sudo().write({"state": "done"})  # drop part 1's questions
         bot = env.ref("l10n_cl_ai.partner_chat_bot")
         chat = env["discuss.channel"]._get_or_create_chat([bot.id])
         for index in range(count):
             chat.message_post(body=QUESTIONS[index % len(QUESTIONS)], message_type="comment")
     with registry.cursor() as cr:  # warm-up: one answer loads the embedder and the index
-        env = _env(cr)
+        env = demo_admin_env(cr)
         env["l10n_cl_ai.chat.request"]._queue_run(batch_size=1)
     calls_before = len(fake.messages_requests)
     with registry.cursor() as cr:
-        env = _env(cr)
+        env = demo_admin_env(cr)
         started = time.perf_counter()
         env["l10n_cl_ai.chat.request"]._queue_run(batch_size=count)
         elapsed = time.perf_counter() - started
@@ -155,19 +145,19 @@ def _cost(registry, fake):
     fake.reset_cache()
     rows = []
     with registry.cursor() as cr:
-        env = _env(cr)
+        env = demo_admin_env(cr)
         bot = env.ref("l10n_cl_ai.partner_chat_bot")
         chat = env["discuss.channel"]._create_group(partners_to=bot.ids, name="bench-cost")
     for question in QUESTIONS[:2]:
         with registry.cursor() as cr:
-            env = _env(cr)
+            env = demo_admin_env(cr)
             channel = env["discuss.channel"].browse(chat.id)
             channel.message_post(body=question, message_type="comment", partner_ids=bot.ids)
             env.flush_all()
             cr.commit()
             env["l10n_cl_ai.chat.request"]._queue_run()
         with registry.cursor() as cr:
-            env = _env(cr)
+            env = demo_admin_env(cr)
             rows.append(
                 env["l10n_cl_ai.usage"]
                 .sudo()
@@ -196,7 +186,7 @@ def _first_text_once(registry, channel_id, bot_id):
         marks.append(time.monotonic())
 
     with registry.cursor() as cr:
-        env = _env(cr)
+        env = demo_admin_env(cr)
         cr.execute("SELECT COALESCE(MAX(id), 0) FROM mail_message")
         last_message = cr.fetchone()[0]
         channel = env["discuss.channel"].browse(channel_id)
@@ -226,7 +216,7 @@ def _first_text_once(registry, channel_id, bot_id):
     try:
         poller.start()
         with registry.cursor() as cr:
-            _env(cr)["l10n_cl_ai.chat.request"]._queue_run(batch_size=1)
+            demo_admin_env(cr)["l10n_cl_ai.chat.request"]._queue_run(batch_size=1)
         poller.join(timeout=30)
     finally:
         stop.set()
@@ -244,7 +234,7 @@ def _print_first_text(registry, fake, runs):
         chunk_size=math.ceil(len(ANSWER) / FIRST_TEXT_EVENTS),
     )
     with registry.cursor() as cr:
-        env = _env(cr)
+        env = demo_admin_env(cr)
         _wire(env, fake)
         env["l10n_cl_ai.chat.request"].search([("state", "!=", "done")]).sudo().write({"state": "done"})
         bot = env.ref("l10n_cl_ai.partner_chat_bot")
@@ -252,7 +242,7 @@ def _print_first_text(registry, fake, runs):
     results = {}
     for streaming in ("True", "False"):
         with registry.cursor() as cr:
-            _env(cr)["ir.config_parameter"].sudo().set_param("l10n_cl_ai.chat_streaming", streaming)
+            demo_admin_env(cr)["ir.config_parameter"].sudo().set_param("l10n_cl_ai.chat_streaming", streaming)
         _first_text_once(registry, channel_id, bot.id)  # warm-up (embedder, index, settings)
         results[streaming] = [_first_text_once(registry, channel_id, bot.id) for _ in range(runs)]
     print(
@@ -275,7 +265,7 @@ def _post_in_own_conversations(registry, count, tag):
     """``count`` questions of the admin, each in a new conversation with the bot (mentioned); committed.
     Returns the ids of their requests."""
     with registry.cursor() as cr:
-        env = _env(cr)
+        env = demo_admin_env(cr)
         requests = env["l10n_cl_ai.chat.request"]
         requests.search([("state", "in", ("queued", "running"))]).sudo().write({"state": "done"})
         bot = env.ref("l10n_cl_ai.partner_chat_bot")
@@ -324,7 +314,7 @@ def _duplicates(registry, fake, request_ids, calls_before):
     """(requests not answered once, requests with other than one reply in their conversation, Claude
     calls minus requests)."""
     with registry.cursor() as cr:
-        env = _env(cr)
+        env = demo_admin_env(cr)
         requests = env["l10n_cl_ai.chat.request"].sudo().browse(request_ids)
         bot = env.ref("l10n_cl_ai.partner_chat_bot")
         unanswered = len(requests.filtered(lambda r: r.state != "done" or r.answer_kind != "answer"))
@@ -345,7 +335,7 @@ def bench_workers(registry, fake, count, latency):
     fake.default_reply = Reply(content=[{"type": "text", "text": ANSWER}], delay=latency)
     _post_in_own_conversations(registry, 1, "warm-up")  # the embedder and the index load outside the timing
     with registry.cursor() as cr:
-        _env(cr)["l10n_cl_ai.chat.request"]._queue_run()
+        demo_admin_env(cr)["l10n_cl_ai.chat.request"]._queue_run()
     rates = {}
     print(
         f"cron workers, {count} questions in their own conversations, two cron threads, fake Claude at"
@@ -353,7 +343,7 @@ def bench_workers(registry, fake, count, latency):
     )
     for workers in (1, 2):
         with registry.cursor() as cr:
-            env = _env(cr)
+            env = demo_admin_env(cr)
             params = env["ir.config_parameter"].sudo()
             params.set_param("l10n_cl_ai.chat_queue_workers", str(workers))
             params.set_param("l10n_cl_ai.chat_max_open_requests", "50")

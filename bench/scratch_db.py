@@ -1,4 +1,5 @@
-"""What the benchmarks that commit share: a scratch copy of a database, and percentiles.
+"""What the benchmarks that commit share: a scratch copy of a database, the demo admin's environment, and
+percentiles.
 
 A benchmark that commits (as the crons do) works on ``createdb -T`` of the source database, dropped at the
 end once its connections are closed, so the source is never changed.
@@ -35,3 +36,15 @@ def scratch_registry(source, conf, suffix):
         Registry.delete(name)
         close_db(name)  # the copy can be dropped only once its connections are closed
         subprocess.run(["dropdb", *_PG_ARGS, "--if-exists", name], check=False, env=env)
+
+
+def demo_admin_env(cr):
+    """An environment of the demo admin in the demo company (``make setup``'s demo data), the company
+    added to the admin's if missing."""
+    import odoo  # noqa: PLC0415
+
+    env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+    company = env.ref("l10n_cl_ai.demo_company")
+    admin = env.ref("base.user_admin")
+    admin.write({"company_ids": [odoo.Command.link(company.id)], "company_id": company.id})
+    return env(user=admin, context={"allowed_company_ids": company.ids})
