@@ -96,7 +96,7 @@ class L10nClAiChatAnswer(models.AbstractModel):
             question, similarity=services.similarity, min_similarity=services.similarity_floor
         ).plugin
         private = self._is_private_room(request)
-        passages = self._passages(question, plugin, shared_only=not private)
+        passages = self._passages(question, shared_only=not private)
         if not settings.api_key:
             return AiOutcome("knowledge_only", body=self._knowledge_only_body(passages), plugin=plugin.code)
         tools = self.env["l10n_cl_ai.chat.tools"]
@@ -167,7 +167,7 @@ class L10nClAiChatAnswer(models.AbstractModel):
         }
 
     @api.model
-    def _passages(self, question, plugin, shared_only=False):
+    def _passages(self, question, shared_only=False):
         """The best knowledge passages for the question, with their documents' legal source; none when
         the index is unusable (the answer goes on without them). ``shared_only``: from the documents
         shared by every company only (a conversation with people outside the asker's company). Every

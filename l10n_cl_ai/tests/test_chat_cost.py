@@ -8,7 +8,6 @@ from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
 from ..services.chat import trim
-from ..services.plugins.registry import REGISTRY
 from .chat_common import ChatBotCase
 
 QUESTION = "¿Qué significa que el SII dejó un documento aceptado con reparos?"
@@ -29,7 +28,7 @@ class TestChatCost(ChatBotCase):
         self.assertIn(f"[estados-rechazos-sii] {document.title} — {document.source[:60]}", turn)
         self.assertIn("el documento es válido, pero el SII hizo observaciones", turn)
         self.assertIn(f"\n{trim.ELISION}", turn, "what was left out of a passage is marked")
-        passages = answer._passages(QUESTION, REGISTRY.get("dte"))
+        passages = answer._passages(QUESTION)
         self.assertEqual(len(passages), 3, "no passage is dropped")
         for passage in passages:  # each one there, with its title, and shorter than the chunk found
             start = turn.index(f"[{passage['slug']}] {passage['title']}")

@@ -7,7 +7,6 @@ import json
 from odoo.tests import tagged
 
 from ..models import knowledge_index
-from ..services.plugins.registry import REGISTRY
 from .chat_common import ChatBotCase
 
 ZORZAL = "El procedimiento Zorzal exige la firma de la gerente Valentina Pizarro antes de anular una factura."
@@ -123,11 +122,10 @@ class TestChatKnowledgeTool(ChatBotCase):
 
     def test_the_first_passages_come_from_distinct_documents(self):
         self._zorzal()
-        plugin = REGISTRY.get("dte")
         passages = (
             self.env["l10n_cl_ai.chat.answer"]
             .with_user(self.accountant)
-            ._passages("procedimiento Zorzal firma gerente factura anulada archivo", plugin)
+            ._passages("procedimiento Zorzal firma gerente factura anulada archivo")
         )
         self.assertEqual(passages[0]["slug"], "procedimiento-interno-zorzal")
         documents = [passage["document_id"] for passage in passages]
@@ -137,7 +135,6 @@ class TestChatKnowledgeTool(ChatBotCase):
     def test_the_first_passages_search_every_corpus_whatever_expert_answers(self):
         """The expert chooses the instructions and the tools, not the documents: a dispatch guide is a DTE
         (the stock corpus) and a claim on a received invoice is in the purchase register (account)."""
-        plugin = REGISTRY.get("dte")
         answer = self.env["l10n_cl_ai.chat.answer"].with_user(self.accountant)
         for question, slug in (
             (
@@ -147,4 +144,4 @@ class TestChatKnowledgeTool(ChatBotCase):
             ("¿Cuántos días tengo para reclamar una factura que me emitió un proveedor?", "rcv-acuse-recibo"),
         ):
             with self.subTest(question=question):
-                self.assertIn(slug, [passage["slug"] for passage in answer._passages(question, plugin)])
+                self.assertIn(slug, [passage["slug"] for passage in answer._passages(question)])

@@ -99,7 +99,7 @@ class TestTwoWorkersRace(CommittedRowsCase):
                 "SELECT DISTINCT cron_id FROM ir_cron_trigger WHERE cron_id IN %s", [tuple(self.cron_ids)]
             )
             woken = {row[0] for row in cr.fetchall()}
-            env["l10n_cl_ai.chat.answer"]._passages("¿Qué es el CAF?", _dte_plugin())  # load the index once
+            env["l10n_cl_ai.chat.answer"]._passages("¿Qué es el CAF?")  # load the index once
         return requests.ids, questions, woken
 
     def test_two_cron_workers_answer_in_parallel_and_never_twice(self):
@@ -261,12 +261,6 @@ class TestTwoWorkersRace(CommittedRowsCase):
                 self.assertEqual(found.mapped("state"), ["running", "queued"])
                 self.assertEqual(found.mapped("attempts"), [0, 1])
             live_worker.rollback()
-
-
-def _dte_plugin():
-    from ..services.plugins.registry import REGISTRY  # noqa: PLC0415
-
-    return REGISTRY.get("dte")
 
 
 @tagged("post_install", "-at_install")
