@@ -127,7 +127,7 @@ class L10nClAiQueueMixin(models.AbstractModel):
     # -- running, retries, recovery -------------------------------------------------------------------
     def _queue_mark_running(self):
         """Mark the record as being processed and commit it (a killed worker is then recovered), then
-        hold its row for the rest of the run (``_queue_hold``)."""
+        hold its row for the rest of the run (``_queue_commit_and_hold``)."""
         self.sudo().write({"state": self._queue_running_state, "started_at": fields.Datetime.now()})
         self._queue_commit_and_hold()
 
@@ -173,10 +173,8 @@ class L10nClAiQueueMixin(models.AbstractModel):
         # a live worker holds its record's row (``_queue_commit_and_hold``): a running record this worker
         # can lock was left by a dead one. Recovered once it has run ``_queue_orphaned_after`` (the
         # moment between the running mark's commit and the hold is not taken for a death).
-        stale_domain = [
-            ("state", "=", self._queue_running_state),
-            ("started_at", "<", fields.Datetime.now() - self._queue_orphaned_after),
-        ]
+        cutoff = fields.Datetime.now() - self._queue_orphaned_after
+        stale_domain = [("state", "=", self._queue_running_state), ("started_at", "<", cutoff)]
         for record in self.search(stale_domain):
             cron._commit_progress()  # a fresh snapshot: the lock must not meet another worker's commit
             if not record.try_lock_for_update():
@@ -187,7 +185,7 @@ class L10nClAiQueueMixin(models.AbstractModel):
             record._queue_interrupted()
             cron._commit_progress()
         young = self.search(
-            [("state", "=", self._queue_running_state), ("started_at", ">=", stale_domain[1][2])],
+            [("state", "=", self._queue_running_state), ("started_at", ">=", cutoff)],
             order="started_at",
             limit=1,
         )
